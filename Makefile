@@ -1,0 +1,123 @@
+# Makefile -- build, test, install and benchmark lanscan.
+#
+#   make              build/lanscan
+#   make deps         install missing Debian packages (build, run, test)
+#   make run          deps + build + a demo sweep of loopback targets
+#   make check        deps + build (gcc, and clang with ASan+UBSan) + every test suite
+#   make install      PREFIX=/usr/local DESTDIR=
+#   make fuzz         build the libFuzzer targets (clang)
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+BINDIR    ?= $(PREFIX)/bin
+MANDIR    ?= $(PREFIX)/share/man
+DATADIR   ?= $(PREFIX)/share
+DESTDIR   ?=
+BUILD     ?= build
+SANITIZE  ?= 0
+
+CC        ?= cc
+CFLAGS    ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
+UV_LIBS   := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
+
+WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   := $(WARN) $(CFLAGS)
+ALL_LDFLAGS  := $(LDFLAGS)
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS  += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+
+SRCS      := $(wildcard src/*.c)
+OBJS      := $(SRCS:src/%.c=$(BUILD)/obj/%.o)
+LIB_OBJS  := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+
+# Debian packages: to build and run, to test, to benchmark against peers.
+DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping
+DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
+              dnsmasq-base netcat-openbsd procps libclang-rt-14-dev
+DEPS_BENCH := fping nmap zmap hyperfine time
+
+.PHONY: all deps deps-test deps-bench run check unit fuzz install uninstall clean
+all: $(BUILD)/lanscan
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/lanscan/*.h) | $(BUILD)/obj
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/lanscan: $(OBJS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(UV_LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS)
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
+	mkdir -p $@
+
+unit: $(UNIT_BINS)
+
+# Install whatever is missing (as root through apt-get; otherwise say what to install).
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" -eq 0 ]; then \
+			echo "make: installing $$missing"; \
+			export DEBIAN_FRONTEND=noninteractive; \
+			apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+		else echo "make: missing packages: $$missing (install them as root)" >&2; exit 1; fi; \
+	fi
+endef
+
+deps:
+	$(call install_missing,$(DEPS_BUILD))
+deps-test: deps
+	$(call install_missing,$(DEPS_TEST))
+deps-bench: deps-test
+	$(call install_missing,$(DEPS_BENCH))
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@echo "\$$ lanscan -s 127.0.0.1-4 ::1 localhost nonexistent.invalid"
+	@./$(BUILD)/lanscan -s 127.0.0.1-4 ::1 localhost nonexistent.invalid; \
+	 echo "(exit status $$?: 2 = some target could not be resolved)"
+
+fuzz: | $(BUILD)/fuzz
+	@for f in $(FUZZ_SRCS); do \
+		n=$$(basename $$f .c); \
+		clang $(ALL_CPPFLAGS) -std=c11 -Wall -Wextra -Werror -g -O1 \
+			-fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
+			$(filter-out src/main.c,$(SRCS)) $(UV_LIBS) || exit 1; \
+	done
+
+# Both builds, then every suite against both; the last line is the total.
+check: deps-test
+	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 CC=clang all unit
+	@$(MAKE) --no-print-directory BUILD=build-fuzz fuzz
+	@tests/run-all.sh build build-asan
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(BUILD)/lanscan $(DESTDIR)$(BINDIR)/lanscan
+	install -m 644 man/lanscan.1 $(DESTDIR)$(MANDIR)/man1/lanscan.1
+	install -m 644 completions/lanscan.bash $(DESTDIR)$(DATADIR)/bash-completion/completions/lanscan
+	install -m 644 completions/_lanscan $(DESTDIR)$(DATADIR)/zsh/vendor-completions/_lanscan
+	install -m 644 completions/lanscan.fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/lanscan.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/lanscan $(DESTDIR)$(MANDIR)/man1/lanscan.1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions/lanscan \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_lanscan \
+		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/lanscan.fish
+
+clean:
+	rm -rf build build-asan build-fuzz
