@@ -1,0 +1,48 @@
+/* cli.h -- the command line: options parsed into a struct, usage text, limits. */
+#ifndef LANSCAN_CLI_H
+#define LANSCAN_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lanscan/output.h"
+
+#define LS_DEFAULT_JOBS 256
+#define LS_MAX_JOBS 4096
+#define LS_DEFAULT_TIMEOUT_MS 1000
+#define LS_SWEEP_LIMIT 65536	/* larger sweeps need --force */
+#define LS_LOCAL_PREFIX_MIN 22	/* the no-target default caps each subnet at /22 */
+
+struct ls_options {
+	int jobs;
+	bool jobs_set;
+	int count;
+	int timeout_ms;
+	int retries;
+	int family;		/* 0, AF_INET or AF_INET6 */
+	long long min_up;	/* -1: not given */
+	bool list, force, sort, rdns, summary, quiet, resolve_all, verbose;
+	bool help, version;
+	enum ls_format format;
+	enum ls_show show;
+	const char *ping_cmd;
+	const char **files;		/* -f FILE, in order */
+	size_t nfiles;
+	const char **excludes;		/* --exclude LIST */
+	size_t nexcludes;
+	const char **exclude_files;	/* --exclude-file FILE */
+	size_t nexclude_files;
+	char **targets;			/* operands (point into argv) */
+	size_t ntargets;
+};
+
+/* Parses argv into o (defaults first).  Returns 0, or -EINVAL with a one-line
+ * message naming the option and the text in err; -ENOMEM. */
+int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t errlen);
+
+void ls_cli_free(struct ls_options *o);
+
+void ls_cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,52 @@
+/* pipeline.h -- the sweep: lazy targets -> getaddrinfo -> at most N probes -> results as they complete. */
+#ifndef LANSCAN_PIPELINE_H
+#define LANSCAN_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "lanscan/output.h"
+#include "lanscan/probe.h"
+#include "lanscan/target.h"
+
+struct ls_stats {
+	uint64_t targets, up, down, unknown, unresolved;
+};
+
+struct ls_job;
+struct ls_pipeline;
+typedef void (*ls_pipeline_done_cb)(struct ls_pipeline *p);
+
+struct ls_pipeline {
+	/* set by the caller before ls_pipeline_start */
+	uv_loop_t *loop;
+	const struct ls_probe_method *method;
+	struct ls_probe_opts popts;
+	struct ls_output *out;
+	const struct ls_targets *targets;
+	const struct ls_targets *exclude;	/* may be NULL */
+	unsigned max_jobs;			/* probes at once */
+	int family;				/* names: 0, AF_INET or AF_INET6 */
+	bool resolve_all, rdns, quiet;
+	ls_pipeline_done_cb done_cb;
+	/* state */
+	struct ls_target_iter it;
+	struct ls_job *live;			/* every job, for stop */
+	struct ls_job *ready, *ready_tail;	/* resolved, waiting for a probe slot */
+	unsigned probes, resolving, jobs;
+	bool exhausted, stopping, done, pumping;
+	struct ls_stats stats;
+	int syserr;				/* negative errno: exit 4 */
+	char syserr_msg[320];
+	int out_err;				/* output failed (-EPIPE: reader gone) */
+};
+
+/* Starts the sweep; done_cb runs once every job has finished (or after stop,
+ * once every started job is cancelled).  Returns 0 or a negative errno. */
+int ls_pipeline_start(struct ls_pipeline *p);
+
+/* Stops starting jobs and cancels the running ones; done_cb still runs. */
+void ls_pipeline_stop(struct ls_pipeline *p);
+
+#endif

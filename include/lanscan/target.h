@@ -1,0 +1,117 @@
+/* target.h -- the target grammar (addresses, ranges, CIDR, names) and a lazy iterator over it.
+ *
+ * Pure code, no libuv: a list of parsed specs, each expanded one address at a
+ * time, so memory grows with the number of specs, never with their size.
+ *
+ * Grammar (one spec per call to ls_targets_add):
+ *   IPv4        10.0.0.1
+ *   octets      10.0-3.1,5,10-20   each octet a number, N-M range, list or *
+ *   range       10.0.0.250-10.0.1.5  (also for IPv6: fd00::1-fd00::20)
+ *   CIDR        10.0.0.0/24   /1../32; below /31 the network and broadcast
+ *                              addresses are left out (as fping -g does)
+ *   IPv6        fd00::1, fd00::/120 (/96../128, every address included)
+ *   host name   anything else made of letters, digits, '-', '_' and '.'
+ * A spec that repeats addresses of an earlier one yields only the new ones;
+ * a name given twice (case-insensitively) is kept once.
+ */
+#ifndef LANSCAN_TARGET_H
+#define LANSCAN_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define LS_ERRLEN 256
+
+/* An address: family AF_INET (bytes 0..3 used) or AF_INET6. */
+struct ls_addr {
+	int family;
+	uint8_t b[16];
+};
+
+enum ls_spec_kind {
+	LS_SPEC_OCTETS,		/* IPv4, a set of values per octet */
+	LS_SPEC_RANGE4,		/* IPv4 lo..hi inclusive (ranges and CIDR) */
+	LS_SPEC_RANGE6,		/* IPv6 lo..hi inclusive */
+	LS_SPEC_NAME		/* a host name, resolved later */
+};
+
+struct ls_spec {
+	enum ls_spec_kind kind;
+	char *text;		/* as the user wrote it */
+	uint64_t size;		/* addresses it expands to (1 for a name) */
+	union {
+		uint8_t oct[4][32];	/* bitset of allowed values per octet */
+		struct { uint32_t lo, hi; } r4;
+		struct { uint8_t lo[16], hi[16]; } r6;
+	} u;
+};
+
+struct ls_hslot;
+
+struct ls_targets {
+	struct ls_spec *specs;
+	size_t n, cap;
+	uint64_t total;			/* sum of the specs' sizes */
+	size_t *multi;			/* indices of specs of more than one address */
+	size_t nmulti, capmulti;
+	struct ls_hslot *hash;		/* single addresses and names: first index */
+	size_t hcap, hcount;
+};
+
+/* One produced target: an address, or a name still to resolve. */
+struct ls_target {
+	const struct ls_spec *spec;
+	bool is_name;
+	struct ls_addr addr;
+};
+
+struct ls_target_iter {
+	const struct ls_targets *t;
+	const struct ls_targets *exclude;	/* may be NULL */
+	size_t spec;
+	bool started;
+	uint8_t oct[4];
+	uint32_t cur4;
+	uint8_t cur6[16];
+};
+
+void ls_targets_init(struct ls_targets *t);
+void ls_targets_free(struct ls_targets *t);
+
+/* Parses one spec and appends it.  Returns 0, or -EINVAL with a message
+ * naming the text in err; -ENOMEM when out of memory.  A duplicate name
+ * returns 0 and adds nothing. */
+int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t errlen);
+
+/* Adds every spec of a comma-separated list ("10.0.0.1,5,10.0.0.9/30"): a
+ * piece with no dot or colon continues the previous piece's last octet list. */
+int ls_targets_add_list(struct ls_targets *t, const char *list, char *err, size_t errlen);
+
+/* Reads specs from f, named `name` in messages: whitespace-separated, any
+ * number per line, '#' starts a comment.  Returns 0, or -EINVAL with
+ * "name:line: message" in err, -EIO when reading fails, -ENOMEM. */
+int ls_targets_read(struct ls_targets *t, FILE *f, const char *name,
+		    char *err, size_t errlen);
+
+/* True when any spec of t covers addr (names never match). */
+bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr);
+
+/* True when t has a spec (address or name) of that family; names count for both. */
+bool ls_targets_has_family(const struct ls_targets *t, int family);
+
+void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
+			 const struct ls_targets *exclude);
+
+/* Produces the next target: 1, or 0 at the end.  Addresses in exclude and
+ * addresses an earlier spec already produced are skipped. */
+int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out);
+
+/* Formats addr as text (INET6_ADDRSTRLEN bytes are enough); returns buf. */
+char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len);
+
+/* Orders addresses: IPv4 before IPv6, then numerically. */
+int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b);
+
+#endif

@@ -1,0 +1,20 @@
+/* util.h -- small helpers shared by every module: container_of, bounded number parsing. */
+#ifndef LANSCAN_UTIL_H
+#define LANSCAN_UTIL_H
+
+#include <stddef.h>
+
+#define ls_container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
+#define LS_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Parses a whole decimal integer in [min, max], strtonum(3)-style.  Returns
+ * the value and sets *errstr to NULL, or returns 0 and points *errstr at
+ * "invalid", "too small" or "too large". */
+long long ls_parse_num(const char *s, long long min, long long max, const char **errstr);
+
+/* Monotonic clock in milliseconds. */
+double ls_now_ms(void);
+
+#endif

@@ -1,0 +1,233 @@
+/* cli.c -- parse the command line with getopt_long into struct ls_options. */
+#include "lanscan/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lanscan/util.h"
+
+enum {
+	OPT_RETRIES = 256, OPT_EXCLUDE, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
+	OPT_SORT, OPT_MIN_UP, OPT_PING_CMD, OPT_RESOLVE_ALL
+};
+
+static const struct option longopts[] = {
+	{ "alive", no_argument, NULL, 'a' },
+	{ "unreachable", no_argument, NULL, 'u' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "exclude-file", required_argument, NULL, OPT_EXCLUDE_FILE },
+	{ "list", no_argument, NULL, OPT_LIST },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "resolve-all", no_argument, NULL, OPT_RESOLVE_ALL },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "sort", no_argument, NULL, OPT_SORT },
+	{ "rdns", no_argument, NULL, 'r' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "min-up", required_argument, NULL, OPT_MIN_UP },
+	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void ls_cli_usage(FILE *f)
+{
+	fputs(
+"Usage: lanscan [OPTION]... [TARGET]...\n"
+"Sweep hosts in parallel and print one line per host as soon as its answer is known.\n"
+"\n"
+"Targets: 192.168.0.1  192.168.0.1-40  10.0-3.1,5,10-20  10.0.0.250-10.0.1.5\n"
+"         10.0.0.0/24  fd00::1  fd00::/120  fd00::1-fd00::20  host.example\n"
+"With no target, sweep the IPv4 subnets of the up interfaces (each at most /22).\n"
+"\n"
+"Targets:\n"
+"  -f, --file=FILE         read targets from FILE ('-': standard input)\n"
+"      --exclude=LIST      skip these addresses/ranges (comma-separated)\n"
+"      --exclude-file=FILE skip the addresses/ranges listed in FILE\n"
+"  -4, --ipv4              IPv4 only (names resolve to IPv4)\n"
+"  -6, --ipv6              IPv6 only (names resolve to IPv6)\n"
+"      --resolve-all       probe every address of a name, not just the first\n"
+"      --list              print the targets, send nothing\n"
+"      --force             allow sweeps of more than 65536 addresses\n"
+"Probing:\n"
+"  -c, --count=N           echo requests per host (1-100, default 1)\n"
+"  -t, --timeout=MS        wait for a reply, per request (10-60000, default 1000)\n"
+"      --retries=N         try a silent host N more times (0-10, default 0)\n"
+"  -j, --jobs=N            probes at once (1-4096, default 256)\n"
+"      --ping-cmd=PATH     the ping program to run (default: ping)\n"
+"Output:\n"
+"  -a, --alive             print only hosts that are up\n"
+"  -u, --unreachable       print only hosts that are down or unknown\n"
+"      --json              NDJSON, one object per host\n"
+"      --sort              print in address order at the end\n"
+"  -r, --rdns              add reverse DNS names of hosts that are up\n"
+"  -s, --summary           print a summary on standard error\n"
+"  -q, --quiet             print nothing; only the exit status\n"
+"      --min-up=N          succeed when at least N hosts are up\n"
+"  -v, --verbose           say more on standard error\n"
+"  -h, --help              show this help\n"
+"  -V, --version           show the version\n"
+"\n"
+"Output columns (tab-separated): address, state (up/down/unknown), RTT in ms or -,\n"
+"name or -.\n"
+"Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target could not\n"
+"be resolved, 3 usage error, 4 system error, 130/143 interrupted.\n", f);
+}
+
+static int fail(char *err, size_t errlen, const char *msg, const char *opt, const char *text)
+{
+	if (text != NULL)
+		snprintf(err, errlen, "%s '%s': %s", opt, text, msg);
+	else
+		snprintf(err, errlen, "%s: %s", opt, msg);
+	return -EINVAL;
+}
+
+static int number(const char *opt, const char *text, long long min, long long max,
+		  long long *out, char *err, size_t errlen)
+{
+	const char *errstr;
+	char msg[96];
+
+	*out = ls_parse_num(text, min, max, &errstr);
+	if (errstr == NULL)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s (expected %lld to %lld)", errstr, min, max);
+	return fail(err, errlen, msg, opt, text);
+}
+
+static int push(const char ***v, size_t *n, const char *s)
+{
+	const char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (nv == NULL)
+		return -ENOMEM;
+	nv[(*n)++] = s;
+	*v = nv;
+	return 0;
+}
+
+/* The option's name as the user typed it, for messages. */
+static const char *optname(int c, char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; longopts[i].name != NULL; i++)
+		if (longopts[i].val == c) {
+			if (c < 256)
+				snprintf(buf, len, "-%c/--%s", c, longopts[i].name);
+			else
+				snprintf(buf, len, "--%s", longopts[i].name);
+			return buf;
+		}
+	return "option";
+}
+
+int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t errlen)
+{
+	long long v;
+	int c, rc = 0;
+	char name[48];
+
+	memset(o, 0, sizeof(*o));
+	o->jobs = LS_DEFAULT_JOBS;
+	o->count = 1;
+	o->timeout_ms = LS_DEFAULT_TIMEOUT_MS;
+	o->min_up = -1;
+	o->ping_cmd = "ping";
+	opterr = 0;
+	optind = 1;
+	while (rc == 0 && (c = getopt_long(argc, argv, ":46ac:f:hj:qrst:uvV", longopts, NULL)) != -1) {
+		const char *on = optname(c, name, sizeof(name));
+		switch (c) {
+		case '4': o->family = AF_INET; break;
+		case '6': o->family = AF_INET6; break;
+		case 'a': o->show = LS_SHOW_ALIVE; break;
+		case 'u': o->show = LS_SHOW_UNREACHABLE; break;
+		case 'c':
+			if ((rc = number(on, optarg, 1, 100, &v, err, errlen)) == 0)
+				o->count = (int)v;
+			break;
+		case 't':
+			if ((rc = number(on, optarg, 10, 60000, &v, err, errlen)) == 0)
+				o->timeout_ms = (int)v;
+			break;
+		case OPT_RETRIES:
+			if ((rc = number(on, optarg, 0, 10, &v, err, errlen)) == 0)
+				o->retries = (int)v;
+			break;
+		case 'j':
+			if ((rc = number(on, optarg, 1, LS_MAX_JOBS, &v, err, errlen)) == 0) {
+				o->jobs = (int)v;
+				o->jobs_set = true;
+			}
+			break;
+		case OPT_MIN_UP:
+			if ((rc = number(on, optarg, 0, 1LL << 32, &v, err, errlen)) == 0)
+				o->min_up = v;
+			break;
+		case 'f': rc = push(&o->files, &o->nfiles, optarg); break;
+		case OPT_EXCLUDE: rc = push(&o->excludes, &o->nexcludes, optarg); break;
+		case OPT_EXCLUDE_FILE: rc = push(&o->exclude_files, &o->nexclude_files, optarg); break;
+		case OPT_PING_CMD:
+			if (*optarg == '\0')
+				rc = fail(err, errlen, "must not be empty", on, NULL);
+			o->ping_cmd = optarg;
+			break;
+		case OPT_LIST: o->list = true; break;
+		case OPT_FORCE: o->force = true; break;
+		case OPT_RESOLVE_ALL: o->resolve_all = true; break;
+		case OPT_JSON: o->format = LS_FMT_JSON; break;
+		case OPT_SORT: o->sort = true; break;
+		case 'r': o->rdns = true; break;
+		case 's': o->summary = true; break;
+		case 'q': o->quiet = true; break;
+		case 'v': o->verbose = true; break;
+		case 'h': o->help = true; break;
+		case 'V': o->version = true; break;
+		case ':':
+			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
+				snprintf(err, errlen, "option '-%c' needs a value", optopt);
+			else
+				snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+			rc = -EINVAL;
+			break;
+		case '?':
+		default:
+			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
+				snprintf(err, errlen, "unknown option '-%c'", optopt);
+			else
+				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
+			rc = -EINVAL;
+			break;
+		}
+	}
+	if (rc != 0) {
+		ls_cli_free(o);
+		return rc;
+	}
+	o->targets = argv + optind;
+	o->ntargets = (size_t)(argc - optind);
+	return 0;
+}
+
+void ls_cli_free(struct ls_options *o)
+{
+	free(o->files);
+	free(o->excludes);
+	free(o->exclude_files);
+	o->files = o->excludes = o->exclude_files = NULL;
+	o->nfiles = o->nexcludes = o->nexclude_files = 0;
+}

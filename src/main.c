@@ -1,0 +1,355 @@
+/* main.c -- lanscan's entry point: options, targets, the event loop and the exit status.
+ *
+ * The only file that calls exit() or decides the exit status:
+ *   0 every target up (or --min-up reached)   1 some target down or unknown
+ *   2 some target could not be resolved        3 usage error, nothing probed
+ *   4 system error (ping missing or not permitted, out of memory, ...)
+ *   130/143 interrupted by SIGINT/SIGTERM      141 the output pipe was closed
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <uv.h>
+
+#include "lanscan/cli.h"
+#include "lanscan/ifaces.h"
+#include "lanscan/output.h"
+#include "lanscan/pipeline.h"
+#include "lanscan/target.h"
+#include "lanscan/util.h"
+
+enum {
+	EXIT_UP = 0, EXIT_DOWN = 1, EXIT_NOTFOUND = 2, EXIT_USAGE = 3, EXIT_SYSERR = 4,
+	EXIT_PIPE = 141
+};
+
+#define FDS_PER_JOB 3		/* two pipes to the child, one spare while spawning */
+#define FDS_RESERVED 32
+
+struct app {
+	struct ls_options opt;
+	struct ls_targets targets, exclude;
+	struct ls_output out;
+	struct ls_pipeline pl;
+	uv_loop_t loop;
+	uv_signal_t sigint, sigterm;
+	int signum;		/* the signal that stopped the sweep, or 0 */
+	double started_ms;
+	char **env;
+};
+
+static void warn(const struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void warn(const struct app *app, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (app->opt.quiet)
+		return;
+	va_start(ap, fmt);
+	fputs("lanscan: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Reads one -f or --exclude-file file ('-' is standard input) into t. */
+static int read_file(const char *path, struct ls_targets *t)
+{
+	char err[LS_ERRLEN + 64];
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	int rc;
+
+	if (f == NULL) {
+		fprintf(stderr, "lanscan: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = ls_targets_read(t, f, strcmp(path, "-") == 0 ? "(stdin)" : path, err, sizeof(err));
+	if (f != stdin)
+		fclose(f);
+	if (rc != 0) {
+		fprintf(stderr, "lanscan: %s\n", rc == -ENOMEM ? "out of memory" : err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Gathers targets and exclusions; returns 0 or an exit status. */
+static int load_targets(struct app *app)
+{
+	const struct ls_options *o = &app->opt;
+	char err[LS_ERRLEN], desc[512];
+	size_t i;
+	int n;
+
+	for (i = 0; i < o->ntargets; i++)
+		if (ls_targets_add(&app->targets, o->targets[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "lanscan: %s\n", err);
+			return EXIT_USAGE;
+		}
+	for (i = 0; i < o->nfiles; i++)
+		if (read_file(o->files[i], &app->targets) != 0)
+			return EXIT_USAGE;
+	for (i = 0; i < o->nexcludes; i++)
+		if (ls_targets_add_list(&app->exclude, o->excludes[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "lanscan: --exclude: %s\n", err);
+			return EXIT_USAGE;
+		}
+	for (i = 0; i < o->nexclude_files; i++)
+		if (read_file(o->exclude_files[i], &app->exclude) != 0)
+			return EXIT_USAGE;
+	for (i = 0; i < app->exclude.n; i++)
+		if (app->exclude.specs[i].kind == LS_SPEC_NAME) {
+			fprintf(stderr, "lanscan: --exclude: '%s': exclusions take addresses and ranges, not names\n",
+				app->exclude.specs[i].text);
+			return EXIT_USAGE;
+		}
+
+	if (o->ntargets == 0 && o->nfiles == 0) {
+		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, desc, sizeof(desc));
+		if (n < 0) {
+			fprintf(stderr, "lanscan: cannot list interfaces: %s\n", strerror(-n));
+			return EXIT_SYSERR;
+		}
+		if (n == 0) {
+			fprintf(stderr, "lanscan: no target given and no local IPv4 subnet found\n");
+			return EXIT_USAGE;
+		}
+		warn(app, "no target given; sweeping %s", desc);
+	}
+	if (app->targets.n == 0) {
+		fprintf(stderr, "lanscan: no targets\n");
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < app->targets.n && o->family != 0; i++) {
+		const struct ls_spec *s = &app->targets.specs[i];
+		if (s->kind != LS_SPEC_NAME && (s->kind == LS_SPEC_RANGE6) != (o->family == AF_INET6)) {
+			fprintf(stderr, "lanscan: '%s': not an %s target (%s given)\n", s->text,
+				o->family == AF_INET6 ? "IPv6" : "IPv4", o->family == AF_INET6 ? "-6" : "-4");
+			return EXIT_USAGE;
+		}
+	}
+	return 0;
+}
+
+/* --list: print the expanded targets, send nothing. */
+static int list_targets(struct app *app)
+{
+	struct ls_target_iter it;
+	struct ls_target t;
+	char buf[64];
+	int rc = 0;
+
+	ls_target_iter_init(&it, &app->targets, &app->exclude);
+	while (rc == 0 && ls_target_iter_next(&it, &t))
+		rc = ls_output_list(&app->out, t.is_name ? t.spec->text : ls_addr_format(&t.addr, buf, sizeof(buf)));
+	if (rc == 0)
+		rc = ls_output_finish(&app->out);
+	else
+		ls_output_finish(&app->out);
+	if (rc == -EPIPE)
+		return EXIT_PIPE;
+	if (rc != 0) {
+		fprintf(stderr, "lanscan: writing output: %s\n", strerror(-rc));
+		return EXIT_SYSERR;
+	}
+	return EXIT_UP;
+}
+
+/* Raises the open-file limit to its maximum and lowers -j to fit in it. */
+static void fit_jobs(struct app *app)
+{
+	struct rlimit rl;
+	rlim_t room;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	room = rl.rlim_cur > FDS_RESERVED + FDS_PER_JOB ? (rl.rlim_cur - FDS_RESERVED) / FDS_PER_JOB : 1;
+	if ((rlim_t)app->opt.jobs > room) {
+		warn(app, "-j %d lowered to %llu to fit the open file limit (%llu)", app->opt.jobs,
+		     (unsigned long long)room, (unsigned long long)rl.rlim_cur);
+		app->opt.jobs = (int)room;
+	}
+}
+
+/* The children's environment: ours, with the C locale so ping's output parses. */
+static char **child_env(void)
+{
+	extern char **environ;
+	size_t n = 0, i, k = 0;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	env = calloc(n + 2, sizeof(*env));
+	if (env == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		if (strncmp(environ[i], "LC_", 3) != 0 && strncmp(environ[i], "LANG", 4) != 0)
+			env[k++] = environ[i];
+	env[k++] = "LC_ALL=C";
+	env[k] = NULL;
+	return env;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct app *app = h->data;
+
+	if (app->signum == 0)
+		app->signum = signum;
+	ls_pipeline_stop(&app->pl);
+}
+
+static void on_done(struct ls_pipeline *pl)
+{
+	struct app *app = ls_container_of(pl, struct app, pl);
+
+	uv_close((uv_handle_t *)&app->sigint, NULL);
+	uv_close((uv_handle_t *)&app->sigterm, NULL);
+}
+
+static int exit_status(const struct app *app)
+{
+	const struct ls_stats *s = &app->pl.stats;
+
+	if (app->pl.syserr != 0)
+		return EXIT_SYSERR;
+	if (app->signum != 0)
+		return 128 + app->signum;
+	if (app->pl.out_err == -EPIPE)
+		return EXIT_PIPE;
+	if (app->pl.out_err != 0)
+		return EXIT_SYSERR;
+	if (s->unresolved > 0)
+		return EXIT_NOTFOUND;
+	if (app->opt.min_up >= 0)
+		return (long long)s->up >= app->opt.min_up ? EXIT_UP : EXIT_DOWN;
+	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
+}
+
+static int sweep(struct app *app)
+{
+	struct ls_pipeline *pl = &app->pl;
+	const struct ls_stats *s = &pl->stats;
+	char size[16];
+	int rc, status;
+
+	signal(SIGPIPE, SIG_IGN);
+	fit_jobs(app);
+	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
+		/* getaddrinfo may use half the pool; size it before the loop's first use. */
+		int threads = app->opt.jobs * 2;
+		snprintf(size, sizeof(size), "%d", threads < 4 ? 4 : threads > 128 ? 128 : threads);
+		setenv("UV_THREADPOOL_SIZE", size, 1);
+	}
+	if ((app->env = child_env()) == NULL) {
+		fprintf(stderr, "lanscan: out of memory\n");
+		return EXIT_SYSERR;
+	}
+	if ((rc = uv_loop_init(&app->loop)) != 0) {
+		fprintf(stderr, "lanscan: event loop: %s\n", uv_strerror(rc));
+		return EXIT_SYSERR;
+	}
+	uv_signal_init(&app->loop, &app->sigint);
+	uv_signal_init(&app->loop, &app->sigterm);
+	app->sigint.data = app->sigterm.data = app;
+	uv_signal_start(&app->sigint, on_signal, SIGINT);
+	uv_signal_start(&app->sigterm, on_signal, SIGTERM);
+
+	pl->loop = &app->loop;
+	pl->method = &ls_probe_ping;
+	pl->popts.count = app->opt.count;
+	pl->popts.timeout_ms = app->opt.timeout_ms;
+	pl->popts.retries = app->opt.retries;
+	pl->popts.ping_cmd = app->opt.ping_cmd;
+	pl->popts.env = app->env;
+	pl->out = &app->out;
+	pl->targets = &app->targets;
+	pl->exclude = &app->exclude;
+	pl->max_jobs = (unsigned)app->opt.jobs;
+	pl->family = app->opt.family;
+	pl->resolve_all = app->opt.resolve_all;
+	pl->rdns = app->opt.rdns;
+	pl->quiet = app->opt.quiet;
+	pl->done_cb = on_done;
+	if (app->opt.verbose)
+		warn(app, "method ping (%s), %d jobs, timeout %d ms, %d request(s), %d retries",
+		     app->opt.ping_cmd, app->opt.jobs, app->opt.timeout_ms, app->opt.count, app->opt.retries);
+
+	app->started_ms = ls_now_ms();
+	ls_pipeline_start(pl);
+	uv_run(&app->loop, UV_RUN_DEFAULT);
+	rc = uv_loop_close(&app->loop);
+	if (rc != 0)
+		fprintf(stderr, "lanscan: internal error: loop closed with open handles\n");
+
+	if (ls_output_finish(&app->out) == -EPIPE && pl->out_err == 0)
+		pl->out_err = -EPIPE;
+	if (pl->syserr != 0)
+		fprintf(stderr, "lanscan: %s\n", pl->syserr_msg);
+	else if (pl->out_err != 0 && pl->out_err != -EPIPE)
+		fprintf(stderr, "lanscan: writing output: %s\n", strerror(-pl->out_err));
+	status = exit_status(app);
+	if (app->opt.summary && !app->opt.quiet)
+		fprintf(stderr, "lanscan: %llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %.2f s%s\n",
+			(unsigned long long)s->targets, (unsigned long long)s->up,
+			(unsigned long long)s->down, (unsigned long long)s->unknown,
+			(unsigned long long)s->unresolved, (ls_now_ms() - app->started_ms) / 1e3,
+			app->signum != 0 ? " (interrupted)" : "");
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct app app;
+	char err[LS_ERRLEN];
+	int status;
+
+	memset(&app, 0, sizeof(app));
+	ls_targets_init(&app.targets);
+	ls_targets_init(&app.exclude);
+	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
+		fprintf(stderr, "lanscan: %s\nTry 'lanscan --help' for more information.\n", err);
+		return EXIT_USAGE;
+	}
+	if (app.opt.help) {
+		ls_cli_usage(stdout);
+		status = EXIT_UP;
+	} else if (app.opt.version) {
+		printf("lanscan %s\n", LS_VERSION);
+		status = EXIT_UP;
+	} else {
+		ls_output_init(&app.out, STDOUT_FILENO);
+		app.out.format = app.opt.format;
+		app.out.show = app.opt.show;
+		app.out.quiet = app.opt.quiet;
+		app.out.sort = app.opt.sort;
+		status = load_targets(&app);
+		if (status == 0 && app.opt.list) {
+			status = list_targets(&app);
+		} else if (status == 0 && app.targets.total > LS_SWEEP_LIMIT && !app.opt.force) {
+			fprintf(stderr, "lanscan: refusing to sweep %llu addresses (more than %d); use --force\n",
+				(unsigned long long)app.targets.total, LS_SWEEP_LIMIT);
+			status = EXIT_USAGE;
+		} else if (status == 0) {
+			status = sweep(&app);
+		}
+	}
+	free(app.env);
+	ls_targets_free(&app.targets);
+	ls_targets_free(&app.exclude);
+	ls_cli_free(&app.opt);
+	exit(status);
+}

@@ -1,0 +1,299 @@
+/* output.c -- format result lines (TSV, NDJSON) and write them, one write per line. */
+#include "lanscan/output.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define LIST_BUF (64 * 1024)
+
+const char *ls_state_name(enum ls_state state)
+{
+	switch (state) {
+	case LS_UP: return "up";
+	case LS_DOWN: return "down";
+	case LS_UNKNOWN: break;
+	}
+	return "unknown";
+}
+
+/* A bounded appender: never overflows, remembers whether it was cut. */
+struct sbuf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct sbuf *b, const char *s, size_t n)
+{
+	size_t room = b->cap - 1 - b->len;	/* keep one byte for the final '\n' */
+
+	if (n > room)
+		n = room;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+}
+
+static void puts_(struct sbuf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+static void putf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void putf(struct sbuf *b, const char *fmt, ...)
+{
+	char tmp[64];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		put(b, tmp, (size_t)n < sizeof(tmp) ? (size_t)n : sizeof(tmp) - 1);
+}
+
+/* A text field: '-' when empty; tabs, newlines and control bytes become '?'. */
+static void put_field(struct sbuf *b, const char *s)
+{
+	char c;
+
+	if (s == NULL || *s == '\0') {
+		put(b, "-", 1);
+		return;
+	}
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		put(b, &c, 1);
+	}
+}
+
+/* A JSON string (or null); bytes outside printable ASCII are escaped or '?'. */
+static void put_json_str(struct sbuf *b, const char *s)
+{
+	unsigned char c;
+
+	if (s == NULL) {
+		puts_(b, "null");
+		return;
+	}
+	put(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (c == '"' || c == '\\') {
+			put(b, "\\", 1);
+			put(b, s, 1);
+		} else if (c < 0x20) {
+			putf(b, "\\u%04x", c);
+		} else if (c >= 0x7f) {
+			put(b, "?", 1);	/* host names are ASCII; keep the JSON valid UTF-8 */
+		} else {
+			put(b, s, 1);
+		}
+	}
+	put(b, "\"", 1);
+}
+
+size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf, size_t len)
+{
+	struct sbuf b = { buf, 0, len };
+	char addr[64];
+
+	if (len < 2) {
+		if (len == 1)
+			buf[0] = '\0';
+		return 0;
+	}
+	if (r->has_addr)
+		ls_addr_format(&r->addr, addr, sizeof(addr));
+	if (fmt == LS_FMT_JSON) {
+		puts_(&b, "{\"address\":");
+		put_json_str(&b, r->has_addr ? addr : NULL);
+		puts_(&b, ",\"target\":");
+		put_json_str(&b, r->target);
+		puts_(&b, ",\"state\":\"");
+		puts_(&b, ls_state_name(r->state));
+		puts_(&b, "\",\"rtt_ms\":");
+		if (r->rtt_ms >= 0)
+			putf(&b, "%.3f", r->rtt_ms);
+		else
+			puts_(&b, "null");
+		puts_(&b, ",\"name\":");
+		put_json_str(&b, r->name);
+		puts_(&b, ",\"error\":");
+		put_json_str(&b, r->error);
+		puts_(&b, "}");
+	} else {
+		put_field(&b, r->has_addr ? addr : r->target);
+		put(&b, "\t", 1);
+		puts_(&b, ls_state_name(r->state));
+		put(&b, "\t", 1);
+		if (r->rtt_ms >= 0)
+			putf(&b, "%.3f", r->rtt_ms);
+		else
+			put(&b, "-", 1);
+		put(&b, "\t", 1);
+		put_field(&b, r->name);
+	}
+	buf[b.len++] = '\n';
+	return b.len;
+}
+
+/* A kept result for --sort: the result with its strings copied. */
+struct ls_sorted {
+	struct ls_result r;
+	char *target, *name, *error;
+};
+
+void ls_output_init(struct ls_output *o, int fd)
+{
+	memset(o, 0, sizeof(*o));
+	o->fd = fd;
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static bool shown(const struct ls_output *o, const struct ls_result *r)
+{
+	if (o->show == LS_SHOW_ALIVE)
+		return r->state == LS_UP;
+	if (o->show == LS_SHOW_UNREACHABLE)
+		return r->state != LS_UP;
+	return true;
+}
+
+static char *dup_or_null(const char *s, bool *oom)
+{
+	char *d;
+
+	if (s == NULL)
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		*oom = true;
+	return d;
+}
+
+static int keep(struct ls_output *o, const struct ls_result *r)
+{
+	struct ls_sorted *ns, *s;
+	size_t ncap;
+	bool oom = false;
+
+	if (o->nsorted == o->capsorted) {
+		ncap = o->capsorted ? o->capsorted * 2 : 256;
+		ns = realloc(o->sorted, ncap * sizeof(*ns));
+		if (ns == NULL)
+			return -ENOMEM;
+		o->sorted = ns;
+		o->capsorted = ncap;
+	}
+	s = &o->sorted[o->nsorted];
+	s->r = *r;
+	s->target = dup_or_null(r->target, &oom);
+	s->name = dup_or_null(r->name, &oom);
+	s->error = dup_or_null(r->error, &oom);
+	s->r.target = s->target;
+	s->r.name = s->name;
+	s->r.error = s->error;
+	if (oom) {
+		free(s->target);
+		free(s->name);
+		free(s->error);
+		return -ENOMEM;
+	}
+	o->nsorted++;
+	return 0;
+}
+
+int ls_output_result(struct ls_output *o, const struct ls_result *r)
+{
+	char line[1024];
+	size_t n;
+
+	if (o->quiet || !shown(o, r))
+		return 0;
+	if (o->sort)
+		return keep(o, r);
+	n = ls_format_result(r, o->format, line, sizeof(line));
+	return write_all(o->fd, line, n);
+}
+
+int ls_output_list(struct ls_output *o, const char *text)
+{
+	size_t n = strlen(text);
+	int rc;
+
+	if (o->listbuf == NULL && (o->listbuf = malloc(LIST_BUF)) == NULL)
+		return -ENOMEM;
+	if (o->listlen + n + 1 > LIST_BUF) {
+		rc = write_all(o->fd, o->listbuf, o->listlen);
+		o->listlen = 0;
+		if (rc != 0)
+			return rc;
+		if (n + 1 > LIST_BUF)
+			return -EINVAL;
+	}
+	memcpy(o->listbuf + o->listlen, text, n);
+	o->listbuf[o->listlen + n] = '\n';
+	o->listlen += n + 1;
+	return 0;
+}
+
+/* Address order; names that did not resolve last, by their text. */
+static int cmp_sorted(const void *pa, const void *pb)
+{
+	const struct ls_result *a = &((const struct ls_sorted *)pa)->r;
+	const struct ls_result *b = &((const struct ls_sorted *)pb)->r;
+
+	if (a->has_addr != b->has_addr)
+		return a->has_addr ? -1 : 1;
+	if (!a->has_addr)
+		return strcmp(a->target, b->target);
+	return ls_addr_cmp(&a->addr, &b->addr);
+}
+
+int ls_output_finish(struct ls_output *o)
+{
+	char line[1024];
+	size_t i, n;
+	int rc = 0;
+
+	if (o->listlen > 0)
+		rc = write_all(o->fd, o->listbuf, o->listlen);
+	if (o->nsorted > 0)
+		qsort(o->sorted, o->nsorted, sizeof(*o->sorted), cmp_sorted);
+	for (i = 0; i < o->nsorted; i++) {
+		if (rc == 0) {
+			n = ls_format_result(&o->sorted[i].r, o->format, line, sizeof(line));
+			rc = write_all(o->fd, line, n);
+		}
+		free(o->sorted[i].target);
+		free(o->sorted[i].name);
+		free(o->sorted[i].error);
+	}
+	free(o->sorted);
+	free(o->listbuf);
+	o->sorted = NULL;
+	o->listbuf = NULL;
+	o->nsorted = o->capsorted = o->listlen = 0;
+	return rc;
+}

@@ -1,0 +1,365 @@
+/* pipeline.c -- a bounded window of jobs: resolve names, probe addresses, emit in completion order. */
+#include "lanscan/pipeline.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanscan/util.h"
+
+enum job_phase { J_QUEUED, J_RESOLVING, J_PROBING, J_RDNS };
+
+struct ls_job {
+	struct ls_pipeline *pl;
+	const struct ls_spec *spec;
+	bool is_name;
+	enum job_phase phase;
+	uv_getaddrinfo_t gai;
+	uv_getnameinfo_t gni;
+	struct ls_probe probe;
+	char *name;			/* reverse DNS name, malloc'd */
+	struct ls_job *prev, *next;	/* the live list */
+	struct ls_job *qnext;		/* the ready queue */
+};
+
+static void pump(struct ls_pipeline *p);
+
+static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
+{
+	struct ls_job *job = calloc(1, sizeof(*job));
+
+	if (job == NULL)
+		return NULL;
+	job->pl = p;
+	job->spec = spec;
+	job->next = p->live;
+	if (p->live != NULL)
+		p->live->prev = job;
+	p->live = job;
+	p->jobs++;
+	return job;
+}
+
+static void job_free(struct ls_job *job)
+{
+	struct ls_pipeline *p = job->pl;
+
+	if (job->prev != NULL)
+		job->prev->next = job->next;
+	else
+		p->live = job->next;
+	if (job->next != NULL)
+		job->next->prev = job->prev;
+	p->jobs--;
+	free(job->name);
+	free(job);
+}
+
+static void set_syserr(struct ls_pipeline *p, int err, const char *msg)
+{
+	if (p->syserr == 0) {
+		p->syserr = err;
+		snprintf(p->syserr_msg, sizeof(p->syserr_msg), "%s", msg);
+	}
+	ls_pipeline_stop(p);
+}
+
+static void emit(struct ls_pipeline *p, const struct ls_result *r)
+{
+	int rc;
+
+	p->stats.targets++;
+	if (!r->has_addr)
+		p->stats.unresolved++;
+	else if (r->state == LS_UP)
+		p->stats.up++;
+	else if (r->state == LS_DOWN)
+		p->stats.down++;
+	else
+		p->stats.unknown++;
+	if (p->out_err != 0)
+		return;
+	rc = ls_output_result(p->out, r);
+	if (rc != 0) {
+		p->out_err = rc;
+		ls_pipeline_stop(p);
+	}
+}
+
+static void emit_probe(struct ls_job *job)
+{
+	struct ls_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.target = job->spec->text;
+	r.has_addr = true;
+	r.addr = job->probe.addr;
+	r.state = job->probe.state;
+	r.rtt_ms = job->probe.state == LS_UP ? job->probe.rtt_ms : -1;
+	r.name = job->name != NULL ? job->name : job->is_name ? job->spec->text : NULL;
+	r.error = job->probe.state != LS_UP && job->probe.error[0] != '\0' ? job->probe.error : NULL;
+	emit(job->pl, &r);
+}
+
+static void to_sockaddr(const struct ls_addr *a, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, a->b, 4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, a->b, 16);
+	}
+}
+
+static void on_name(uv_getnameinfo_t *req, int status, const char *host, const char *service)
+{
+	struct ls_job *job = ls_container_of(req, struct ls_job, gni);
+	struct ls_pipeline *p = job->pl;
+
+	(void)service;
+	p->resolving--;
+	if (status == 0 && host != NULL)
+		job->name = strdup(host);
+	emit_probe(job);	/* the probe finished: print it even when stopping */
+	job_free(job);
+	pump(p);
+}
+
+static void on_probe_done(struct ls_probe *probe)
+{
+	struct ls_job *job = ls_container_of(probe, struct ls_job, probe);
+	struct ls_pipeline *p = job->pl;
+	struct sockaddr_storage ss;
+	char msg[300];
+
+	p->probes--;
+	if (probe->syserr != 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", p->popts.ping_cmd, probe->error);
+		set_syserr(p, probe->syserr, msg);
+	}
+	if (probe->cancelled || probe->syserr != 0) {
+		job_free(job);
+		pump(p);
+		return;
+	}
+	if (p->rdns && probe->state == LS_UP && !p->stopping) {
+		to_sockaddr(&probe->addr, &ss);
+		job->phase = J_RDNS;
+		if (uv_getnameinfo(p->loop, &job->gni, on_name, (struct sockaddr *)&ss,
+				   NI_NAMEREQD) == 0) {
+			p->resolving++;
+			return;
+		}
+	}
+	emit_probe(job);
+	job_free(job);
+	pump(p);
+}
+
+static void start_probe(struct ls_pipeline *p, struct ls_job *job)
+{
+	char msg[300];
+	int rc;
+
+	job->phase = J_PROBING;
+	job->probe.loop = p->loop;
+	job->probe.opts = &p->popts;
+	job->probe.cb = on_probe_done;
+	rc = p->method->start(&job->probe);
+	if (rc != 0) {
+		snprintf(msg, sizeof(msg), "cannot run '%s': %s", p->popts.ping_cmd, uv_strerror(rc));
+		job_free(job);
+		set_syserr(p, rc, msg);
+		return;
+	}
+	p->probes++;
+}
+
+static void enqueue(struct ls_pipeline *p, struct ls_job *job)
+{
+	job->phase = J_QUEUED;
+	job->qnext = NULL;
+	if (p->ready_tail != NULL)
+		p->ready_tail->qnext = job;
+	else
+		p->ready = job;
+	p->ready_tail = job;
+}
+
+static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, int status)
+{
+	struct ls_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.target = spec->text;
+	r.state = LS_UNKNOWN;
+	r.rtt_ms = -1;
+	r.error = uv_strerror(status);
+	if (!p->quiet)
+		fprintf(stderr, "lanscan: %s: %s\n", spec->text, r.error);
+	emit(p, &r);
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
+{
+	struct ls_job *job = ls_container_of(req, struct ls_job, gai), *extra;
+	struct ls_pipeline *p = job->pl;
+	struct ls_addr a, seen[16];
+	struct addrinfo *ai;
+	size_t nseen = 0, i;
+	bool dup;
+
+	p->resolving--;
+	if (p->stopping) {
+		job_free(job);
+	} else if (status != 0) {
+		emit_unresolved(p, job->spec, status);
+		job_free(job);
+	} else {
+		for (ai = res; ai != NULL && nseen < LS_ARRAY_SIZE(seen); ai = ai->ai_next) {
+			memset(&a, 0, sizeof(a));
+			a.family = ai->ai_family;
+			if (ai->ai_family == AF_INET)
+				memcpy(a.b, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
+			else if (ai->ai_family == AF_INET6)
+				memcpy(a.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
+			else
+				continue;
+			for (dup = false, i = 0; i < nseen && !dup; i++)
+				dup = ls_addr_cmp(&seen[i], &a) == 0;
+			if (dup || (p->exclude != NULL && ls_targets_contains(p->exclude, &a)))
+				continue;
+			seen[nseen++] = a;
+			if (!p->resolve_all)
+				break;
+		}
+		for (i = 0; i < nseen; i++) {
+			extra = i == 0 ? job : job_new(p, job->spec);
+			if (extra == NULL) {
+				set_syserr(p, -ENOMEM, "out of memory");
+				break;
+			}
+			extra->is_name = true;
+			extra->probe.addr = seen[i];
+			enqueue(p, extra);
+		}
+		if (nseen == 0)
+			job_free(job);	/* every address excluded */
+	}
+	uv_freeaddrinfo(res);
+	pump(p);
+}
+
+static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
+{
+	struct addrinfo hints;
+	int rc;
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = p->family != 0 ? p->family : AF_UNSPEC;
+	hints.ai_socktype = SOCK_DGRAM;		/* one entry per address */
+	hints.ai_flags = AI_ADDRCONFIG;
+	job->phase = J_RESOLVING;
+	rc = uv_getaddrinfo(p->loop, &job->gai, on_resolved, job->spec->text, NULL, &hints);
+	if (rc != 0) {
+		emit_unresolved(p, job->spec, rc);
+		job_free(job);
+		return;
+	}
+	p->resolving++;
+}
+
+static void check_done(struct ls_pipeline *p)
+{
+	if (!p->done && (p->exhausted || p->stopping) && p->jobs == 0) {
+		p->done = true;
+		p->done_cb(p);
+	}
+}
+
+/* Fills the window: queued addresses first, then new targets, while slots are free. */
+static void pump(struct ls_pipeline *p)
+{
+	struct ls_target t;
+	struct ls_job *job;
+
+	if (p->pumping)
+		return;
+	p->pumping = true;
+	while (!p->stopping && p->probes < p->max_jobs) {
+		if (p->ready != NULL) {
+			job = p->ready;
+			p->ready = job->qnext;
+			if (p->ready == NULL)
+				p->ready_tail = NULL;
+			start_probe(p, job);
+			continue;
+		}
+		if (p->exhausted || p->probes + p->resolving >= p->max_jobs)
+			break;
+		if (!ls_target_iter_next(&p->it, &t)) {
+			p->exhausted = true;
+			break;
+		}
+		job = job_new(p, t.spec);
+		if (job == NULL) {
+			set_syserr(p, -ENOMEM, "out of memory");
+			break;
+		}
+		job->is_name = t.is_name;
+		if (t.is_name) {
+			start_resolve(p, job);
+		} else {
+			job->probe.addr = t.addr;
+			start_probe(p, job);
+		}
+	}
+	p->pumping = false;
+	check_done(p);
+}
+
+int ls_pipeline_start(struct ls_pipeline *p)
+{
+	if (p->loop == NULL || p->method == NULL || p->out == NULL || p->targets == NULL ||
+	    p->done_cb == NULL || p->max_jobs == 0)
+		return -EINVAL;
+	ls_target_iter_init(&p->it, p->targets, p->exclude);
+	pump(p);
+	return 0;
+}
+
+void ls_pipeline_stop(struct ls_pipeline *p)
+{
+	struct ls_job *job, *next;
+
+	if (p->stopping)
+		return;
+	p->stopping = true;
+	for (job = p->live; job != NULL; job = next) {
+		next = job->next;
+		switch (job->phase) {
+		case J_QUEUED:
+			job_free(job);
+			break;
+		case J_RESOLVING:
+			uv_cancel((uv_req_t *)&job->gai);	/* fails once running: then we wait */
+			break;
+		case J_PROBING:
+			p->method->cancel(&job->probe);
+			break;
+		case J_RDNS:
+			uv_cancel((uv_req_t *)&job->gni);
+			break;
+		}
+	}
+	p->ready = p->ready_tail = NULL;
+	if (!p->pumping)
+		check_done(p);
+}

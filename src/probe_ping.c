@@ -1,0 +1,325 @@
+/* probe_ping.c -- the ping method: run the system ping (argv, never a shell) and read its output. */
+#include "lanscan/probe.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lanscan/ping_parse.h"
+#include "lanscan/util.h"
+
+#define PING_INTERVAL_MS 200	/* between requests when --count > 1 */
+#define WATCHDOG_GRACE_MS 5000	/* kill a ping that outlives its own deadline by this */
+
+struct ping_job {
+	struct ls_probe *p;
+	uv_process_t proc;
+	uv_pipe_t out, err;
+	uv_timer_t watchdog;
+	char obuf[4096];
+	size_t olen;
+	char ebuf[512];
+	size_t elen;
+	int64_t exit_status;
+	int term_signal;
+	int tries;
+	int closing;		/* per-try handles still closing */
+	bool running;		/* the child has not been reaped */
+	bool timed_out;
+	bool spawn_failed;	/* the last try could not start: finish after closing */
+	bool start_failed;	/* start() failed: free without calling cb */
+};
+
+static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	struct ping_job *job = h->data;
+	bool is_out = h == (uv_handle_t *)&job->out;
+	char *base = is_out ? job->obuf : job->ebuf;
+	size_t used = is_out ? job->olen : job->elen;
+	size_t cap = is_out ? sizeof(job->obuf) : sizeof(job->ebuf);
+	static char discard[256];
+
+	(void)suggested;
+	if (used < cap)
+		*buf = uv_buf_init(base + used, (unsigned)(cap - used));
+	else
+		*buf = uv_buf_init(discard, sizeof(discard));	/* keep draining, keep nothing */
+}
+
+static void on_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
+{
+	struct ping_job *job = s->data;
+	size_t *len = s == (uv_stream_t *)&job->out ? &job->olen : &job->elen;
+	size_t cap = s == (uv_stream_t *)&job->out ? sizeof(job->obuf) : sizeof(job->ebuf);
+
+	(void)buf;
+	if (n < 0) {
+		uv_read_stop(s);
+		return;
+	}
+	if (*len + (size_t)n <= cap)
+		*len += (size_t)n;
+}
+
+/* Reads what is left in a pipe after the child exited (it is non-blocking). */
+static void drain(uv_pipe_t *pipe, char *base, size_t *len, size_t cap)
+{
+	uv_os_fd_t fd;
+	char junk[256];
+	ssize_t n;
+
+	if (uv_fileno((uv_handle_t *)pipe, &fd) != 0)
+		return;
+	for (;;) {
+		if (*len < cap)
+			n = read(fd, base + *len, cap - *len);
+		else
+			n = read(fd, junk, sizeof(junk));
+		if (n <= 0)
+			break;
+		if (*len < cap)
+			*len += (size_t)n;
+	}
+}
+
+static int spawn(struct ping_job *job);
+
+static void on_watchdog_closed(uv_handle_t *h)
+{
+	struct ping_job *job = h->data;
+	struct ls_probe *p = job->p;
+	bool failed = job->start_failed;
+
+	free(job);
+	if (!failed) {
+		p->priv = NULL;
+		p->cb(p);
+	}
+}
+
+static void finish(struct ping_job *job)
+{
+	uv_close((uv_handle_t *)&job->watchdog, on_watchdog_closed);
+}
+
+/* Turns the finished try into a result; returns true when another try is due. */
+static bool judge(struct ping_job *job)
+{
+	struct ls_probe *p = job->p;
+	struct ls_ping_output out;
+	const char *msg;
+
+	ls_ping_parse(job->obuf, job->olen, job->ebuf, job->elen, &out);
+	p->rtt_ms = -1;
+	p->error[0] = '\0';
+	if (p->cancelled) {
+		p->state = LS_UNKNOWN;
+		snprintf(p->error, sizeof(p->error), "cancelled");
+		return false;
+	}
+	if (job->timed_out) {
+		p->state = LS_UNKNOWN;
+		snprintf(p->error, sizeof(p->error), "%s did not finish in time", p->opts->ping_cmd);
+		return false;
+	}
+	if (job->term_signal != 0) {
+		p->state = LS_UNKNOWN;
+		snprintf(p->error, sizeof(p->error), "%s killed by signal %d",
+			 p->opts->ping_cmd, job->term_signal);
+		return false;
+	}
+	if (job->exit_status == 0 || out.replies > 0) {
+		p->state = LS_UP;
+		p->rtt_ms = out.rtt_ms;
+		return false;
+	}
+	if (job->exit_status == 1) {
+		p->state = LS_DOWN;
+		if (out.reason != NULL) {
+			snprintf(p->error, sizeof(p->error), "%s", out.reason);
+			return false;
+		}
+		snprintf(p->error, sizeof(p->error), "no reply");
+		return job->tries <= p->opts->retries;
+	}
+	/* Exit 2 and the rest: ping could not probe this address. */
+	msg = out.message;
+	if (strncmp(msg, "ping: ", 6) == 0)
+		msg += 6;
+	p->state = LS_UNKNOWN;
+	if (*msg == '\0')
+		snprintf(p->error, sizeof(p->error), "%s exited with status %d",
+			 p->opts->ping_cmd, (int)job->exit_status);
+	else {
+		size_t n = strnlen(msg, sizeof(p->error) - 1);
+		memcpy(p->error, msg, n);
+		p->error[n] = '\0';
+	}
+	if (out.not_permitted)
+		p->syserr = -EPERM;
+	return false;
+}
+
+static void on_try_closed(uv_handle_t *h)
+{
+	struct ping_job *job = h->data;
+	int rc;
+
+	if (--job->closing > 0)
+		return;
+	if (job->spawn_failed) {
+		finish(job);
+		return;
+	}
+	if (!judge(job)) {
+		finish(job);
+		return;
+	}
+	rc = spawn(job);	/* a retry */
+	if (rc != 0) {
+		job->p->state = LS_UNKNOWN;
+		job->p->syserr = rc;
+		snprintf(job->p->error, sizeof(job->p->error), "cannot run %s: %s",
+			 job->p->opts->ping_cmd, uv_strerror(rc));
+		/* spawn() closes its handles on failure; on_try_closed finishes. */
+	}
+}
+
+static void close_try(struct ping_job *job)
+{
+	job->closing = 3;
+	uv_close((uv_handle_t *)&job->proc, on_try_closed);
+	uv_close((uv_handle_t *)&job->out, on_try_closed);
+	uv_close((uv_handle_t *)&job->err, on_try_closed);
+}
+
+static void on_exit_cb(uv_process_t *proc, int64_t status, int sig)
+{
+	struct ping_job *job = ls_container_of(proc, struct ping_job, proc);
+
+	job->running = false;
+	job->exit_status = status;
+	job->term_signal = sig;
+	uv_timer_stop(&job->watchdog);
+	drain(&job->out, job->obuf, &job->olen, sizeof(job->obuf));
+	drain(&job->err, job->ebuf, &job->elen, sizeof(job->ebuf));
+	close_try(job);
+}
+
+static void on_watchdog(uv_timer_t *t)
+{
+	struct ping_job *job = ls_container_of(t, struct ping_job, watchdog);
+
+	if (job->running) {
+		job->timed_out = true;
+		uv_process_kill(&job->proc, SIGKILL);
+	}
+}
+
+/* Starts one try; on failure its handles are closing and it returns the error. */
+static int spawn(struct ping_job *job)
+{
+	struct ls_probe *p = job->p;
+	uv_process_options_t o;
+	uv_stdio_container_t stdio[3];
+	char count[16], wait[32], interval[16], addr[64];
+	char *args[16];
+	int n = 0, rc;
+	uint64_t deadline;
+
+	job->olen = job->elen = 0;
+	job->exit_status = 0;
+	job->term_signal = 0;
+	job->tries++;
+	uv_pipe_init(p->loop, &job->out, 0);
+	uv_pipe_init(p->loop, &job->err, 0);
+	job->out.data = job->err.data = job->proc.data = job;
+
+	snprintf(count, sizeof(count), "%d", p->opts->count);
+	snprintf(wait, sizeof(wait), "%.3f", p->opts->timeout_ms / 1000.0);
+	snprintf(interval, sizeof(interval), "%.3f", PING_INTERVAL_MS / 1000.0);
+	ls_addr_format(&p->addr, addr, sizeof(addr));
+	args[n++] = (char *)p->opts->ping_cmd;
+	args[n++] = p->addr.family == AF_INET6 ? "-6" : "-4";
+	args[n++] = "-n";
+	args[n++] = "-c";
+	args[n++] = count;
+	args[n++] = "-W";
+	args[n++] = wait;
+	if (p->opts->count > 1) {
+		args[n++] = "-i";
+		args[n++] = interval;
+	}
+	args[n++] = "--";
+	args[n++] = addr;
+	args[n] = NULL;
+
+	memset(&o, 0, sizeof(o));
+	memset(stdio, 0, sizeof(stdio));
+	stdio[0].flags = UV_IGNORE;
+	stdio[1].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+	stdio[1].data.stream = (uv_stream_t *)&job->out;
+	stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
+	stdio[2].data.stream = (uv_stream_t *)&job->err;
+	o.file = p->opts->ping_cmd;
+	o.args = args;
+	o.env = p->opts->env;
+	o.stdio = stdio;
+	o.stdio_count = 3;
+	o.exit_cb = on_exit_cb;
+
+	rc = uv_spawn(p->loop, &job->proc, &o);
+	if (rc != 0) {
+		job->spawn_failed = true;
+		close_try(job);	/* libuv: the handle is closed even when spawning failed */
+		return rc;
+	}
+	job->running = true;
+	uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
+	uv_read_start((uv_stream_t *)&job->err, on_alloc, on_read);
+	deadline = (uint64_t)p->opts->count * (PING_INTERVAL_MS + (uint64_t)p->opts->timeout_ms) +
+		   WATCHDOG_GRACE_MS;
+	uv_timer_start(&job->watchdog, on_watchdog, deadline, 0);
+	return 0;
+}
+
+static int ping_start(struct ls_probe *p)
+{
+	struct ping_job *job = calloc(1, sizeof(*job));
+	int rc;
+
+	if (job == NULL)
+		return -ENOMEM;
+	job->p = p;
+	p->priv = job;
+	p->syserr = 0;
+	p->cancelled = false;
+	uv_timer_init(p->loop, &job->watchdog);
+	job->watchdog.data = job;
+	rc = spawn(job);
+	if (rc != 0) {
+		job->start_failed = true;	/* freed once its handles are closed */
+		p->priv = NULL;
+	}
+	return rc;
+}
+
+static void ping_cancel(struct ls_probe *p)
+{
+	struct ping_job *job = p->priv;
+
+	if (job == NULL || p->cancelled)
+		return;
+	p->cancelled = true;
+	if (job->running)
+		uv_process_kill(&job->proc, SIGTERM);
+}
+
+const struct ls_probe_method ls_probe_ping = {
+	.name = "ping",
+	.start = ping_start,
+	.cancel = ping_cancel,
+};

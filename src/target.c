@@ -1,0 +1,709 @@
+/* target.c -- parse target specs and expand them lazily, skipping exclusions and repeats. */
+#include "lanscan/target.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+
+/* A hash slot: idx + 1 of a spec that is one address or a name (0: empty). */
+struct ls_hslot {
+	uint64_t h;
+	size_t idx1;
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+void ls_targets_init(struct ls_targets *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void ls_targets_free(struct ls_targets *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->specs[i].text);
+	free(t->specs);
+	free(t->multi);
+	free(t->hash);
+	memset(t, 0, sizeof(*t));
+}
+
+/* --- hashing of single addresses and names ----------------------------- */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const uint8_t *s = p;
+
+	while (n--) {
+		h ^= *s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t hash_addr(const struct ls_addr *a)
+{
+	uint64_t h = fnv(14695981039346656037ULL, &a->family, sizeof(a->family));
+
+	return fnv(h, a->b, a->family == AF_INET ? 4 : 16) | 1;
+}
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+	uint8_t c;
+
+	for (; *s != '\0'; s++) {
+		c = (uint8_t)tolower((unsigned char)*s);
+		h = fnv(h, &c, 1);
+	}
+	return h & ~1ULL;	/* names even, addresses odd: never equal */
+}
+
+static void spec_first(const struct ls_spec *s, struct ls_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (s->kind == LS_SPEC_RANGE6) {
+		a->family = AF_INET6;
+		memcpy(a->b, s->u.r6.lo, 16);
+	} else {
+		a->family = AF_INET;
+		a->b[0] = (uint8_t)(s->u.r4.lo >> 24);
+		a->b[1] = (uint8_t)(s->u.r4.lo >> 16);
+		a->b[2] = (uint8_t)(s->u.r4.lo >> 8);
+		a->b[3] = (uint8_t)s->u.r4.lo;
+	}
+}
+
+static bool addr_eq(const struct ls_addr *a, const struct ls_addr *b)
+{
+	return a->family == b->family &&
+	       memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16) == 0;
+}
+
+/* Finds the slot of an address (name == NULL) or a name: its spec index + 1, or 0. */
+static size_t hash_find(const struct ls_targets *t, uint64_t h, const struct ls_addr *addr,
+			const char *name)
+{
+	size_t i;
+	struct ls_addr a;
+	const struct ls_spec *s;
+
+	if (t->hcap == 0)
+		return 0;
+	for (i = h & (t->hcap - 1); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1)) {
+		if (t->hash[i].h != h)
+			continue;
+		s = &t->specs[t->hash[i].idx1 - 1];
+		if (name != NULL) {
+			if (strcasecmp(s->text, name) == 0)
+				return t->hash[i].idx1;
+		} else {
+			spec_first(s, &a);
+			if (addr_eq(&a, addr))
+				return t->hash[i].idx1;
+		}
+	}
+	return 0;
+}
+
+static int hash_insert(struct ls_targets *t, uint64_t h, size_t idx)
+{
+	size_t i, j, ncap;
+	struct ls_hslot *nh;
+
+	if ((t->hcount + 1) * 2 > t->hcap) {
+		ncap = t->hcap ? t->hcap * 2 : 64;
+		nh = calloc(ncap, sizeof(*nh));
+		if (nh == NULL)
+			return -ENOMEM;
+		for (i = 0; i < t->hcap; i++) {
+			if (t->hash[i].idx1 == 0)
+				continue;
+			for (j = t->hash[i].h & (ncap - 1); nh[j].idx1 != 0; j = (j + 1) & (ncap - 1))
+				;
+			nh[j] = t->hash[i];
+		}
+		free(t->hash);
+		t->hash = nh;
+		t->hcap = ncap;
+	}
+	for (i = h & (t->hcap - 1); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1))
+		;
+	t->hash[i].h = h;
+	t->hash[i].idx1 = idx + 1;
+	t->hcount++;
+	return 0;
+}
+
+/* --- parsing ------------------------------------------------------------- */
+
+/* Parses a plain dotted quad of decimal octets (1-3 digits each). */
+static bool parse_quad(const char *s, size_t len, uint32_t *out)
+{
+	uint32_t v = 0, o;
+	size_t i = 0, digits;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		o = 0;
+		digits = 0;
+		while (i < len && isdigit((unsigned char)s[i]) && digits < 4) {
+			o = o * 10 + (uint32_t)(s[i++] - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || o > 255)
+			return false;
+		v = v << 8 | o;
+		if (k < 3) {
+			if (i >= len || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	if (i != len)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_octet_value(const char *text, const char **p, unsigned *out,
+			     char *err, size_t errlen)
+{
+	unsigned v = 0;
+	int digits = 0;
+
+	while (isdigit((unsigned char)**p)) {
+		if (++digits > 3)
+			return fail(err, errlen, "'%s': octet value too long", text);
+		v = v * 10 + (unsigned)(*(*p)++ - '0');
+	}
+	if (digits == 0)
+		return fail(err, errlen, "'%s': expected an octet value (0-255)", text);
+	if (v > 255)
+		return fail(err, errlen, "'%s': octet value %u is out of range (0-255)", text, v);
+	*out = v;
+	return 0;
+}
+
+/* 10.0-3.1,5,10-20 and plain 10.0.0.1: four fields of numbers, N-M ranges, lists or '*'. */
+static int parse_octets(const char *text, struct ls_spec *s, char *err, size_t errlen)
+{
+	const char *p = text;
+	unsigned lo, hi, v, count;
+	int k, rc;
+	uint64_t size = 1;
+
+	memset(s->u.oct, 0, sizeof(s->u.oct));
+	for (k = 0; k < 4; k++) {
+		for (;;) {
+			if (*p == '*') {
+				p++;
+				lo = 0;
+				hi = 255;
+			} else {
+				if ((rc = parse_octet_value(text, &p, &lo, err, errlen)) != 0)
+					return rc;
+				hi = lo;
+				if (*p == '-') {
+					p++;
+					if ((rc = parse_octet_value(text, &p, &hi, err, errlen)) != 0)
+						return rc;
+					if (hi < lo)
+						return fail(err, errlen, "'%s': reversed octet range %u-%u",
+							    text, lo, hi);
+				}
+			}
+			for (v = lo; v <= hi; v++)
+				s->u.oct[k][v / 8] |= (uint8_t)(1u << (v % 8));
+			if (*p != ',')
+				break;
+			p++;
+		}
+		if (k < 3) {
+			if (*p != '.')
+				return fail(err, errlen, "'%s': expected 4 octets", text);
+			p++;
+		}
+	}
+	if (*p != '\0')
+		return fail(err, errlen, "'%s': unexpected '%c' in IPv4 address", text, *p);
+	for (k = 0; k < 4; k++) {
+		count = 0;
+		for (v = 0; v < 256; v++)
+			count += (s->u.oct[k][v / 8] >> (v % 8)) & 1;
+		size *= count;
+	}
+	s->size = size;
+	s->kind = LS_SPEC_OCTETS;
+	if (size == 1) {	/* a plain address: store it as a range of one */
+		uint32_t a = 0;
+		for (k = 0; k < 4; k++) {
+			for (v = 0; !((s->u.oct[k][v / 8] >> (v % 8)) & 1); v++)
+				;
+			a = a << 8 | v;
+		}
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = s->u.r4.hi = a;
+	}
+	return 0;
+}
+
+static int parse_v4(const char *text, struct ls_spec *s, char *err, size_t errlen)
+{
+	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
+	const char *p;
+	uint32_t a, b, mask;
+	long n;
+	char *end;
+	int dots = 0;
+
+	if (slash != NULL) {
+		if (!parse_quad(text, (size_t)(slash - text), &a))
+			return fail(err, errlen, "'%s': CIDR needs a plain IPv4 address before '/'", text);
+		if (!isdigit((unsigned char)slash[1]))
+			return fail(err, errlen, "'%s': bad prefix length", text);
+		n = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || n > 32 || end - slash > 3)
+			return fail(err, errlen, "'%s': bad prefix length (1-32)", text);
+		if (n == 0)
+			return fail(err, errlen, "'%s': refusing /0, the whole IPv4 space", text);
+		mask = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
+		a &= mask;
+		b = a | ~mask;
+		if (n < 31) {	/* leave out network and broadcast, as fping -g */
+			a++;
+			b--;
+		}
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = a;
+		s->u.r4.hi = b;
+		s->size = (uint64_t)b - a + 1;
+		return 0;
+	}
+	for (p = text; *p != '\0'; p++)
+		dots += *p == '.';
+	if (dots == 6 && dash != NULL && strchr(dash + 1, '-') == NULL) {
+		if (!parse_quad(text, (size_t)(dash - text), &a) ||
+		    !parse_quad(dash + 1, strlen(dash + 1), &b))
+			return fail(err, errlen, "'%s': a range needs two plain IPv4 addresses", text);
+		if (b < a)
+			return fail(err, errlen, "'%s': reversed range (end before start)", text);
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = a;
+		s->u.r4.hi = b;
+		s->size = (uint64_t)b - a + 1;
+		return 0;
+	}
+	if (dots != 3)
+		return fail(err, errlen, "'%s': not an IPv4 address, range or CIDR", text);
+	return parse_octets(text, s, err, errlen);
+}
+
+typedef unsigned __int128 u128;
+
+static u128 to_u128(const uint8_t b[16])
+{
+	u128 v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void from_u128(u128 v, uint8_t b[16])
+{
+	int i;
+
+	for (i = 15; i >= 0; i--) {
+		b[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static bool parse_v6_addr(const char *s, size_t len, uint8_t out[16])
+{
+	char buf[64];
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+static int parse_v6(const char *text, struct ls_spec *s, char *err, size_t errlen)
+{
+	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
+	u128 lo, hi, mask;
+	long n;
+	char *end;
+
+	if (strchr(text, '%') != NULL)
+		return fail(err, errlen, "'%s': scoped IPv6 addresses are not supported", text);
+	s->kind = LS_SPEC_RANGE6;
+	if (slash != NULL) {
+		if (!parse_v6_addr(text, (size_t)(slash - text), s->u.r6.lo))
+			return fail(err, errlen, "'%s': bad IPv6 address", text);
+		if (!isdigit((unsigned char)slash[1]))
+			return fail(err, errlen, "'%s': bad prefix length", text);
+		n = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || n > 128 || end - slash > 4)
+			return fail(err, errlen, "'%s': bad prefix length (96-128)", text);
+		if (n < 96)
+			return fail(err, errlen, "'%s': IPv6 prefix too short to sweep (at least /96)", text);
+		mask = n == 128 ? ~(u128)0 : ~(~(u128)0 >> n);
+		lo = to_u128(s->u.r6.lo) & mask;
+		hi = lo | ~mask;
+	} else if (dash != NULL) {
+		if (!parse_v6_addr(text, (size_t)(dash - text), s->u.r6.lo) ||
+		    !parse_v6_addr(dash + 1, strlen(dash + 1), s->u.r6.hi))
+			return fail(err, errlen, "'%s': a range needs two IPv6 addresses", text);
+		lo = to_u128(s->u.r6.lo);
+		hi = to_u128(s->u.r6.hi);
+		if (hi < lo)
+			return fail(err, errlen, "'%s': reversed range (end before start)", text);
+		if (hi - lo >= ((u128)1 << 32))
+			return fail(err, errlen, "'%s': IPv6 range too large to sweep", text);
+	} else {
+		if (!parse_v6_addr(text, strlen(text), s->u.r6.lo))
+			return fail(err, errlen, "'%s': bad IPv6 address", text);
+		lo = hi = to_u128(s->u.r6.lo);
+	}
+	from_u128(lo, s->u.r6.lo);
+	from_u128(hi, s->u.r6.hi);
+	s->size = (uint64_t)(hi - lo) + 1;
+	return 0;
+}
+
+static int check_name(const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text), label = 0, i;
+	unsigned char c;
+
+	if (len > 253)
+		return fail(err, errlen, "'%.40s...': host name too long", text);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)text[i];
+		if (c == '.') {
+			if (label == 0)
+				return fail(err, errlen, "'%s': empty label in host name", text);
+			label = 0;
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != '_')
+			return fail(err, errlen, "'%s': not an address, range or host name", text);
+		if (label == 0 && c == '-')
+			return fail(err, errlen, "'%s': host name label starts with '-'", text);
+		if (++label > 63)
+			return fail(err, errlen, "'%s': host name label too long", text);
+	}
+	return 0;
+}
+
+int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t errlen)
+{
+	struct ls_spec s, *ns;
+	struct ls_addr a;
+	size_t len = strlen(text), ncap, *nm;
+	uint64_t h = 0;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	if (len == 0)
+		return fail(err, errlen, "empty target");
+	if (strchr(text, ':') != NULL)
+		rc = parse_v6(text, &s, err, errlen);
+	else if (strspn(text, "0123456789.,-*/") == len)
+		rc = parse_v4(text, &s, err, errlen);
+	else {
+		rc = check_name(text, err, errlen);
+		s.kind = LS_SPEC_NAME;
+		s.size = 1;
+	}
+	if (rc != 0)
+		return rc;
+
+	if (s.kind == LS_SPEC_NAME) {
+		h = hash_name(text);
+		if (hash_find(t, h, NULL, text) != 0)
+			return 0;	/* the same name twice: probed once */
+	} else if (s.size == 1) {
+		spec_first(&s, &a);
+		h = hash_addr(&a);
+	}
+
+	if (t->n == t->cap) {
+		ncap = t->cap ? t->cap * 2 : 16;
+		ns = realloc(t->specs, ncap * sizeof(*ns));
+		if (ns == NULL)
+			return -ENOMEM;
+		t->specs = ns;
+		t->cap = ncap;
+	}
+	if (s.kind != LS_SPEC_NAME && s.size > 1 && t->nmulti == t->capmulti) {
+		ncap = t->capmulti ? t->capmulti * 2 : 16;
+		nm = realloc(t->multi, ncap * sizeof(*nm));
+		if (nm == NULL)
+			return -ENOMEM;
+		t->multi = nm;
+		t->capmulti = ncap;
+	}
+	s.text = strdup(text);
+	if (s.text == NULL)
+		return -ENOMEM;
+	/* A single address already present keeps its first index in the hash. */
+	if (h != 0 && (s.kind == LS_SPEC_NAME || hash_find(t, h, &a, NULL) == 0) &&
+	    hash_insert(t, h, t->n) != 0) {
+		free(s.text);
+		return -ENOMEM;
+	}
+	if (s.kind != LS_SPEC_NAME && s.size > 1)
+		t->multi[t->nmulti++] = t->n;
+	t->specs[t->n++] = s;
+	t->total += s.size;
+	return 0;
+}
+
+int ls_targets_add_list(struct ls_targets *t, const char *list, char *err, size_t errlen)
+{
+	char *buf, *piece, *save = NULL, *cur = NULL;
+	size_t curlen = 0, plen;
+	int rc = 0;
+
+	buf = strdup(list);
+	cur = malloc(strlen(list) + 1);
+	if (buf == NULL || cur == NULL) {
+		free(buf);
+		free(cur);
+		return -ENOMEM;
+	}
+	cur[0] = '\0';
+	for (piece = strtok_r(buf, ", \t", &save); piece != NULL; piece = strtok_r(NULL, ", \t", &save)) {
+		plen = strlen(piece);
+		if (curlen > 0 && strpbrk(piece, ".:") == NULL &&
+		    strspn(piece, "0123456789-*") == plen) {
+			cur[curlen++] = ',';	/* continues an octet list: 10.0.0.1,5 */
+			memcpy(cur + curlen, piece, plen + 1);
+			curlen += plen;
+			continue;
+		}
+		if (curlen > 0 && (rc = ls_targets_add(t, cur, err, errlen)) != 0)
+			goto out;
+		memcpy(cur, piece, plen + 1);
+		curlen = plen;
+	}
+	if (curlen > 0)
+		rc = ls_targets_add(t, cur, err, errlen);
+out:
+	free(buf);
+	free(cur);
+	return rc;
+}
+
+/* --- membership and iteration ------------------------------------------ */
+
+static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
+{
+	uint32_t v;
+	int k;
+
+	switch (s->kind) {
+	case LS_SPEC_OCTETS:
+		if (a->family != AF_INET)
+			return false;
+		for (k = 0; k < 4; k++)
+			if (!((s->u.oct[k][a->b[k] / 8] >> (a->b[k] % 8)) & 1))
+				return false;
+		return true;
+	case LS_SPEC_RANGE4:
+		if (a->family != AF_INET)
+			return false;
+		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		return v >= s->u.r4.lo && v <= s->u.r4.hi;
+	case LS_SPEC_RANGE6:
+		return a->family == AF_INET6 && memcmp(a->b, s->u.r6.lo, 16) >= 0 &&
+		       memcmp(a->b, s->u.r6.hi, 16) <= 0;
+	case LS_SPEC_NAME:
+		break;
+	}
+	return false;
+}
+
+/* True when a spec before index `before` covers a (before == SIZE_MAX: any). */
+static bool covered_before(const struct ls_targets *t, const struct ls_addr *a, size_t before)
+{
+	size_t i, idx1;
+
+	if (t == NULL)
+		return false;
+	idx1 = hash_find(t, hash_addr(a), a, NULL);
+	if (idx1 != 0 && idx1 - 1 < before)
+		return true;
+	for (i = 0; i < t->nmulti && t->multi[i] < before; i++)
+		if (spec_contains(&t->specs[t->multi[i]], a))
+			return true;
+	return false;
+}
+
+bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr)
+{
+	return covered_before(t, addr, SIZE_MAX);
+}
+
+bool ls_targets_has_family(const struct ls_targets *t, int family)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		if (t->specs[i].kind == LS_SPEC_NAME)
+			return true;
+		if ((t->specs[i].kind == LS_SPEC_RANGE6) == (family == AF_INET6))
+			return true;
+	}
+	return false;
+}
+
+void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
+			 const struct ls_targets *exclude)
+{
+	memset(it, 0, sizeof(*it));
+	it->t = t;
+	it->exclude = exclude;
+}
+
+static int next_bit(const uint8_t set[32], int from)
+{
+	int v;
+
+	for (v = from; v < 256; v++)
+		if ((set[v / 8] >> (v % 8)) & 1)
+			return v;
+	return -1;
+}
+
+/* Moves to the spec's first address (first == true) or the next one; false when done. */
+static bool step(struct ls_target_iter *it, const struct ls_spec *s, bool first)
+{
+	int k, v;
+
+	switch (s->kind) {
+	case LS_SPEC_OCTETS:
+		if (first) {
+			for (k = 0; k < 4; k++)
+				it->oct[k] = (uint8_t)next_bit(s->u.oct[k], 0);
+			return true;
+		}
+		for (k = 3; k >= 0; k--) {
+			v = next_bit(s->u.oct[k], it->oct[k] + 1);
+			if (v >= 0) {
+				it->oct[k] = (uint8_t)v;
+				return true;
+			}
+			it->oct[k] = (uint8_t)next_bit(s->u.oct[k], 0);
+		}
+		return false;
+	case LS_SPEC_RANGE4:
+		if (first) {
+			it->cur4 = s->u.r4.lo;
+			return true;
+		}
+		if (it->cur4 == s->u.r4.hi)
+			return false;
+		it->cur4++;
+		return true;
+	case LS_SPEC_RANGE6:
+		if (first) {
+			memcpy(it->cur6, s->u.r6.lo, 16);
+			return true;
+		}
+		if (memcmp(it->cur6, s->u.r6.hi, 16) == 0)
+			return false;
+		for (k = 15; k >= 0 && ++it->cur6[k] == 0; k--)
+			;
+		return true;
+	case LS_SPEC_NAME:
+		break;
+	}
+	return false;
+}
+
+int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
+{
+	const struct ls_spec *s;
+	struct ls_addr *a = &out->addr;
+
+	while (it->spec < it->t->n) {
+		s = &it->t->specs[it->spec];
+		if (s->kind == LS_SPEC_NAME) {
+			memset(out, 0, sizeof(*out));
+			out->spec = s;
+			out->is_name = true;
+			it->spec++;
+			return 1;
+		}
+		if (!step(it, s, !it->started)) {
+			it->spec++;
+			it->started = false;
+			continue;
+		}
+		it->started = true;
+		memset(a, 0, sizeof(*a));
+		if (s->kind == LS_SPEC_RANGE6) {
+			a->family = AF_INET6;
+			memcpy(a->b, it->cur6, 16);
+		} else {
+			a->family = AF_INET;
+			if (s->kind == LS_SPEC_OCTETS)
+				memcpy(a->b, it->oct, 4);
+			else {
+				a->b[0] = (uint8_t)(it->cur4 >> 24);
+				a->b[1] = (uint8_t)(it->cur4 >> 16);
+				a->b[2] = (uint8_t)(it->cur4 >> 8);
+				a->b[3] = (uint8_t)it->cur4;
+			}
+		}
+		if (covered_before(it->exclude, a, SIZE_MAX) || covered_before(it->t, a, it->spec))
+			continue;
+		out->spec = s;
+		out->is_name = false;
+		return 1;
+	}
+	return 0;
+}
+
+char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len)
+{
+	if (inet_ntop(addr->family, addr->b, buf, (socklen_t)len) == NULL && len > 0)
+		buf[0] = '\0';
+	return buf;
+}
+
+int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b)
+{
+	if (a->family != b->family)
+		return a->family == AF_INET ? -1 : 1;
+	return memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16);
+}
