@@ -320,6 +320,7 @@ int main(int argc, char **argv)
 	memset(&app, 0, sizeof(app));
 	ls_targets_init(&app.targets);
 	ls_targets_init(&app.exclude);
+	app.exclude.whole_cidr = true;
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "lanscan: %s\nTry 'lanscan --help' for more information.\n", err);
 		return EXIT_USAGE;

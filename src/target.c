@@ -270,7 +270,7 @@ static int parse_octets(const char *text, struct ls_spec *s, char *err, size_t e
 	return 0;
 }
 
-static int parse_v4(const char *text, struct ls_spec *s, char *err, size_t errlen)
+static int parse_v4(const char *text, struct ls_spec *s, bool whole, char *err, size_t errlen)
 {
 	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
 	const char *p;
@@ -292,7 +292,7 @@ static int parse_v4(const char *text, struct ls_spec *s, char *err, size_t errle
 		mask = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
 		a &= mask;
 		b = a | ~mask;
-		if (n < 31) {	/* leave out network and broadcast, as fping -g */
+		if (n < 31 && !whole) {	/* leave out network and broadcast, as fping -g */
 			a++;
 			b--;
 		}
@@ -437,7 +437,7 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 	if (strchr(text, ':') != NULL)
 		rc = parse_v6(text, &s, err, errlen);
 	else if (strspn(text, "0123456789.,-*/") == len)
-		rc = parse_v4(text, &s, err, errlen);
+		rc = parse_v4(text, &s, t->whole_cidr, err, errlen);
 	else {
 		rc = check_name(text, err, errlen);
 		s.kind = LS_SPEC_NAME;

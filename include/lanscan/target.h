@@ -8,7 +8,8 @@
  *   octets      10.0-3.1,5,10-20   each octet a number, N-M range, list or *
  *   range       10.0.0.250-10.0.1.5  (also for IPv6: fd00::1-fd00::20)
  *   CIDR        10.0.0.0/24   /1../32; below /31 the network and broadcast
- *                              addresses are left out (as fping -g does)
+ *                              addresses are left out (as fping -g does),
+ *                              unless whole_cidr is set (exclusion lists)
  *   IPv6        fd00::1, fd00::/120 (/96../128, every address included)
  *   host name   anything else made of letters, digits, '-', '_' and '.'
  * A spec that repeats addresses of an earlier one yields only the new ones;
@@ -58,6 +59,7 @@ struct ls_targets {
 	size_t nmulti, capmulti;
 	struct ls_hslot *hash;		/* single addresses and names: first index */
 	size_t hcap, hcount;
+	bool whole_cidr;		/* CIDR keeps network and broadcast (exclusions) */
 };
 
 /* One produced target: an address, or a name still to resolve. */

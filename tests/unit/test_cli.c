@@ -1,0 +1,141 @@
+/* test_cli.c -- unit tests of option parsing and the bounded number parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lanscan/cli.h"
+#include "lanscan/util.h"
+
+static int parse(struct ls_options *o, char *err, size_t errlen, char **argv)
+{
+	int argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	return ls_cli_parse(argc, argv, o, err, errlen);
+}
+
+#define PARSE(o, err, ...) parse(o, err, sizeof(err), (char *[]){ "lanscan", __VA_ARGS__, NULL })
+
+static void test_defaults(void **state)
+{
+	struct ls_options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "10.0.0.1"), 0);
+	assert_int_equal(o.jobs, LS_DEFAULT_JOBS);
+	assert_int_equal(o.count, 1);
+	assert_int_equal(o.timeout_ms, LS_DEFAULT_TIMEOUT_MS);
+	assert_int_equal(o.retries, 0);
+	assert_int_equal(o.min_up, -1);
+	assert_string_equal(o.ping_cmd, "ping");
+	assert_int_equal(o.ntargets, 1);
+	assert_string_equal(o.targets[0], "10.0.0.1");
+	ls_cli_free(&o);
+}
+
+static void test_all_options(void **state)
+{
+	struct ls_options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-a", "-j", "8", "-c", "3", "-t", "250", "--retries=2",
+			       "-f", "a.txt", "--file", "b.txt", "--exclude", "10.0.0.1",
+			       "--exclude-file", "ex.txt", "--json", "--sort", "-r", "-s", "-6",
+			       "--min-up", "5", "--ping-cmd", "/bin/ping", "--resolve-all",
+			       "--force", "h1", "h2", "-q"), 0);
+	assert_int_equal(o.show, LS_SHOW_ALIVE);
+	assert_int_equal(o.jobs, 8);
+	assert_true(o.jobs_set);
+	assert_int_equal(o.count, 3);
+	assert_int_equal(o.timeout_ms, 250);
+	assert_int_equal(o.retries, 2);
+	assert_int_equal(o.nfiles, 2);
+	assert_string_equal(o.files[1], "b.txt");
+	assert_int_equal(o.nexcludes, 1);
+	assert_int_equal(o.nexclude_files, 1);
+	assert_int_equal(o.format, LS_FMT_JSON);
+	assert_true(o.sort && o.rdns && o.summary && o.quiet && o.resolve_all && o.force);
+	assert_int_equal(o.family, AF_INET6);
+	assert_int_equal(o.min_up, 5);
+	assert_string_equal(o.ping_cmd, "/bin/ping");
+	assert_int_equal(o.ntargets, 2);	/* options after operands still count */
+	ls_cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-u", "--list"), 0);
+	assert_int_equal(o.show, LS_SHOW_UNREACHABLE);
+	assert_true(o.list);
+	ls_cli_free(&o);
+}
+
+static void expect_error(char **argv, const char *part)
+{
+	struct ls_options o;
+	char err[256] = "";
+
+	assert_int_equal(parse(&o, err, sizeof(err), argv), -EINVAL);
+	if (strstr(err, part) == NULL)
+		fail_msg("message '%s' lacks '%s'", err, part);
+}
+
+#define ERR(part, ...) expect_error((char *[]){ "lanscan", __VA_ARGS__, NULL }, part)
+
+static void test_bad_numbers_name_option_and_text(void **state)
+{
+	(void)state;
+	ERR("-j/--jobs '0': too small (expected 1 to 4096)", "-j", "0");
+	ERR("-j/--jobs '5000': too large", "--jobs=5000");
+	ERR("-j/--jobs 'x': invalid", "-j", "x");
+	ERR("-c/--count '1.5': invalid", "-c", "1.5");
+	ERR("-t/--timeout '5': too small", "-t", "5");
+	ERR("--retries '11': too large", "--retries", "11");
+	ERR("--min-up '-1': too small", "--min-up", "-1");
+	ERR("-j/--jobs ' 3': invalid", "-j", " 3");
+	ERR("-j/--jobs '': invalid", "-j", "");
+}
+
+static void test_unknown_and_missing(void **state)
+{
+	(void)state;
+	ERR("unknown option '-z'", "-z");
+	ERR("unknown option '--bogus'", "--bogus");
+	ERR("option '-j' needs a value", "-j");
+	ERR("option '--jobs' needs a value", "--jobs");
+	ERR("--ping-cmd: must not be empty", "--ping-cmd=");
+}
+
+static void test_parse_num(void **state)
+{
+	const char *e;
+
+	(void)state;
+	assert_int_equal(ls_parse_num("42", 0, 100, &e), 42);
+	assert_null(e);
+	ls_parse_num("101", 0, 100, &e);
+	assert_string_equal(e, "too large");
+	ls_parse_num("99999999999999999999999", 0, 100, &e);
+	assert_string_equal(e, "too large");
+	ls_parse_num("12abc", 0, 100, &e);
+	assert_string_equal(e, "invalid");
+	ls_parse_num(NULL, 0, 100, &e);
+	assert_string_equal(e, "invalid");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_all_options),
+		cmocka_unit_test(test_bad_numbers_name_option_and_text),
+		cmocka_unit_test(test_unknown_and_missing),
+		cmocka_unit_test(test_parse_num),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

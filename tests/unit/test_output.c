@@ -1,0 +1,173 @@
+/* test_output.c -- unit tests of the result formats, filters and --sort. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/output.h"
+
+static struct ls_result up4(void)
+{
+	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
+			       .addr = { AF_INET, { 10, 0, 0, 7 } }, .state = LS_UP,
+			       .rtt_ms = 0.1234, .name = "h7.lab", .error = NULL };
+	return r;
+}
+
+static void test_text(void **state)
+{
+	struct ls_result r = up4();
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\n");
+	r.state = LS_DOWN;
+	r.rtt_ms = -1;
+	r.name = NULL;
+	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "10.0.0.7\tdown\t-\t-\n");
+	r.has_addr = false;
+	r.target = "no.such";
+	r.state = LS_UNKNOWN;
+	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "no.such\tunknown\t-\t-\n");
+}
+
+static void test_text_fields_cannot_break_columns(void **state)
+{
+	struct ls_result r = up4();
+	char buf[256];
+	size_t n;
+
+	(void)state;
+	r.name = "a\tb\nc";
+	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\ta?b?c\n");
+}
+
+static void test_json(void **state)
+{
+	struct ls_result r = up4();
+	char buf[512];
+	size_t n;
+
+	(void)state;
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "{\"address\":\"10.0.0.7\",\"target\":\"10.0.0.0/24\",\"state\":\"up\","
+			    "\"rtt_ms\":0.123,\"name\":\"h7.lab\",\"error\":null}\n");
+	r.addr.family = AF_INET6;
+	memset(r.addr.b, 0, 16);
+	r.addr.b[15] = 1;
+	r.state = LS_DOWN;
+	r.rtt_ms = -1;
+	r.name = "q\"uo\\te\x01\xc3";
+	r.error = "host unreachable";
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "{\"address\":\"::1\",\"target\":\"10.0.0.0/24\",\"state\":\"down\","
+			    "\"rtt_ms\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
+}
+
+static void test_truncation_keeps_newline(void **state)
+{
+	struct ls_result r = up4();
+	char buf[12];
+	size_t n;
+
+	(void)state;
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	assert_int_equal(n, sizeof(buf));
+	assert_int_equal(buf[n - 1], '\n');
+}
+
+/* Runs results through an ls_output into a pipe; returns what came out. */
+static char *through(struct ls_output *o, const struct ls_result *rs, size_t n)
+{
+	static char out[4096];
+	int fds[2];
+	size_t i;
+	ssize_t got;
+
+	assert_int_equal(pipe(fds), 0);
+	o->fd = fds[1];
+	for (i = 0; i < n; i++)
+		assert_int_equal(ls_output_result(o, &rs[i]), 0);
+	assert_int_equal(ls_output_finish(o), 0);
+	close(fds[1]);
+	got = read(fds[0], out, sizeof(out) - 1);
+	close(fds[0]);
+	out[got < 0 ? 0 : got] = '\0';
+	return out;
+}
+
+static void test_filters_and_sort(void **state)
+{
+	struct ls_result rs[3] = { up4(), up4(), up4() };
+	struct ls_output o;
+
+	(void)state;
+	rs[0].addr.b[3] = 20;
+	rs[1].state = LS_DOWN;
+	rs[1].rtt_ms = -1;
+	rs[1].addr.b[3] = 3;
+	rs[2].has_addr = false;
+	rs[2].target = "x.invalid";
+	rs[2].state = LS_UNKNOWN;
+	rs[2].rtt_ms = -1;
+	ls_output_init(&o, -1);
+	o.show = LS_SHOW_ALIVE;
+	assert_string_equal(through(&o, rs, 3), "10.0.0.20\tup\t0.123\th7.lab\n");
+	ls_output_init(&o, -1);
+	o.show = LS_SHOW_UNREACHABLE;
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\nx.invalid\tunknown\t-\th7.lab\n");
+	ls_output_init(&o, -1);
+	o.sort = true;
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\n10.0.0.20\tup\t0.123\th7.lab\n"
+			    "x.invalid\tunknown\t-\th7.lab\n");
+	ls_output_init(&o, -1);
+	o.quiet = true;
+	assert_string_equal(through(&o, rs, 3), "");
+}
+
+static void test_epipe(void **state)
+{
+	struct ls_result r = up4();
+	struct ls_output o;
+	int fds[2];
+
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	assert_int_equal(pipe(fds), 0);
+	close(fds[0]);
+	ls_output_init(&o, fds[1]);
+	assert_int_equal(ls_output_result(&o, &r), -EPIPE);
+	close(fds[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_text_fields_cannot_break_columns),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_truncation_keeps_newline),
+		cmocka_unit_test(test_filters_and_sort),
+		cmocka_unit_test(test_epipe),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

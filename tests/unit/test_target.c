@@ -1,0 +1,250 @@
+/* test_target.c -- unit tests of the target grammar and the lazy iterator. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lanscan/target.h"
+
+/* Expands specs (NULL-terminated) minus excludes into one space-separated string. */
+static char *expand(const char **specs, const char *exclude)
+{
+	struct ls_targets t, ex;
+	struct ls_target_iter it;
+	struct ls_target tg;
+	char err[LS_ERRLEN], buf[64];
+	static char out[1 << 16];
+	size_t len = 0;
+
+	ls_targets_init(&t);
+	ls_targets_init(&ex);
+	ex.whole_cidr = true;
+	for (; *specs != NULL; specs++)
+		assert_int_equal(ls_targets_add(&t, *specs, err, sizeof(err)), 0);
+	if (exclude != NULL)
+		assert_int_equal(ls_targets_add_list(&ex, exclude, err, sizeof(err)), 0);
+	ls_target_iter_init(&it, &t, &ex);
+	out[0] = '\0';
+	while (ls_target_iter_next(&it, &tg)) {
+		const char *s = tg.is_name ? tg.spec->text : ls_addr_format(&tg.addr, buf, sizeof(buf));
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", len ? " " : "", s);
+	}
+	ls_targets_free(&t);
+	ls_targets_free(&ex);
+	return out;
+}
+
+#define EXPAND(exclude, ...) expand((const char *[]){ __VA_ARGS__, NULL }, exclude)
+
+static uint64_t count(const char *spec)
+{
+	struct ls_targets t;
+	char err[LS_ERRLEN];
+	uint64_t n;
+
+	ls_targets_init(&t);
+	assert_int_equal(ls_targets_add(&t, spec, err, sizeof(err)), 0);
+	n = t.total;
+	ls_targets_free(&t);
+	return n;
+}
+
+static void bad(const char *spec, const char *msg_part)
+{
+	struct ls_targets t;
+	char err[LS_ERRLEN] = "";
+
+	ls_targets_init(&t);
+	assert_int_equal(ls_targets_add(&t, spec, err, sizeof(err)), -EINVAL);
+	if (strstr(err, msg_part) == NULL)
+		fail_msg("'%s': message '%s' lacks '%s'", spec, err, msg_part);
+	assert_non_null(strstr(err, spec));	/* the message names the text */
+	assert_int_equal(t.n, 0);
+	ls_targets_free(&t);
+}
+
+static void test_single_and_last_octet_range(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "10.0.0.1"), "10.0.0.1");
+	assert_string_equal(EXPAND(NULL, "192.168.0.1-4"), "192.168.0.1 192.168.0.2 192.168.0.3 192.168.0.4");
+	assert_int_equal(count("192.168.0.1-40"), 40);
+}
+
+static void test_octet_lists(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "10.0-1.1,5,7-8.9"),
+			    "10.0.1.9 10.0.5.9 10.0.7.9 10.0.8.9 10.1.1.9 10.1.5.9 10.1.7.9 10.1.8.9");
+	assert_int_equal(count("10.0-3.1,5,10-20.*"), 4 * 13 * 256);
+	assert_string_equal(EXPAND(NULL, "1.2.3.255,0"), "1.2.3.0 1.2.3.255");
+}
+
+static void test_full_range_crosses_octets(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "10.0.0.254-10.0.1.1"), "10.0.0.254 10.0.0.255 10.0.1.0 10.0.1.1");
+	assert_string_equal(EXPAND(NULL, "255.255.255.254-255.255.255.255"),
+			    "255.255.255.254 255.255.255.255");
+}
+
+static void test_cidr_boundaries(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "10.0.0.0/30"), "10.0.0.1 10.0.0.2");
+	assert_string_equal(EXPAND(NULL, "10.0.0.0/31"), "10.0.0.0 10.0.0.1");
+	assert_string_equal(EXPAND(NULL, "10.0.0.7/32"), "10.0.0.7");
+	assert_string_equal(EXPAND(NULL, "10.0.0.5/30"), "10.0.0.5 10.0.0.6");	/* host bits masked */
+	assert_int_equal(count("10.0.0.0/24"), 254);
+	assert_int_equal(count("10.0.0.0/16"), 65534);
+	assert_int_equal(count("10.0.0.0/8"), 16777214);
+	assert_int_equal(count("0.0.0.0/1"), (1ULL << 31) - 2);
+}
+
+static void test_bad_ipv4(void **state)
+{
+	(void)state;
+	bad("10.0.0.300", "out of range");
+	bad("10.0.0.9-3", "reversed");
+	bad("10.0.1.0-10.0.0.5", "reversed");
+	bad("10.0.0.0/33", "prefix");
+	bad("10.0.0.0/0", "/0");
+	bad("10.0.0.0/", "prefix");
+	bad("10.0.0", "IPv4");
+	bad("10.0.0.1,2.3", "IPv4");
+	bad("10.0.0.1--2", "octet");
+	bad("10.0.0.1.2", "");
+	bad("10..0.1", "octet");
+	bad("10.0.0.1-", "octet");
+	bad("1234", "IPv4");
+	bad("10.0.0.0-5/24", "CIDR");
+}
+
+static void test_ipv6(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "fd00::1"), "fd00::1");
+	assert_string_equal(EXPAND(NULL, "fd00::/126"), "fd00:: fd00::1 fd00::2 fd00::3");
+	assert_string_equal(EXPAND(NULL, "fd00::ff-fd00::101"), "fd00::ff fd00::100 fd00::101");
+	assert_int_equal(count("fd00::/120"), 256);
+	assert_int_equal(count("fd00::/96"), 1ULL << 32);
+	bad("fd00::/64", "too short");
+	bad("fd00::2-fd00::1", "reversed");
+	bad("fd00::1%eth0", "scoped");
+	bad("fd00:::1", "IPv6");
+	bad("fd00::/129", "prefix");
+}
+
+static void test_names(void **state)
+{
+	struct ls_targets t;
+	char err[LS_ERRLEN];
+
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "host.example", "Host.Example", "other"), "host.example other");
+	bad("bad name", "not an address");
+	bad("-lead.example", "starts with '-'");
+	bad("a..b", "empty label");
+	bad("ho$t", "not an address");
+	ls_targets_init(&t);
+	assert_int_equal(ls_targets_add(&t, "", err, sizeof(err)), -EINVAL);
+	ls_targets_free(&t);
+}
+
+static void test_duplicates_probed_once(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "10.0.0.2", "10.0.0.1-3", "10.0.0.2", "10.0.0.3"),
+			    "10.0.0.2 10.0.0.1 10.0.0.3");
+	assert_string_equal(EXPAND(NULL, "10.0.0.0/30", "10.0.0.1-5"), "10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5");
+	assert_string_equal(EXPAND(NULL, "fd00::1", "fd00::/126"), "fd00::1 fd00:: fd00::2 fd00::3");
+}
+
+static void test_exclusions(void **state)
+{
+	(void)state;
+	assert_string_equal(EXPAND("10.0.0.2,4", "10.0.0.1-5"), "10.0.0.1 10.0.0.3 10.0.0.5");
+	assert_string_equal(EXPAND("10.0.0.0/30, 10.0.0.5", "10.0.0.1-6"), "10.0.0.4 10.0.0.6");
+	assert_string_equal(EXPAND("fd00::1", "fd00::/126"), "fd00:: fd00::2 fd00::3");
+	assert_string_equal(EXPAND("10.0.0.0/24", "10.0.0.0/24"), "");
+}
+
+static void test_lazy_large_range(void **state)
+{
+	struct ls_targets t;
+	struct ls_target_iter it;
+	struct ls_target tg;
+	char err[LS_ERRLEN];
+	uint64_t n = 0;
+
+	(void)state;
+	/* A /8 is walked one address at a time; the last one is 10.255.255.254. */
+	ls_targets_init(&t);
+	assert_int_equal(ls_targets_add(&t, "10.0.0.0/8", err, sizeof(err)), 0);
+	ls_target_iter_init(&it, &t, NULL);
+	while (ls_target_iter_next(&it, &tg))
+		n++;
+	assert_int_equal(n, 16777214);
+	assert_memory_equal(tg.addr.b, ((uint8_t[]){ 10, 255, 255, 254 }), 4);
+	ls_targets_free(&t);
+}
+
+static void test_read_file(void **state)
+{
+	struct ls_targets t;
+	char err[LS_ERRLEN + 64];
+	const char text[] = "# hosts\n10.0.0.1  10.0.0.2 # two\n\n  host.example\n";
+	const char badtext[] = "10.0.0.1\n10.0.0.999\n";
+	FILE *f;
+
+	(void)state;
+	ls_targets_init(&t);
+	f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_int_equal(ls_targets_read(&t, f, "hosts", err, sizeof(err)), 0);
+	fclose(f);
+	assert_int_equal(t.n, 3);
+	assert_string_equal(t.specs[2].text, "host.example");
+	f = fmemopen((void *)badtext, sizeof(badtext) - 1, "r");
+	assert_int_equal(ls_targets_read(&t, f, "hosts", err, sizeof(err)), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(err, "hosts:2:"));
+	assert_non_null(strstr(err, "10.0.0.999"));
+	ls_targets_free(&t);
+}
+
+static void test_addr_cmp(void **state)
+{
+	struct ls_addr a = { AF_INET, { 10, 0, 0, 2 } }, b = { AF_INET, { 10, 0, 0, 10 } };
+	struct ls_addr c = { AF_INET6, { 0 } };
+
+	(void)state;
+	assert_true(ls_addr_cmp(&a, &b) < 0);
+	assert_true(ls_addr_cmp(&b, &c) < 0);
+	assert_int_equal(ls_addr_cmp(&a, &a), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_single_and_last_octet_range),
+		cmocka_unit_test(test_octet_lists),
+		cmocka_unit_test(test_full_range_crosses_octets),
+		cmocka_unit_test(test_cidr_boundaries),
+		cmocka_unit_test(test_bad_ipv4),
+		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_duplicates_probed_once),
+		cmocka_unit_test(test_exclusions),
+		cmocka_unit_test(test_lazy_large_range),
+		cmocka_unit_test(test_read_file),
+		cmocka_unit_test(test_addr_cmp),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
