@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
 
@@ -39,6 +40,8 @@ struct app {
 	struct ls_pipeline pl;
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
+	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
+	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
 	double started_ms;
 	char **env;
@@ -212,12 +215,42 @@ static void on_signal(uv_signal_t *h, int signum)
 	ls_pipeline_stop(&app->pl);
 }
 
+/* The write end of a pipe reports an error as soon as its reader is gone:
+ * stop then, rather than at the next result, which may be a timeout away. */
+static void on_stdout_event(uv_poll_t *h, int status, int events)
+{
+	struct app *app = ls_container_of(h, struct app, stdout_watch);
+
+	(void)events;
+	if (status < 0) {
+		uv_poll_stop(h);
+		if (app->pl.out_err == 0)
+			app->pl.out_err = -EPIPE;
+		ls_pipeline_stop(&app->pl);
+	}
+}
+
+static void watch_stdout(struct app *app)
+{
+	struct stat st;
+
+	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
+		return;
+	if (uv_poll_init(&app->loop, &app->stdout_watch, STDOUT_FILENO) != 0)
+		return;
+	app->watching_stdout = true;
+	if (uv_poll_start(&app->stdout_watch, UV_DISCONNECT, on_stdout_event) != 0)
+		uv_poll_stop(&app->stdout_watch);
+}
+
 static void on_done(struct ls_pipeline *pl)
 {
 	struct app *app = ls_container_of(pl, struct app, pl);
 
 	uv_close((uv_handle_t *)&app->sigint, NULL);
 	uv_close((uv_handle_t *)&app->sigterm, NULL);
+	if (app->watching_stdout)
+		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
 }
 
 static int exit_status(const struct app *app)
@@ -267,6 +300,7 @@ static int sweep(struct app *app)
 	app->sigint.data = app->sigterm.data = app;
 	uv_signal_start(&app->sigint, on_signal, SIGINT);
 	uv_signal_start(&app->sigterm, on_signal, SIGTERM);
+	watch_stdout(app);
 
 	pl->loop = &app->loop;
 	pl->method = &ls_probe_ping;

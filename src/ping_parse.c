@@ -106,7 +106,7 @@ void ls_ping_parse(const char *out, size_t outlen, const char *err, size_t errle
 		   struct ls_ping_output *res)
 {
 	double first_rtt = -1;
-	const char *nl;
+	const char *nl, *start, *sep;
 	size_t n;
 
 	memset(res, 0, sizeof(*res));
@@ -115,11 +115,27 @@ void ls_ping_parse(const char *out, size_t outlen, const char *err, size_t errle
 	if (res->rtt_ms < 0 && res->replies > 0)
 		res->rtt_ms = first_rtt;
 	if (errlen > 0) {
-		nl = memchr(err, '\n', errlen);
-		n = nl != NULL ? (size_t)(nl - err) : errlen;
+		/* Report the socket error if there is one, else the first line,
+		 * without ping's "progname: " prefix. */
+		start = find(err, errlen, "socket: ");
+		if (start != NULL) {
+			while (start > err && start[-1] != '\n')
+				start--;
+		} else {
+			start = err;
+		}
+		n = errlen - (size_t)(start - err);
+		nl = memchr(start, '\n', n);
+		if (nl != NULL)
+			n = (size_t)(nl - start);
+		sep = memmem(start, n, ": ", 2);
+		if (sep != NULL && memchr(start, ' ', (size_t)(sep - start)) == NULL) {
+			n -= (size_t)(sep + 2 - start);
+			start = sep + 2;
+		}
 		if (n >= sizeof(res->message))
 			n = sizeof(res->message) - 1;
-		memcpy(res->message, err, n);
+		memcpy(res->message, start, n);
 		res->message[n] = '\0';
 		/* "ping: socket: Operation not permitted" means ping cannot run at
 		 * all; sendmsg errors (a local firewall) only concern one target. */

@@ -147,8 +147,6 @@ static bool judge(struct ping_job *job)
 	}
 	/* Exit 2 and the rest: ping could not probe this address. */
 	msg = out.message;
-	if (strncmp(msg, "ping: ", 6) == 0)
-		msg += 6;
 	p->state = LS_UNKNOWN;
 	if (*msg == '\0')
 		snprintf(p->error, sizeof(p->error), "%s exited with status %d",

@@ -552,25 +552,39 @@ static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
 	return false;
 }
 
-/* True when a spec before index `before` covers a (before == SIZE_MAX: any). */
-static bool covered_before(const struct ls_targets *t, const struct ls_addr *a, size_t before)
+/* The spec before index `before` (SIZE_MAX: any) that covers a, or NULL.
+ * A multi-address spec is preferred to a single one, so that the iterator can
+ * jump over the whole covered stretch. */
+static const struct ls_spec *covered_before(const struct ls_targets *t, const struct ls_addr *a,
+					    size_t before)
 {
 	size_t i, idx1;
 
 	if (t == NULL)
-		return false;
-	idx1 = hash_find(t, hash_addr(a), a, NULL);
-	if (idx1 != 0 && idx1 - 1 < before)
-		return true;
+		return NULL;
 	for (i = 0; i < t->nmulti && t->multi[i] < before; i++)
 		if (spec_contains(&t->specs[t->multi[i]], a))
-			return true;
-	return false;
+			return &t->specs[t->multi[i]];
+	idx1 = hash_find(t, hash_addr(a), a, NULL);
+	if (idx1 != 0 && idx1 - 1 < before)
+		return &t->specs[idx1 - 1];
+	return NULL;
+}
+
+/* Moves a range iterator to the last address that `cover` shares with the
+ * spec being walked, so that the next step leaves the covered stretch at once
+ * (a /8 minus an excluded /8 costs one step, not 16 million). */
+static void skip_covered(struct ls_target_iter *it, const struct ls_spec *s, const struct ls_spec *cover)
+{
+	if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_RANGE4)
+		it->cur4 = cover->u.r4.hi < s->u.r4.hi ? cover->u.r4.hi : s->u.r4.hi;
+	else if (s->kind == LS_SPEC_RANGE6 && cover->kind == LS_SPEC_RANGE6)
+		memcpy(it->cur6, memcmp(cover->u.r6.hi, s->u.r6.hi, 16) < 0 ? cover->u.r6.hi : s->u.r6.hi, 16);
 }
 
 bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr)
 {
-	return covered_before(t, addr, SIZE_MAX);
+	return covered_before(t, addr, SIZE_MAX) != NULL;
 }
 
 bool ls_targets_has_family(const struct ls_targets *t, int family)
@@ -652,7 +666,7 @@ static bool step(struct ls_target_iter *it, const struct ls_spec *s, bool first)
 
 int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
 {
-	const struct ls_spec *s;
+	const struct ls_spec *s, *cover;
 	struct ls_addr *a = &out->addr;
 
 	while (it->spec < it->t->n) {
@@ -685,8 +699,13 @@ int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
 				a->b[3] = (uint8_t)it->cur4;
 			}
 		}
-		if (covered_before(it->exclude, a, SIZE_MAX) || covered_before(it->t, a, it->spec))
+		cover = covered_before(it->exclude, a, SIZE_MAX);
+		if (cover == NULL)
+			cover = covered_before(it->t, a, it->spec);
+		if (cover != NULL) {
+			skip_covered(it, s, cover);
 			continue;
+		}
 		out->spec = s;
 		out->is_name = false;
 		return 1;

@@ -11,6 +11,7 @@ LAB_SH=$TESTS_DIR/lab/lab.sh
 : "${LANSCAN:=$TESTS_DIR/../build/lanscan}"
 : "${LANSCAN_TEST_TIMEOUT:=30}"
 
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support 2>/dev/null || load /usr/lib/bats/bats-support/load
 bats_load_library bats-assert 2>/dev/null || load /usr/lib/bats/bats-assert/load
 

@@ -84,10 +84,13 @@ static void test_errors(void **state)
 	(void)state;
 	parse("", "ping: socket: Operation not permitted\n", &r);
 	assert_true(r.not_permitted);
-	assert_string_equal(r.message, "ping: socket: Operation not permitted");
+	assert_string_equal(r.message, "socket: Operation not permitted");
+	parse("", "/tmp/x/ping: socktype: SOCK_RAW\n/tmp/x/ping: socket: Operation not permitted\n", &r);
+	assert_true(r.not_permitted);
+	assert_string_equal(r.message, "socket: Operation not permitted");
 	parse("", "ping: connect: Network is unreachable\n", &r);
 	assert_false(r.not_permitted);
-	assert_string_equal(r.message, "ping: connect: Network is unreachable");
+	assert_string_equal(r.message, "connect: Network is unreachable");
 	parse("", "ping: sendmsg: Operation not permitted\n", &r);	/* a local firewall, one target */
 	assert_false(r.not_permitted);
 }

@@ -165,6 +165,7 @@ static void test_duplicates_probed_once(void **state)
 			    "10.0.0.2 10.0.0.1 10.0.0.3");
 	assert_string_equal(EXPAND(NULL, "10.0.0.0/30", "10.0.0.1-5"), "10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5");
 	assert_string_equal(EXPAND(NULL, "fd00::1", "fd00::/126"), "fd00::1 fd00:: fd00::2 fd00::3");
+	assert_string_equal(EXPAND(NULL, "10.0.0.1-3", "10.0.0.0/29", "10.0.0.2"), "10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.0.0.5 10.0.0.6");
 }
 
 static void test_exclusions(void **state)
@@ -174,6 +175,12 @@ static void test_exclusions(void **state)
 	assert_string_equal(EXPAND("10.0.0.0/30, 10.0.0.5", "10.0.0.1-6"), "10.0.0.4 10.0.0.6");
 	assert_string_equal(EXPAND("fd00::1", "fd00::/126"), "fd00:: fd00::2 fd00::3");
 	assert_string_equal(EXPAND("10.0.0.0/24", "10.0.0.0/24"), "");
+	/* Covered stretches are jumped over: these finish at once. */
+	assert_string_equal(EXPAND("10.0.0.0/8", "10.0.0.0/8", "11.0.0.1"), "11.0.0.1");
+	assert_string_equal(EXPAND("10.0.0.5-10.255.255.250", "10.0.0.0/8"),
+			    "10.0.0.1 10.0.0.2 10.0.0.3 10.0.0.4 10.255.255.251 10.255.255.252 10.255.255.253 10.255.255.254");
+	assert_string_equal(EXPAND("fd00::1-fd00::ffff:fffe", "fd00::/96"), "fd00:: fd00::ffff:ffff");
+	assert_string_equal(EXPAND(NULL, "10.0.0.0/30", "10.0.0.0-10.0.0.3"), "10.0.0.1 10.0.0.2 10.0.0.0 10.0.0.3");
 }
 
 static void test_lazy_large_range(void **state)
