@@ -100,7 +100,7 @@ check: deps-test
 	@$(MAKE) --no-print-directory all unit
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 CC=clang all unit
 	@$(MAKE) --no-print-directory BUILD=build-fuzz fuzz
-	@tests/run-all.sh build build-asan
+	@FUZZ_DIR=build-fuzz/fuzz tests/run-all.sh build build-asan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

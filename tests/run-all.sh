@@ -31,7 +31,11 @@ trap 'cleanup_labs; rm -f "$log"' EXIT
 count() {
 	local name=$1; shift
 	echo "# --- $name"
-	timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1
+	if declare -F "$1" >/dev/null; then
+		"$@" >"$log" 2>&1	# a function of this script: bounded on its own
+	else
+		timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1
+	fi
 	local rc=$?
 	cat "$log"
 	local p f s
@@ -46,7 +50,36 @@ count() {
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
 }
 
+# fuzz_suite DIR: run each libFuzzer target in DIR for $FUZZ_SECONDS on a copy
+# of its seed corpus (tests/fuzz/corpus/NAME); TAP, one test per target.
+fuzz_suite() {
+	local dir=$1 n=0 f name work out
+	local targets=("$dir"/fuzz_*)
+	echo "1..${#targets[@]}"
+	for f in "${targets[@]}"; do
+		n=$((n + 1)) name=$(basename "$f") work=$(mktemp -d)
+		cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$work/" 2>/dev/null
+		if out=$("$f" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=5 -rss_limit_mb=1024 \
+			-artifact_prefix="$work/" "$work" 2>&1); then
+			echo "ok $n - $name: $(echo "$out" | grep -o 'Done [0-9]* runs' | tail -1)"
+		else
+			echo "not ok $n - $name"
+			echo "$out" | tail -20 | sed 's/^/# /'
+		fi
+		rm -rf "$work"
+	done
+}
+
 [ $# -ge 1 ] || { echo "usage: $0 BUILD_DIR..." >&2; exit 2; }
+
+# Sanitizer reports go to files, so that one in a test that does not check
+# the exit status still counts: any report is a failure.
+san_dir=$(mktemp -d)
+chmod 1777 "$san_dir"	# tests also run lanscan as nobody
+export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1"
+export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
+trap 'cleanup_labs; rm -rf "$log" "$san_dir"' EXIT
+
 for build in "$@"; do
 	echo "# === build: $build"
 	for t in "$build"/tests/test_*; do
@@ -55,6 +88,16 @@ for build in "$@"; do
 	done
 	count "$build cli" env LANSCAN="$top/$build/lanscan" bats --tap tests/cli
 done
+
+if [ -n "${FUZZ_DIR:-}" ] && compgen -G "$FUZZ_DIR/fuzz_*" >/dev/null; then
+	count "fuzz" fuzz_suite "$FUZZ_DIR"
+fi
+
+if compgen -G "$san_dir/*" >/dev/null; then
+	echo "not ok - sanitizer reports:"
+	cat "$san_dir"/* | head -100 | sed 's/^/# /'
+	failed=$((failed + 1))
+fi
 
 cleanup_labs
 left=$(ip netns list 2>/dev/null | grep -c "^lslab-$LAB_RUN" || true)

@@ -1,0 +1,22 @@
+# bash completion for lanscan
+_lanscan()
+{
+	local cur prev
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-f|--file|--exclude-file|--ping-cmd)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude)
+		return ;;
+	esac
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
+			--retries -j --jobs -f --file --exclude --exclude-file --list --force
+			-4 --ipv4 -6 --ipv6 --resolve-all --json --sort -r --rdns -s --summary
+			-q --quiet --min-up --ping-cmd -v --verbose -h --help -V --version" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -A hostname -- "$cur"))
+}
+complete -F _lanscan lanscan

@@ -1,0 +1,55 @@
+#!/usr/bin/env bats
+# 40-docs.bats -- --help, --version, the man page and completions agree; make install works.
+
+load helper
+
+TOP=$TESTS_DIR/..
+
+long_options() { "$LANSCAN" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; }
+
+@test "docs: --help and --version" {
+	run "$LANSCAN" --help
+	assert_success
+	assert_line --index 0 "Usage: lanscan [OPTION]... [TARGET]..."
+	run "$LANSCAN" --version
+	assert_output "lanscan 0.1.0"
+}
+
+@test "docs: every long option in --help is in the man page and all three completions" {
+	opts=$(long_options)
+	[ "$(echo "$opts" | wc -l)" -ge 20 ] || fail "too few options found: $opts"
+	for o in $opts; do
+		man_o=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+		grep -q -- "$man_o" "$TOP/man/lanscan.1" || fail "$o missing from man/lanscan.1"
+		grep -q -- "$o" "$TOP/completions/lanscan.bash" || fail "$o missing from the bash completion"
+		grep -qE -- "${o}(=|\\}|\\[)" "$TOP/completions/_lanscan" || fail "$o missing from the zsh completion"
+		grep -q -- "-l ${o#--}\\b" "$TOP/completions/lanscan.fish" || fail "$o missing from the fish completion"
+	done
+}
+
+@test "docs: every option in the man page exists" {
+	for o in $(grep -oE '^\.BR? \\-\\-[a-z-]+|^\.BR \\-[a-zA-Z0-9] ", " \\-\\-[a-z-]+' "$TOP/man/lanscan.1" |
+		grep -oE '\\-\\-[a-z-]+' | sed 's/\\//g'); do
+		"$LANSCAN" --help | grep -q -- "$o" || fail "$o is in the man page but not in --help"
+	done
+}
+
+@test "docs: the man page renders without warnings" {
+	command -v man >/dev/null || skip "man is not installed"
+	run bash -c "MANWIDTH=80 man --warnings -l '$TOP/man/lanscan.1' 2>&1 >/dev/null"
+	assert_output ""
+}
+
+@test "install: make install and uninstall honour PREFIX and DESTDIR" {
+	dest=$BATS_TEST_TMPDIR/root
+	run make -C "$TOP" --no-print-directory install PREFIX=/opt/ls DESTDIR="$dest"
+	assert_success
+	[ -x "$dest/opt/ls/bin/lanscan" ]
+	[ -f "$dest/opt/ls/share/man/man1/lanscan.1" ]
+	[ -f "$dest/opt/ls/share/bash-completion/completions/lanscan" ]
+	[ -f "$dest/opt/ls/share/zsh/vendor-completions/_lanscan" ]
+	[ -f "$dest/opt/ls/share/fish/vendor_completions.d/lanscan.fish" ]
+	run make -C "$TOP" --no-print-directory uninstall PREFIX=/opt/ls DESTDIR="$dest"
+	assert_success
+	[ -z "$(find "$dest" -type f)" ]
+}
