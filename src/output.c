@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lanscan/util.h"
+
 #define LIST_BUF (64 * 1024)
 
 const char *ls_state_name(enum ls_state state)
@@ -194,18 +196,11 @@ static char *dup_or_null(const char *s, bool *oom)
 
 static int keep(struct ls_output *o, const struct ls_result *r)
 {
-	struct ls_sorted *ns, *s;
-	size_t ncap;
+	struct ls_sorted *s;
 	bool oom = false;
 
-	if (o->nsorted == o->capsorted) {
-		ncap = o->capsorted ? o->capsorted * 2 : 256;
-		ns = realloc(o->sorted, ncap * sizeof(*ns));
-		if (ns == NULL)
-			return -ENOMEM;
-		o->sorted = ns;
-		o->capsorted = ncap;
-	}
+	if (ls_grow(&o->sorted, o->nsorted, &o->capsorted, sizeof(*o->sorted), 256) != 0)
+		return -ENOMEM;
 	s = &o->sorted[o->nsorted];
 	s->r = *r;
 	s->target = dup_or_null(r->target, &oom);

@@ -77,6 +77,8 @@ static void parse_line(const char *s, size_t len, struct ls_ping_output *res, do
 		while (q > s && q[-1] >= '0' && q[-1] <= '9')
 			q--;
 		v = number(q, p);
+		if (v > 1e6)
+			v = 1e6;	/* a count, not an overflow */
 		if (v > res->replies)
 			res->replies = (int)v;
 		return;

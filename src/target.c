@@ -11,6 +11,8 @@
 #include <strings.h>
 #include <sys/socket.h>
 
+#include "lanscan/util.h"
+
 /* A hash slot: idx + 1 of a spec that is one address or a name (0: empty). */
 struct ls_hslot {
 	uint64_t h;
@@ -425,9 +427,9 @@ static int check_name(const char *text, char *err, size_t errlen)
 
 int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t errlen)
 {
-	struct ls_spec s, *ns;
+	struct ls_spec s;
 	struct ls_addr a;
-	size_t len = strlen(text), ncap, *nm;
+	size_t len = strlen(text);
 	uint64_t h = 0;
 	int rc;
 
@@ -455,22 +457,10 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 		h = hash_addr(&a);
 	}
 
-	if (t->n == t->cap) {
-		ncap = t->cap ? t->cap * 2 : 16;
-		ns = realloc(t->specs, ncap * sizeof(*ns));
-		if (ns == NULL)
-			return -ENOMEM;
-		t->specs = ns;
-		t->cap = ncap;
-	}
-	if (s.kind != LS_SPEC_NAME && s.size > 1 && t->nmulti == t->capmulti) {
-		ncap = t->capmulti ? t->capmulti * 2 : 16;
-		nm = realloc(t->multi, ncap * sizeof(*nm));
-		if (nm == NULL)
-			return -ENOMEM;
-		t->multi = nm;
-		t->capmulti = ncap;
-	}
+	if (ls_grow(&t->specs, t->n, &t->cap, sizeof(*t->specs), 16) != 0 ||
+	    (s.kind != LS_SPEC_NAME && s.size > 1 &&
+	     ls_grow(&t->multi, t->nmulti, &t->capmulti, sizeof(*t->multi), 16) != 0))
+		return -ENOMEM;
 	s.text = strdup(text);
 	if (s.text == NULL)
 		return -ENOMEM;
@@ -576,7 +566,46 @@ static const struct ls_spec *covered_before(const struct ls_targets *t, const st
  * (a /8 minus an excluded /8 costs one step, not 16 million). */
 static void skip_covered(struct ls_target_iter *it, const struct ls_spec *s, const struct ls_spec *cover)
 {
-	if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_RANGE4)
+	struct ls_addr a = { AF_INET, { 0 } };
+	int v, last = -1;
+
+	if (s->kind == LS_SPEC_OCTETS && cover->kind == LS_SPEC_OCTETS) {
+		/* Both are products of per-octet sets, and cover holds the
+		 * current address: every address of s that shares its first
+		 * `keep` octets is covered when s's later octet sets are subsets
+		 * of cover's.  Find the smallest such keep (0: the whole spec)
+		 * and jump to the end of that block. */
+		int keep, j, b;
+		for (keep = 4; keep > 0; keep--) {
+			for (b = 0; b < 32; b++)
+				if (s->u.oct[keep - 1][b] & ~cover->u.oct[keep - 1][b])
+					break;
+			if (b < 32)
+				break;	/* octet keep-1 of s is not all covered */
+		}
+		if (keep < 4) {
+			for (j = keep; j < 4; j++) {
+				for (v = 255; !((s->u.oct[j][v / 8] >> (v % 8)) & 1); v--)
+					;
+				it->oct[j] = (uint8_t)v;
+			}
+			return;
+		}
+	}
+	if (s->kind == LS_SPEC_OCTETS) {
+		/* Skip the rest of this last-octet run when cover holds all of it. */
+		memcpy(a.b, it->oct, 3);
+		for (v = it->oct[3]; v < 256; v++) {
+			if (!((s->u.oct[3][v / 8] >> (v % 8)) & 1))
+				continue;
+			a.b[3] = (uint8_t)v;
+			if (!spec_contains(cover, &a))
+				return;
+			last = v;
+		}
+		if (last >= 0)
+			it->oct[3] = (uint8_t)last;
+	} else if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_RANGE4)
 		it->cur4 = cover->u.r4.hi < s->u.r4.hi ? cover->u.r4.hi : s->u.r4.hi;
 	else if (s->kind == LS_SPEC_RANGE6 && cover->kind == LS_SPEC_RANGE6)
 		memcpy(it->cur6, memcmp(cover->u.r6.hi, s->u.r6.hi, 16) < 0 ? cover->u.r6.hi : s->u.r6.hi, 16);

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -28,6 +29,24 @@ long long ls_parse_num(const char *s, long long min, long long max, const char *
 		*errstr = NULL;
 		return v;
 	}
+	return 0;
+}
+
+int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first)
+{
+	void **array = arrayp, *na;
+	size_t ncap;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap < *cap || ncap > SIZE_MAX / elem_size)
+		return -ENOMEM;
+	na = realloc(*array, ncap * elem_size);
+	if (na == NULL)
+		return -ENOMEM;
+	*array = na;
+	*cap = ncap;
 	return 0;
 }
 

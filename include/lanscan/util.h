@@ -14,6 +14,11 @@
  * "invalid", "too small" or "too large". */
 long long ls_parse_num(const char *s, long long min, long long max, const char **errstr);
 
+/* Makes room for one more element in a growing array: when *n == *cap,
+ * doubles *cap (from `first`) and reallocates *(void **)arrayp.
+ * Returns 0 or -ENOMEM (the array is left as it was). */
+int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first);
+
 /* Monotonic clock in milliseconds. */
 double ls_now_ms(void);
 

@@ -109,6 +109,8 @@ static void test_garbage_is_harmless(void **state)
 	      "x received transmitted\n", "", &r);
 	assert_int_equal(r.replies, 1);
 	assert_true(r.rtt_ms < 0);
+	parse("1 packets transmitted, 5555555555555555555555555555555 received\n", "", &r);
+	assert_int_equal(r.replies, 1000000);
 }
 
 int main(void)
