@@ -7,14 +7,17 @@ _lanscan()
 	case $prev in
 	-f|--file|--exclude-file|--ping-cmd)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude)
+	--method)
+		COMPREPLY=($(compgen -W "auto icmp ping" -- "$cur")); return ;;
+	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude|--rate|--min-timeout|--max-timeout)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
 			--retries -j --jobs -f --file --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 --resolve-all --json --sort -r --rdns -s --summary
-			-q --quiet --min-up --ping-cmd -v --verbose -h --help -V --version" -- "$cur"))
+			-q --quiet --min-up --ping-cmd --method --rate --min-timeout --max-timeout
+			-v --verbose -h --help -V --version" -- "$cur"))
 		return
 	fi
 	COMPREPLY=($(compgen -A hostname -- "$cur"))

@@ -11,7 +11,8 @@
 
 enum {
 	OPT_RETRIES = 256, OPT_EXCLUDE, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
-	OPT_SORT, OPT_MIN_UP, OPT_PING_CMD, OPT_RESOLVE_ALL
+	OPT_SORT, OPT_MIN_UP, OPT_PING_CMD, OPT_RESOLVE_ALL, OPT_METHOD, OPT_RATE,
+	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,10 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "min-up", required_argument, NULL, OPT_MIN_UP },
 	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
+	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
+	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -62,10 +67,16 @@ void ls_cli_usage(FILE *f)
 "      --list              print the targets, send nothing\n"
 "      --force             allow sweeps of more than 65536 addresses\n"
 "Probing:\n"
-"  -c, --count=N           echo requests per host (1-100, default 1)\n"
-"  -t, --timeout=MS        wait for a reply, per request (10-60000, default 1000)\n"
-"      --retries=N         try a silent host N more times (0-10, default 0)\n"
-"  -j, --jobs=N            probes at once (1-4096, default 256)\n"
+"      --method=M          auto (default), icmp (native sockets) or ping (the ping program)\n"
+"  -c, --count=N           echo requests per host (1-100, default 1; ping method)\n"
+"  -t, --timeout=MS        ping: wait per request; icmp: the starting timeout\n"
+"                          (10-60000, default 1000)\n"
+"      --min-timeout=MS    icmp: lower bound of the adaptive timeout (default 50)\n"
+"      --max-timeout=MS    icmp: upper bound of the adaptive timeout (default --timeout)\n"
+"      --rate=PPS          icmp: packets a second (0 unlimited, default 10000)\n"
+"      --retries=N         try a silent host N more times (0-10; default 0 with\n"
+"                          ping, 1 with icmp)\n"
+"  -j, --jobs=N            probes at once (1-65535; default 256 with ping, 8192 with icmp)\n"
 "      --ping-cmd=PATH     the ping program to run (default: ping)\n"
 "Output:\n"
 "  -a, --alive             print only hosts that are up\n"
@@ -147,6 +158,9 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->timeout_ms = LS_DEFAULT_TIMEOUT_MS;
 	o->min_up = -1;
 	o->ping_cmd = "ping";
+	o->retries = -1;
+	o->rate = LS_DEFAULT_RATE;
+	o->min_timeout_ms = o->max_timeout_ms = -1;
 	opterr = 0;
 	optind = 1;
 	while (rc == 0 && (c = getopt_long(argc, argv, ":46ac:f:hj:qrst:uvV", longopts, NULL)) != -1) {
@@ -168,6 +182,28 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 			if ((rc = number(on, optarg, 0, 10, &v, err, errlen)) == 0)
 				o->retries = (int)v;
 			break;
+		case OPT_METHOD:
+			if (strcmp(optarg, "auto") == 0)
+				o->method = LS_METHOD_AUTO;
+			else if (strcmp(optarg, "icmp") == 0)
+				o->method = LS_METHOD_ICMP;
+			else if (strcmp(optarg, "ping") == 0)
+				o->method = LS_METHOD_PING;
+			else
+				rc = fail(err, errlen, "expected auto, icmp or ping", on, optarg);
+			break;
+		case OPT_RATE:
+			if ((rc = number(on, optarg, 0, 10000000, &v, err, errlen)) == 0)
+				o->rate = v;
+			break;
+		case OPT_MIN_TIMEOUT:
+			if ((rc = number(on, optarg, 1, 60000, &v, err, errlen)) == 0)
+				o->min_timeout_ms = (int)v;
+			break;
+		case OPT_MAX_TIMEOUT:
+			if ((rc = number(on, optarg, 1, 60000, &v, err, errlen)) == 0)
+				o->max_timeout_ms = (int)v;
+			break;
 		case 'j':
 			if ((rc = number(on, optarg, 1, LS_MAX_JOBS, &v, err, errlen)) == 0) {
 				o->jobs = (int)v;
@@ -185,6 +221,7 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 			if (*optarg == '\0')
 				rc = fail(err, errlen, "must not be empty", on, NULL);
 			o->ping_cmd = optarg;
+			o->ping_cmd_set = true;
 			break;
 		case OPT_LIST: o->list = true; break;
 		case OPT_FORCE: o->force = true; break;
@@ -217,6 +254,21 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	if (rc != 0) {
 		ls_cli_free(o);
 		return rc;
+	}
+	if (o->method == LS_METHOD_ICMP && o->ping_cmd_set) {
+		ls_cli_free(o);
+		snprintf(err, errlen, "--ping-cmd needs --method ping or auto");
+		return -EINVAL;
+	}
+	if (o->method == LS_METHOD_ICMP && o->count > 1) {
+		ls_cli_free(o);
+		snprintf(err, errlen, "-c/--count above 1 needs --method ping");
+		return -EINVAL;
+	}
+	if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms) {
+		ls_cli_free(o);
+		snprintf(err, errlen, "--min-timeout is above --max-timeout");
+		return -EINVAL;
 	}
 	o->targets = argv + optind;
 	o->ntargets = (size_t)(argc - optind);

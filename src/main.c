@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <grp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <uv.h>
@@ -247,6 +248,8 @@ static void on_done(struct ls_pipeline *pl)
 {
 	struct app *app = ls_container_of(pl, struct app, pl);
 
+	if (pl->method->close != NULL)
+		pl->method->close(&pl->popts);
 	uv_close((uv_handle_t *)&app->sigint, NULL);
 	uv_close((uv_handle_t *)&app->sigterm, NULL);
 	if (app->watching_stdout)
@@ -272,6 +275,72 @@ static int exit_status(const struct app *app)
 	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
 }
 
+/* After the sockets are open, nothing needs root: when run through sudo,
+ * become the invoking user, as OpenBSD's ping does. */
+static int drop_privileges(const struct app *app)
+{
+	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID"), *errstr;
+	long long uid, gid;
+
+	if (geteuid() != 0 || su == NULL || sg == NULL)
+		return 0;
+	uid = ls_parse_num(su, 1, 0x7fffffff, &errstr);
+	if (errstr != NULL)
+		return 0;
+	gid = ls_parse_num(sg, 0, 0x7fffffff, &errstr);
+	if (errstr != NULL)
+		return 0;
+	if (setgroups(0, NULL) != 0 || setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0) {
+		fprintf(stderr, "lanscan: cannot drop privileges: %s\n", strerror(errno));
+		return EXIT_SYSERR;
+	}
+	if (app->opt.verbose)
+		warn(app, "dropped root privileges (uid %lld)", uid);
+	return 0;
+}
+
+/* --method: icmp when its sockets open (auto falls back to ping, saying so
+ * with -v); sets the window and retries to suit.  Returns 0 or an exit status. */
+static int choose_method(struct app *app)
+{
+	struct ls_pipeline *pl = &app->pl;
+	const struct ls_options *o = &app->opt;
+	char err[256];
+	int rc;
+
+	pl->method = &ls_probe_ping;
+	/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
+	if (o->method == LS_METHOD_ICMP ||
+	    (o->method == LS_METHOD_AUTO && o->count == 1 && !o->ping_cmd_set)) {
+		pl->popts.rate = (unsigned)o->rate;
+		pl->popts.max_timeout_ms = o->max_timeout_ms > 0 ? o->max_timeout_ms : o->timeout_ms;
+		pl->popts.min_timeout_ms = o->min_timeout_ms > 0 ? o->min_timeout_ms :
+			LS_DEFAULT_MIN_TIMEOUT_MS < pl->popts.max_timeout_ms ?
+			LS_DEFAULT_MIN_TIMEOUT_MS : pl->popts.max_timeout_ms;
+		if (pl->popts.timeout_ms > pl->popts.max_timeout_ms)
+			pl->popts.timeout_ms = pl->popts.max_timeout_ms;
+		pl->popts.window = o->jobs_set ? (unsigned)o->jobs : LS_ICMP_WINDOW;
+		rc = ls_probe_icmp.open(&app->loop, &pl->popts, err, sizeof(err));
+		if (rc == 0) {
+			pl->method = &ls_probe_icmp;
+			pl->max_jobs = pl->popts.window;
+			pl->popts.retries = o->retries >= 0 ? o->retries : 1;
+			return drop_privileges(app);
+		}
+		if (o->method == LS_METHOD_ICMP) {
+			fprintf(stderr, "lanscan: %s\n", err);
+			return EXIT_SYSERR;
+		}
+		if (o->verbose)
+			warn(app, "%s; falling back to the ping program", err);
+	}
+	pl->popts.timeout_ms = o->timeout_ms;
+	pl->popts.retries = o->retries >= 0 ? o->retries : 0;
+	fit_jobs(app);
+	pl->max_jobs = (unsigned)app->opt.jobs;
+	return 0;
+}
+
 static int sweep(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
@@ -280,7 +349,6 @@ static int sweep(struct app *app)
 	int rc, status;
 
 	signal(SIGPIPE, SIG_IGN);
-	fit_jobs(app);
 	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
 		/* getaddrinfo may use half the pool; size it before the loop's first use. */
 		int threads = app->opt.jobs * 2;
@@ -303,24 +371,32 @@ static int sweep(struct app *app)
 	watch_stdout(app);
 
 	pl->loop = &app->loop;
-	pl->method = &ls_probe_ping;
 	pl->popts.count = app->opt.count;
 	pl->popts.timeout_ms = app->opt.timeout_ms;
-	pl->popts.retries = app->opt.retries;
 	pl->popts.ping_cmd = app->opt.ping_cmd;
 	pl->popts.env = app->env;
 	pl->out = &app->out;
 	pl->targets = &app->targets;
 	pl->exclude = &app->exclude;
-	pl->max_jobs = (unsigned)app->opt.jobs;
 	pl->family = app->opt.family;
 	pl->resolve_all = app->opt.resolve_all;
 	pl->rdns = app->opt.rdns;
 	pl->quiet = app->opt.quiet;
 	pl->done_cb = on_done;
+	if ((rc = choose_method(app)) != 0) {
+		uv_close((uv_handle_t *)&app->sigint, NULL);
+		uv_close((uv_handle_t *)&app->sigterm, NULL);
+		if (app->watching_stdout)
+			uv_close((uv_handle_t *)&app->stdout_watch, NULL);
+		uv_run(&app->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&app->loop);
+		return rc;
+	}
 	if (app->opt.verbose)
-		warn(app, "method ping (%s), %d jobs, timeout %d ms, %d request(s), %d retries",
-		     app->opt.ping_cmd, app->opt.jobs, app->opt.timeout_ms, app->opt.count, app->opt.retries);
+		warn(app, "method %s, %u at once, timeout %d ms%s, %d retries, rate %lld/s",
+		     pl->method->name, pl->max_jobs, app->opt.timeout_ms,
+		     pl->method == &ls_probe_icmp ? " (adaptive)" : "", pl->popts.retries,
+		     pl->method == &ls_probe_icmp ? app->opt.rate : 0LL);
 
 	app->started_ms = ls_now_ms();
 	ls_pipeline_start(pl);

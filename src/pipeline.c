@@ -17,8 +17,7 @@ struct ls_job {
 	const struct ls_spec *spec;
 	bool is_name;
 	enum job_phase phase;
-	uv_getaddrinfo_t gai;
-	uv_getnameinfo_t gni;
+	void *req;			/* the getaddrinfo or getnameinfo request under way */
 	struct ls_probe probe;
 	char *name;			/* reverse DNS name, malloc'd */
 	struct ls_job *prev, *next;	/* the live list */
@@ -54,6 +53,7 @@ static void job_free(struct ls_job *job)
 	if (job->next != NULL)
 		job->next->prev = job->prev;
 	p->jobs--;
+	free(job->req);
 	free(job->name);
 	free(job);
 }
@@ -120,13 +120,15 @@ static void to_sockaddr(const struct ls_addr *a, struct sockaddr_storage *ss)
 
 static void on_name(uv_getnameinfo_t *req, int status, const char *host, const char *service)
 {
-	struct ls_job *job = ls_container_of(req, struct ls_job, gni);
+	struct ls_job *job = req->data;
 	struct ls_pipeline *p = job->pl;
 
 	(void)service;
 	p->resolving--;
 	if (status == 0 && host != NULL)
 		job->name = strdup(host);
+	free(job->req);
+	job->req = NULL;
 	emit_probe(job);	/* the probe finished: print it even when stopping */
 	job_free(job);
 	pump(p);
@@ -149,10 +151,12 @@ static void on_probe_done(struct ls_probe *probe)
 		pump(p);
 		return;
 	}
-	if (p->rdns && probe->state == LS_UP && !p->stopping) {
+	if (p->rdns && probe->state == LS_UP && !p->stopping &&
+	    (job->req = malloc(sizeof(uv_getnameinfo_t))) != NULL) {
 		to_sockaddr(&probe->addr, &ss);
 		job->phase = J_RDNS;
-		if (uv_getnameinfo(p->loop, &job->gni, on_name, (struct sockaddr *)&ss,
+		((uv_getnameinfo_t *)job->req)->data = job;
+		if (uv_getnameinfo(p->loop, job->req, on_name, (struct sockaddr *)&ss,
 				   NI_NAMEREQD) == 0) {
 			p->resolving++;
 			return;
@@ -209,7 +213,7 @@ static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, i
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 {
-	struct ls_job *job = ls_container_of(req, struct ls_job, gai), *extra;
+	struct ls_job *job = req->data, *extra;
 	struct ls_pipeline *p = job->pl;
 	struct ls_addr a, seen[16];
 	struct addrinfo *ai;
@@ -217,6 +221,8 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	bool dup;
 
 	p->resolving--;
+	free(job->req);
+	job->req = NULL;
 	if (p->stopping) {
 		job_free(job);
 	} else if (status != 0) {
@@ -257,6 +263,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	pump(p);
 }
 
+
 static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 {
 	struct addrinfo hints;
@@ -267,7 +274,14 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 	hints.ai_socktype = SOCK_DGRAM;		/* one entry per address */
 	hints.ai_flags = AI_ADDRCONFIG;
 	job->phase = J_RESOLVING;
-	rc = uv_getaddrinfo(p->loop, &job->gai, on_resolved, job->spec->text, NULL, &hints);
+	job->req = malloc(sizeof(uv_getaddrinfo_t));
+	if (job->req == NULL) {
+		job_free(job);
+		set_syserr(p, -ENOMEM, "out of memory");
+		return;
+	}
+	((uv_getaddrinfo_t *)job->req)->data = job;
+	rc = uv_getaddrinfo(p->loop, job->req, on_resolved, job->spec->text, NULL, &hints);
 	if (rc != 0) {
 		emit_unresolved(p, job->spec, rc);
 		job_free(job);
@@ -349,13 +363,13 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 			job_free(job);
 			break;
 		case J_RESOLVING:
-			uv_cancel((uv_req_t *)&job->gai);	/* fails once running: then we wait */
+			uv_cancel(job->req);	/* fails once running: then we wait */
 			break;
 		case J_PROBING:
 			p->method->cancel(&job->probe);
 			break;
 		case J_RDNS:
-			uv_cancel((uv_req_t *)&job->gni);
+			uv_cancel(job->req);
 			break;
 		}
 	}

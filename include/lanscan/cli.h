@@ -9,10 +9,15 @@
 #include "lanscan/output.h"
 
 #define LS_DEFAULT_JOBS 256
-#define LS_MAX_JOBS 4096
+#define LS_MAX_JOBS 65535
 #define LS_DEFAULT_TIMEOUT_MS 1000
 #define LS_SWEEP_LIMIT 65536	/* larger sweeps need --force */
 #define LS_LOCAL_PREFIX_MIN 22	/* the no-target default caps each subnet at /22 */
+#define LS_DEFAULT_RATE 10000	/* icmp: packets a second */
+#define LS_DEFAULT_MIN_TIMEOUT_MS 50
+#define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
+
+enum ls_method { LS_METHOD_AUTO, LS_METHOD_ICMP, LS_METHOD_PING };
 
 struct ls_options {
 	int jobs;
@@ -20,6 +25,10 @@ struct ls_options {
 	int count;
 	int timeout_ms;
 	int retries;
+	enum ls_method method;
+	long long rate;
+	int min_timeout_ms;	/* -1: the default */
+	int max_timeout_ms;	/* -1: the default (--timeout) */
 	int family;		/* 0, AF_INET or AF_INET6 */
 	long long min_up;	/* -1: not given */
 	bool list, force, sort, rdns, summary, quiet, resolve_all, verbose;
@@ -27,6 +36,7 @@ struct ls_options {
 	enum ls_format format;
 	enum ls_show show;
 	const char *ping_cmd;
+	bool ping_cmd_set;
 	const char **files;		/* -f FILE, in order */
 	size_t nfiles;
 	const char **excludes;		/* --exclude LIST */

@@ -3,6 +3,7 @@
 #define LANSCAN_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <uv.h>
 
 #include "lanscan/output.h"
@@ -10,10 +11,15 @@
 
 struct ls_probe_opts {
 	int count;		/* echo requests per try */
-	int timeout_ms;		/* wait for each reply */
+	int timeout_ms;		/* ping: wait for each reply; icmp: the starting timeout */
 	int retries;		/* more tries for a silent host */
 	const char *ping_cmd;	/* program for the ping method */
 	char **env;		/* environment of spawned programs */
+	unsigned rate;		/* icmp: packets a second, 0 unlimited */
+	int min_timeout_ms;	/* icmp: bounds of the adaptive timeout */
+	int max_timeout_ms;
+	unsigned window;	/* icmp: probes at once (slots) */
+	void *ctx;		/* the method's shared state, made by open() */
 };
 
 struct ls_probe;
@@ -37,6 +43,12 @@ struct ls_probe {
 
 struct ls_probe_method {
 	const char *name;
+	/* Opens what the method's probes share (sockets, timers) into
+	 * opts->ctx.  Returns 0, or a negative errno with a message in err.
+	 * NULL: nothing to open. */
+	int (*open)(uv_loop_t *loop, struct ls_probe_opts *opts, char *err, size_t errlen);
+	/* Closes it once no probe runs; its memory is freed in close callbacks. */
+	void (*close)(struct ls_probe_opts *opts);
 	/* Starts probing p->addr.  Returns 0, after which p->cb runs exactly
 	 * once, when every handle the method opened is closed; or a negative
 	 * errno (-ENOENT: the program is missing), and cb never runs. */
@@ -46,5 +58,6 @@ struct ls_probe_method {
 };
 
 extern const struct ls_probe_method ls_probe_ping;
+extern const struct ls_probe_method ls_probe_icmp;
 
 #endif

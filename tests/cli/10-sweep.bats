@@ -116,7 +116,7 @@ for l in sys.stdin:
 @test "exit: 3 for usage errors, with one line naming the text" {
 	run --separate-stderr lanscan -j 0 198.18.0.1
 	assert_equal "$status" 3
-	assert_equal "${stderr_lines[0]}" "lanscan: -j/--jobs '0': too small (expected 1 to 4096)"
+	assert_equal "${stderr_lines[0]}" "lanscan: -j/--jobs '0': too small (expected 1 to 65535)"
 	assert_output ""
 }
 

@@ -41,7 +41,7 @@ setup() { lab_require; }
 }
 
 @test "jobs: -j is lowered to fit the open file limit, with a note" {
-	run --separate-stderr in_lab prlimit --nofile=64:64 "$LANSCAN" -j 100 -t 200 198.18.0.1-4
+	run --separate-stderr in_lab prlimit --nofile=64:64 "$LANSCAN" --method ping -j 100 -t 200 198.18.0.1-4
 	assert_success
 	assert_equal "$stderr" "lanscan: -j 100 lowered to 10 to fit the open file limit (64)"
 }

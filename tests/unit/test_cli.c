@@ -33,7 +33,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.jobs, LS_DEFAULT_JOBS);
 	assert_int_equal(o.count, 1);
 	assert_int_equal(o.timeout_ms, LS_DEFAULT_TIMEOUT_MS);
-	assert_int_equal(o.retries, 0);
+	assert_int_equal(o.retries, -1);	/* the method decides */
 	assert_int_equal(o.min_up, -1);
 	assert_string_equal(o.ping_cmd, "ping");
 	assert_int_equal(o.ntargets, 1);
@@ -90,8 +90,8 @@ static void expect_error(char **argv, const char *part)
 static void test_bad_numbers_name_option_and_text(void **state)
 {
 	(void)state;
-	ERR("-j/--jobs '0': too small (expected 1 to 4096)", "-j", "0");
-	ERR("-j/--jobs '5000': too large", "--jobs=5000");
+	ERR("-j/--jobs '0': too small (expected 1 to 65535)", "-j", "0");
+	ERR("-j/--jobs '70000': too large", "--jobs=70000");
 	ERR("-j/--jobs 'x': invalid", "-j", "x");
 	ERR("-c/--count '1.5': invalid", "-c", "1.5");
 	ERR("-t/--timeout '5': too small", "-t", "5");
