@@ -1,0 +1,180 @@
+/* test_icmp.c -- unit tests of echo building and reply/error parsing, IPv4 and IPv6. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lanscan/icmp.h"
+
+#define COOKIE 0x0123456789abcdefULL
+
+/* An IPv4 header (20 bytes, protocol ICMP) from src to dst. */
+static size_t ip4(uint8_t *p, const uint8_t src[4], const uint8_t dst[4])
+{
+	memset(p, 0, 20);
+	p[0] = 0x45;
+	p[9] = 1;
+	memcpy(p + 12, src, 4);
+	memcpy(p + 16, dst, 4);
+	return 20;
+}
+
+static void test_echo_request_v4_checksum(void **state)
+{
+	uint8_t b[LS_ICMP_ECHO_LEN];
+	uint32_t sum = 0;
+	size_t i;
+
+	(void)state;
+	ls_icmp_echo(AF_INET, b, 0xbeef, 7, COOKIE, 7, 3, 1);
+	assert_int_equal(b[0], 8);
+	assert_int_equal(b[4] << 8 | b[5], 0xbeef);
+	assert_int_equal(b[6] << 8 | b[7], 7);
+	for (i = 0; i < sizeof(b); i += 2)	/* a valid checksum sums to 0xffff */
+		sum += (uint32_t)(b[i] << 8 | b[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	assert_int_equal(sum, 0xffff);
+	ls_icmp_echo(AF_INET6, b, 1, 2, COOKIE, 2, 0, 1);
+	assert_int_equal(b[0], 128);
+	assert_int_equal(b[2] | b[3], 0);	/* the kernel computes it */
+}
+
+static void test_reply_v4_with_ip_header(void **state)
+{
+	uint8_t pkt[64], *icmp;
+	struct ls_icmp_msg m;
+	const uint8_t a[4] = { 198, 18, 0, 1 }, me[4] = { 198, 19, 255, 2 };
+
+	(void)state;
+	icmp = pkt + ip4(pkt, a, me);
+	ls_icmp_echo(AF_INET, icmp, 0xbeef, 9, COOKIE, 9, 4, 2);
+	icmp[0] = 0;	/* echo reply */
+	ls_icmp_parse(AF_INET, pkt, 20 + LS_ICMP_ECHO_LEN, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_REPLY);
+	assert_int_equal(m.id, 0xbeef);
+	assert_int_equal(m.seq, 9);
+	assert_true(m.has_payload);
+	assert_true(m.cookie == COOKIE);
+	assert_int_equal(m.slot, 9);
+	assert_int_equal(m.gen, 4);
+	assert_int_equal(m.try_, 2);
+	/* Without the IP header (datagram sockets) it reads the same. */
+	ls_icmp_parse(AF_INET, icmp, LS_ICMP_ECHO_LEN, false, &m);
+	assert_int_equal(m.kind, LS_ICMP_REPLY);
+	assert_int_equal(m.slot, 9);
+}
+
+static void test_truncated_and_foreign(void **state)
+{
+	uint8_t pkt[64];
+	struct ls_icmp_msg m;
+	const uint8_t a[4] = { 1, 2, 3, 4 };
+	size_t n;
+
+	(void)state;
+	for (n = 0; n < 28; n++) {	/* every cut of a reply: nothing, or a reply without payload */
+		ip4(pkt, a, a);
+		ls_icmp_echo(AF_INET, pkt + 20, 1, 1, COOKIE, 1, 1, 1);
+		pkt[20] = 0;
+		ls_icmp_parse(AF_INET, pkt, n, true, &m);
+		assert_int_equal(m.kind, LS_ICMP_OTHER);
+	}
+	ls_icmp_parse(AF_INET, pkt, 20 + 8, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_REPLY);
+	assert_false(m.has_payload);	/* a reply with our id but not our payload won't match */
+	pkt[20] = 8;	/* an echo request (someone pinging us) */
+	ls_icmp_parse(AF_INET, pkt, 20 + LS_ICMP_ECHO_LEN, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+	pkt[9] = 6;	/* not ICMP */
+	ls_icmp_parse(AF_INET, pkt, 20 + LS_ICMP_ECHO_LEN, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+	pkt[0] = 0x41;	/* bad header length */
+	ls_icmp_parse(AF_INET, pkt, 20 + LS_ICMP_ECHO_LEN, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+}
+
+static void test_error_v4_quoting_our_probe(void **state)
+{
+	uint8_t pkt[128], *p;
+	struct ls_icmp_msg m;
+	const uint8_t rtr[4] = { 198, 19, 255, 1 }, me[4] = { 198, 19, 255, 2 }, dst[4] = { 198, 19, 2, 3 };
+
+	(void)state;
+	p = pkt + ip4(pkt, rtr, me);
+	p[0] = 3;	/* destination unreachable */
+	p[1] = 1;	/* host */
+	p += 8;
+	p += ip4(p, me, dst);
+	ls_icmp_echo(AF_INET, p, 0xbeef, 5, COOKIE, 5, 2, 1);
+	ls_icmp_parse(AF_INET, pkt, 20 + 8 + 20 + LS_ICMP_ECHO_LEN, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_ERROR);
+	assert_string_equal(m.reason, "host unreachable");
+	assert_int_equal(m.target.family, AF_INET);
+	assert_memory_equal(m.target.b, dst, 4);
+	assert_int_equal(m.seq, 5);
+	assert_true(m.has_payload && m.cookie == COOKIE && m.gen == 2);
+	/* Quoting only the 8 bytes RFC 792 guarantees: matched by id/seq alone. */
+	ls_icmp_parse(AF_INET, pkt, 20 + 8 + 20 + 8, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_ERROR);
+	assert_false(m.has_payload);
+	pkt[21] = 13;
+	ls_icmp_parse(AF_INET, pkt, 20 + 8 + 20 + 8, true, &m);
+	assert_string_equal(m.reason, "administratively prohibited");
+	pkt[20 + 8 + 20] = 0;	/* the quoted message is not an echo request: not ours */
+	ls_icmp_parse(AF_INET, pkt, 20 + 8 + 20 + 8, true, &m);
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+}
+
+static void test_v6_reply_and_error(void **state)
+{
+	uint8_t pkt[128], *q;
+	struct ls_icmp_msg m;
+	uint8_t dst[16] = { 0xfd, 0x6c, 0x61, 0x62, 0, 2, [15] = 3 };
+
+	(void)state;
+	ls_icmp_echo(AF_INET6, pkt, 0x1234, 77, COOKIE, 77, 1, 1);
+	pkt[0] = 129;
+	ls_icmp_parse(AF_INET6, pkt, LS_ICMP_ECHO_LEN, false, &m);
+	assert_int_equal(m.kind, LS_ICMP_REPLY);
+	assert_int_equal(m.seq, 77);
+	assert_true(m.has_payload);
+
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 1;	/* destination unreachable */
+	pkt[1] = 0;	/* no route */
+	q = pkt + 8;
+	q[0] = 0x60;
+	q[6] = 58;	/* next header ICMPv6 */
+	memcpy(q + 24, dst, 16);
+	ls_icmp_echo(AF_INET6, q + 40, 0x1234, 77, COOKIE, 77, 1, 1);
+	ls_icmp_parse(AF_INET6, pkt, 8 + 40 + LS_ICMP_ECHO_LEN, false, &m);
+	assert_int_equal(m.kind, LS_ICMP_ERROR);
+	assert_string_equal(m.reason, "no route");
+	assert_int_equal(m.target.family, AF_INET6);
+	assert_memory_equal(m.target.b, dst, 16);
+	pkt[1] = 1;
+	ls_icmp_parse(AF_INET6, pkt, 8 + 40 + 8, false, &m);
+	assert_string_equal(m.reason, "administratively prohibited");
+	ls_icmp_parse(AF_INET6, pkt, 8 + 39, false, &m);	/* cut inside the quoted header */
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+	pkt[0] = 128;	/* an echo request to us */
+	ls_icmp_parse(AF_INET6, pkt, 8 + 40 + 8, false, &m);
+	assert_int_equal(m.kind, LS_ICMP_OTHER);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_echo_request_v4_checksum),
+		cmocka_unit_test(test_reply_v4_with_ip_header),
+		cmocka_unit_test(test_truncated_and_foreign),
+		cmocka_unit_test(test_error_v4_quoting_our_probe),
+		cmocka_unit_test(test_v6_reply_and_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
