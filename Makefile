@@ -6,6 +6,7 @@
 #   make check        deps + build (gcc, and clang with ASan+UBSan) + every test suite
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make fuzz         build the libFuzzer targets (clang)
+#   make bench        lanscan against fping, nmap and zmap in the lab (as root)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -43,9 +44,9 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev
-DEPS_BENCH := fping nmap zmap hyperfine time
+DEPS_BENCH := fping nmap zmap time
 
-.PHONY: all deps deps-test deps-bench run check unit fuzz install uninstall clean
+.PHONY: all deps deps-test deps-bench run check unit fuzz bench install uninstall clean
 all: $(BUILD)/lanscan
 
 $(BUILD)/obj/%.o: src/%.c $(wildcard include/lanscan/*.h) | $(BUILD)/obj
@@ -108,6 +109,11 @@ check: deps-test
 	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 CC=clang all unit
 	@$(MAKE) --no-print-directory BUILD=build-fuzz fuzz
 	@FUZZ_DIR=build-fuzz/fuzz tests/run-all.sh build build-asan
+
+# Sweeps of the lab by lanscan and every installed peer; prints a Markdown table.
+bench: deps-bench
+	@$(MAKE) --no-print-directory all
+	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

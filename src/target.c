@@ -550,11 +550,13 @@ static const struct ls_spec *covered_before(const struct ls_targets *t, const st
 {
 	size_t i, idx1;
 
-	if (t == NULL)
-		return NULL;
+	if (t == NULL || t->n == 0 || before == 0)
+		return NULL;	/* nothing earlier to compare with: the common case */
 	for (i = 0; i < t->nmulti && t->multi[i] < before; i++)
 		if (spec_contains(&t->specs[t->multi[i]], a))
 			return &t->specs[t->multi[i]];
+	if (t->hcount == 0)
+		return NULL;
 	idx1 = hash_find(t, hash_addr(a), a, NULL);
 	if (idx1 != 0 && idx1 - 1 < before)
 		return &t->specs[idx1 - 1];
@@ -744,6 +746,22 @@ int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
 
 char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len)
 {
+	char *p = buf;
+	int k;
+	unsigned v;
+
+	if (addr->family == AF_INET && len >= 16) {	/* by hand: --list prints millions */
+		for (k = 0; k < 4; k++) {
+			v = addr->b[k];
+			if (v >= 100)
+				*p++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*p++ = (char)('0' + v / 10 % 10);
+			*p++ = (char)('0' + v % 10);
+			*p++ = k < 3 ? '.' : '\0';
+		}
+		return buf;
+	}
 	if (inet_ntop(addr->family, addr->b, buf, (socklen_t)len) == NULL && len > 0)
 		buf[0] = '\0';
 	return buf;
