@@ -9,7 +9,11 @@ _lanscan()
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--method)
 		COMPREPLY=($(compgen -W "auto icmp ping" -- "$cur")); return ;;
-	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude|--rate|--min-timeout|--max-timeout)
+	--format)
+		COMPREPLY=($(compgen -W "text json prom" -- "$cur")); return ;;
+	--state|--prom-file)
+		COMPREPLY=($(compgen -f -- "$cur")); return ;;
+	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
@@ -17,6 +21,7 @@ _lanscan()
 			--retries -j --jobs -f --file --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 --resolve-all --json --sort -r --rdns -s --summary
 			-q --quiet --min-up --ping-cmd --method --rate --min-timeout --max-timeout
+			--max-down --state --format --prom-file --nagios --progress --no-progress
 			-v --verbose -h --help -V --version" -- "$cur"))
 		return
 	fi

@@ -12,7 +12,8 @@
 enum {
 	OPT_RETRIES = 256, OPT_EXCLUDE, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
 	OPT_SORT, OPT_MIN_UP, OPT_PING_CMD, OPT_RESOLVE_ALL, OPT_METHOD, OPT_RATE,
-	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT
+	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
+	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,13 @@ static const struct option longopts[] = {
 	{ "summary", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "min-up", required_argument, NULL, OPT_MIN_UP },
+	{ "max-down", required_argument, NULL, OPT_MAX_DOWN },
+	{ "state", required_argument, NULL, OPT_STATE },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
+	{ "nagios", no_argument, NULL, OPT_NAGIOS },
+	{ "progress", no_argument, NULL, OPT_PROGRESS },
+	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "rate", required_argument, NULL, OPT_RATE },
@@ -81,12 +89,20 @@ void ls_cli_usage(FILE *f)
 "Output:\n"
 "  -a, --alive             print only hosts that are up\n"
 "  -u, --unreachable       print only hosts that are down or unknown\n"
-"      --json              NDJSON, one object per host\n"
+"      --json              NDJSON, one object per host (same as --format json)\n"
+"      --format=F          text (default), json, or prom (Prometheus, at the end)\n"
+"      --prom-file=FILE    also write Prometheus metrics to FILE, atomically\n"
+"      --state=FILE        print only what changed since the sweep saved in FILE\n"
 "      --sort              print in address order at the end\n"
 "  -r, --rdns              add reverse DNS names of hosts that are up\n"
 "  -s, --summary           print a summary on standard error\n"
 "  -q, --quiet             print nothing; only the exit status\n"
 "      --min-up=N          succeed when at least N hosts are up\n"
+"      --max-down=N        succeed when at most N hosts are down or unknown\n"
+"      --nagios            one Nagios plugin status line; exit 0/1/2/3\n"
+"      --progress          show progress on standard error (default: when it is\n"
+"                          a terminal and standard output is not)\n"
+"      --no-progress       never show progress\n"
 "  -v, --verbose           say more on standard error\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
@@ -157,6 +173,8 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->count = 1;
 	o->timeout_ms = LS_DEFAULT_TIMEOUT_MS;
 	o->min_up = -1;
+	o->max_down = -1;
+	o->progress = -1;
 	o->ping_cmd = "ping";
 	o->retries = -1;
 	o->rate = LS_DEFAULT_RATE;
@@ -214,6 +232,29 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 			if ((rc = number(on, optarg, 0, 1LL << 32, &v, err, errlen)) == 0)
 				o->min_up = v;
 			break;
+		case OPT_MAX_DOWN:
+			if ((rc = number(on, optarg, 0, 1LL << 32, &v, err, errlen)) == 0)
+				o->max_down = v;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				o->format = LS_FMT_TEXT;
+			else if (strcmp(optarg, "json") == 0)
+				o->format = LS_FMT_JSON;
+			else if (strcmp(optarg, "prom") == 0)
+				o->format = LS_FMT_PROM;
+			else
+				rc = fail(err, errlen, "expected text, json or prom", on, optarg);
+			break;
+		case OPT_STATE:
+		case OPT_PROM_FILE:
+			if (*optarg == '\0')
+				rc = fail(err, errlen, "must not be empty", on, NULL);
+			*(c == OPT_STATE ? &o->state_path : &o->prom_file) = optarg;
+			break;
+		case OPT_NAGIOS: o->nagios = true; break;
+		case OPT_PROGRESS: o->progress = 1; break;
+		case OPT_NO_PROGRESS: o->progress = 0; break;
 		case 'f': rc = push(&o->files, &o->nfiles, optarg); break;
 		case OPT_EXCLUDE: rc = push(&o->excludes, &o->nexcludes, optarg); break;
 		case OPT_EXCLUDE_FILE: rc = push(&o->exclude_files, &o->nexclude_files, optarg); break;

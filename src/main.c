@@ -23,6 +23,7 @@
 #include "lanscan/ifaces.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
+#include "lanscan/report.h"
 #include "lanscan/target.h"
 #include "lanscan/util.h"
 
@@ -37,7 +38,8 @@ enum {
 struct app {
 	struct ls_options opt;
 	struct ls_targets targets, exclude;
-	struct ls_output out;
+	struct ls_report rep;
+	bool rep_open;
 	struct ls_pipeline pl;
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
@@ -48,14 +50,15 @@ struct app {
 	char **env;
 };
 
-static void warn(const struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warn(struct app *app, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-static void warn(const struct app *app, const char *fmt, ...)
+static void warn(struct app *app, const char *fmt, ...)
 {
 	va_list ap;
 
 	if (app->opt.quiet)
 		return;
+	ls_progress_clear(&app->rep.progress);
 	va_start(ap, fmt);
 	fputs("lanscan: ", stderr);
 	vfprintf(stderr, fmt, ap);
@@ -147,16 +150,18 @@ static int list_targets(struct app *app)
 {
 	struct ls_target_iter it;
 	struct ls_target t;
+	struct ls_output out;
 	char buf[64];
 	int rc = 0;
 
+	ls_output_init(&out, STDOUT_FILENO);
 	ls_target_iter_init(&it, &app->targets, &app->exclude);
 	while (rc == 0 && ls_target_iter_next(&it, &t))
-		rc = ls_output_list(&app->out, t.is_name ? t.spec->text : ls_addr_format(&t.addr, buf, sizeof(buf)));
+		rc = ls_output_list(&out, t.is_name ? t.spec->text : ls_addr_format(&t.addr, buf, sizeof(buf)));
 	if (rc == 0)
-		rc = ls_output_finish(&app->out);
+		rc = ls_output_finish(&out);
 	else
-		ls_output_finish(&app->out);
+		ls_output_finish(&out);
 	if (rc == -EPIPE)
 		return EXIT_PIPE;
 	if (rc != 0) {
@@ -244,10 +249,18 @@ static void watch_stdout(struct app *app)
 		uv_poll_stop(&app->stdout_watch);
 }
 
+static int on_result(struct ls_pipeline *pl, const struct ls_result *r)
+{
+	struct app *app = ls_container_of(pl, struct app, pl);
+
+	return ls_report_result(&app->rep, r);
+}
+
 static void on_done(struct ls_pipeline *pl)
 {
 	struct app *app = ls_container_of(pl, struct app, pl);
 
+	ls_report_stop(&app->rep);
 	if (pl->method->close != NULL)
 		pl->method->close(&pl->popts);
 	uv_close((uv_handle_t *)&app->sigint, NULL);
@@ -270,14 +283,16 @@ static int exit_status(const struct app *app)
 		return EXIT_SYSERR;
 	if (s->unresolved > 0)
 		return EXIT_NOTFOUND;
-	if (app->opt.min_up >= 0)
-		return (long long)s->up >= app->opt.min_up ? EXIT_UP : EXIT_DOWN;
+	if (app->opt.min_up >= 0 || app->opt.max_down >= 0)
+		return (app->opt.min_up < 0 || (long long)s->up >= app->opt.min_up) &&
+		       (app->opt.max_down < 0 || (long long)(s->down + s->unknown) <= app->opt.max_down) ?
+		       EXIT_UP : EXIT_DOWN;
 	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
 }
 
 /* After the sockets are open, nothing needs root: when run through sudo,
  * become the invoking user, as OpenBSD's ping does. */
-static int drop_privileges(const struct app *app)
+static int drop_privileges(struct app *app)
 {
 	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID"), *errstr;
 	long long uid, gid;
@@ -345,10 +360,17 @@ static int sweep(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
 	const struct ls_stats *s = &pl->stats;
-	char size[16];
+	char size[16], err[LS_ERRLEN + 64], line[512];
 	int rc, status;
+	bool complete;
+	double elapsed;
 
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = ls_report_open(&app->rep, &app->opt, err, sizeof(err))) != 0) {
+		fprintf(stderr, "lanscan: %s\n", rc == -ENOMEM ? "out of memory" : err);
+		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
+	}
+	app->rep_open = true;
 	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
 		/* getaddrinfo may use half the pool; size it before the loop's first use. */
 		int threads = app->opt.jobs * 2;
@@ -375,13 +397,12 @@ static int sweep(struct app *app)
 	pl->popts.timeout_ms = app->opt.timeout_ms;
 	pl->popts.ping_cmd = app->opt.ping_cmd;
 	pl->popts.env = app->env;
-	pl->out = &app->out;
+	pl->result_cb = on_result;
 	pl->targets = &app->targets;
 	pl->exclude = &app->exclude;
 	pl->family = app->opt.family;
 	pl->resolve_all = app->opt.resolve_all;
 	pl->rdns = app->opt.rdns;
-	pl->quiet = app->opt.quiet;
 	pl->done_cb = on_done;
 	if ((rc = choose_method(app)) != 0) {
 		uv_close((uv_handle_t *)&app->sigint, NULL);
@@ -390,7 +411,7 @@ static int sweep(struct app *app)
 			uv_close((uv_handle_t *)&app->stdout_watch, NULL);
 		uv_run(&app->loop, UV_RUN_DEFAULT);
 		uv_loop_close(&app->loop);
-		return rc;
+		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
 	}
 	if (app->opt.verbose)
 		warn(app, "method %s, %u at once, timeout %d ms%s, %d retries, rate %lld/s",
@@ -399,25 +420,39 @@ static int sweep(struct app *app)
 		     pl->method == &ls_probe_icmp ? app->opt.rate : 0LL);
 
 	app->started_ms = ls_now_ms();
+	ls_report_start(&app->rep, &app->loop, s, app->targets.total);
 	ls_pipeline_start(pl);
 	uv_run(&app->loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&app->loop);
 	if (rc != 0)
 		fprintf(stderr, "lanscan: internal error: loop closed with open handles\n");
 
-	if (ls_output_finish(&app->out) == -EPIPE && pl->out_err == 0)
-		pl->out_err = -EPIPE;
+	elapsed = (ls_now_ms() - app->started_ms) / 1e3;
+	complete = pl->syserr == 0 && app->signum == 0 && pl->out_err == 0;
 	if (pl->syserr != 0)
 		fprintf(stderr, "lanscan: %s\n", pl->syserr_msg);
 	else if (pl->out_err != 0 && pl->out_err != -EPIPE)
 		fprintf(stderr, "lanscan: writing output: %s\n", strerror(-pl->out_err));
+	rc = ls_report_finish(&app->rep, s, elapsed, complete, err, sizeof(err));
+	if (rc == -EPIPE && pl->out_err == 0)
+		pl->out_err = -EPIPE;
+	else if (rc != 0 && rc != -EPIPE) {
+		fprintf(stderr, "lanscan: %s\n", err[0] != '\0' ? err : strerror(-rc));
+		pl->syserr = rc;
+	}
 	status = exit_status(app);
 	if (app->opt.summary && !app->opt.quiet)
 		fprintf(stderr, "lanscan: %llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %.2f s%s\n",
 			(unsigned long long)s->targets, (unsigned long long)s->up,
 			(unsigned long long)s->down, (unsigned long long)s->unknown,
-			(unsigned long long)s->unresolved, (ls_now_ms() - app->started_ms) / 1e3,
+			(unsigned long long)s->unresolved, elapsed,
 			app->signum != 0 ? " (interrupted)" : "");
+	if (app->opt.nagios) {
+		status = (int)ls_report_nagios(&app->rep, s, complete && pl->syserr == 0, elapsed,
+					       line, sizeof(line));
+		printf("%s\n", line);
+		fflush(stdout);
+	}
 	return status;
 }
 
@@ -433,7 +468,7 @@ int main(int argc, char **argv)
 	app.exclude.whole_cidr = true;
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
 		fprintf(stderr, "lanscan: %s\nTry 'lanscan --help' for more information.\n", err);
-		return EXIT_USAGE;
+		exit(EXIT_USAGE);
 	}
 	if (app.opt.help) {
 		ls_cli_usage(stdout);
@@ -442,11 +477,6 @@ int main(int argc, char **argv)
 		printf("lanscan %s\n", LS_VERSION);
 		status = EXIT_UP;
 	} else {
-		ls_output_init(&app.out, STDOUT_FILENO);
-		app.out.format = app.opt.format;
-		app.out.show = app.opt.show;
-		app.out.quiet = app.opt.quiet;
-		app.out.sort = app.opt.sort;
 		status = load_targets(&app);
 		if (status == 0 && app.opt.list) {
 			status = list_targets(&app);
@@ -458,6 +488,8 @@ int main(int argc, char **argv)
 			status = sweep(&app);
 		}
 	}
+	if (app.rep_open)
+		ls_report_close(&app.rep);
 	free(app.env);
 	ls_targets_free(&app.targets);
 	ls_targets_free(&app.exclude);

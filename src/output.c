@@ -232,6 +232,27 @@ int ls_output_result(struct ls_output *o, const struct ls_result *r)
 	return write_all(o->fd, line, n);
 }
 
+int ls_output_change(struct ls_output *o, const char *event, const struct ls_result *r,
+		     const char *previous)
+{
+	char line[1024], out[1200];
+	size_t n;
+	int k;
+
+	if (o->quiet || (strcmp(event, "gone") != 0 && !shown(o, r)))
+		return 0;
+	n = ls_format_result(r, o->format == LS_FMT_JSON ? LS_FMT_JSON : LS_FMT_TEXT, line, sizeof(line));
+	if (o->format == LS_FMT_JSON)
+		k = snprintf(out, sizeof(out), "{\"event\":\"%s\",\"previous\":%s%s%s,%.*s", event,
+			     previous ? "\"" : "", previous ? previous : "null", previous ? "\"" : "",
+			     (int)n - 1, line + 1);
+	else
+		k = snprintf(out, sizeof(out), "%s\t%.*s", event, (int)n, line);
+	if (k < 0)
+		return -EINVAL;
+	return write_all(o->fd, out, (size_t)k < sizeof(out) ? (size_t)k : sizeof(out) - 1);
+}
+
 int ls_output_list(struct ls_output *o, const char *text)
 {
 	size_t n = strlen(text);

@@ -82,7 +82,7 @@ static void emit(struct ls_pipeline *p, const struct ls_result *r)
 		p->stats.unknown++;
 	if (p->out_err != 0)
 		return;
-	rc = ls_output_result(p->out, r);
+	rc = p->result_cb(p, r);
 	if (rc != 0) {
 		p->out_err = rc;
 		ls_pipeline_stop(p);
@@ -206,8 +206,6 @@ static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, i
 	r.state = LS_UNKNOWN;
 	r.rtt_ms = -1;
 	r.error = uv_strerror(status);
-	if (!p->quiet)
-		fprintf(stderr, "lanscan: %s: %s\n", spec->text, r.error);
 	emit(p, &r);
 }
 
@@ -341,7 +339,7 @@ static void pump(struct ls_pipeline *p)
 
 int ls_pipeline_start(struct ls_pipeline *p)
 {
-	if (p->loop == NULL || p->method == NULL || p->out == NULL || p->targets == NULL ||
+	if (p->loop == NULL || p->method == NULL || p->result_cb == NULL || p->targets == NULL ||
 	    p->done_cb == NULL || p->max_jobs == 0)
 		return -EINVAL;
 	ls_target_iter_init(&p->it, p->targets, p->exclude);

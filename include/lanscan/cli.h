@@ -31,6 +31,11 @@ struct ls_options {
 	int max_timeout_ms;	/* -1: the default (--timeout) */
 	int family;		/* 0, AF_INET or AF_INET6 */
 	long long min_up;	/* -1: not given */
+	long long max_down;	/* -1: not given */
+	const char *state_path;	/* --state FILE */
+	const char *prom_file;	/* --prom-file FILE */
+	bool nagios;
+	int progress;		/* -1: when stderr is a terminal and stdout is not; 0 off; 1 on */
 	bool list, force, sort, rdns, summary, quiet, resolve_all, verbose;
 	bool help, version;
 	enum ls_format format;

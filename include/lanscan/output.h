@@ -8,7 +8,7 @@
 #include "lanscan/target.h"
 
 enum ls_state { LS_UP, LS_DOWN, LS_UNKNOWN };
-enum ls_format { LS_FMT_TEXT, LS_FMT_JSON };
+enum ls_format { LS_FMT_TEXT, LS_FMT_JSON, LS_FMT_PROM };
 enum ls_show { LS_SHOW_ALL, LS_SHOW_ALIVE, LS_SHOW_UNREACHABLE };
 
 struct ls_result {
@@ -49,6 +49,12 @@ void ls_output_init(struct ls_output *o, int fd);
 /* Prints (or keeps, with sort) one result that passes the -a/-u filter.
  * Returns 0, -EPIPE when the reader went away, or another negative errno. */
 int ls_output_result(struct ls_output *o, const struct ls_result *r);
+
+/* --state: prints one change: the event word and a tab before the result's
+ * line (text), or "event" and "previous" keys first in its object (JSON).
+ * The -a/-u filter applies to the result's state, except for "gone". */
+int ls_output_change(struct ls_output *o, const char *event, const struct ls_result *r,
+		     const char *previous);
 
 /* --list: prints one target line, batched (64 KiB) since nothing waits on it. */
 int ls_output_list(struct ls_output *o, const char *text);

@@ -17,18 +17,21 @@ struct ls_stats {
 struct ls_job;
 struct ls_pipeline;
 typedef void (*ls_pipeline_done_cb)(struct ls_pipeline *p);
+/* Receives each result as it completes; returns 0, or a negative errno to
+ * stop the sweep (-EPIPE: the reader of the output went away). */
+typedef int (*ls_pipeline_result_cb)(struct ls_pipeline *p, const struct ls_result *r);
 
 struct ls_pipeline {
 	/* set by the caller before ls_pipeline_start */
 	uv_loop_t *loop;
 	const struct ls_probe_method *method;
 	struct ls_probe_opts popts;
-	struct ls_output *out;
+	ls_pipeline_result_cb result_cb;
 	const struct ls_targets *targets;
 	const struct ls_targets *exclude;	/* may be NULL */
 	unsigned max_jobs;			/* probes at once */
 	int family;				/* names: 0, AF_INET or AF_INET6 */
-	bool resolve_all, rdns, quiet;
+	bool resolve_all, rdns;
 	ls_pipeline_done_cb done_cb;
 	/* state */
 	struct ls_target_iter it;
@@ -39,7 +42,7 @@ struct ls_pipeline {
 	struct ls_stats stats;
 	int syserr;				/* negative errno: exit 4 */
 	char syserr_msg[320];
-	int out_err;				/* output failed (-EPIPE: reader gone) */
+	int out_err;				/* result_cb failed (-EPIPE: reader gone) */
 };
 
 /* Starts the sweep; done_cb runs once every job has finished (or after stop,

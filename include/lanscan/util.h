@@ -3,6 +3,7 @@
 #define LANSCAN_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define ls_container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -18,6 +19,12 @@ long long ls_parse_num(const char *s, long long min, long long max, const char *
  * doubles *cap (from `first`) and reallocates *(void **)arrayp.
  * Returns 0 or -ENOMEM (the array is left as it was). */
 int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first);
+
+/* Replaces the file at path atomically: fill() writes the new contents into
+ * a temporary file beside it, which is flushed, fsync'd and renamed over
+ * path, and the directory is fsync'd.  On any failure path is untouched.
+ * Returns 0 or a negative errno (or fill's negative return). */
+int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 
 /* Monotonic clock in milliseconds. */
 double ls_now_ms(void);

@@ -1,0 +1,38 @@
+/* prom.h -- Prometheus text exposition of a sweep (--format prom, --prom-file) for node_exporter. */
+#ifndef LANSCAN_PROM_H
+#define LANSCAN_PROM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "lanscan/output.h"
+
+struct ls_prom_host {
+	char address[48];	/* "" when the name did not resolve */
+	char *name;		/* "" when none */
+	char *target;
+	bool up;
+	double rtt_ms;
+};
+
+struct ls_prom {
+	struct ls_prom_host *h;
+	size_t n, cap;
+	/* sweep-level values, set before writing */
+	unsigned long long targets, up;
+	double duration_s, timestamp_s;
+};
+
+/* Keeps one host's result (metrics are grouped by name, so all are kept). */
+int ls_prom_add(struct ls_prom *p, const struct ls_result *r);
+
+/* Writes the exposition; returns 0 or a negative errno. */
+int ls_prom_write(FILE *f, void *prom);
+
+/* Writes a label value with \, " and newlines escaped. */
+void ls_prom_label(FILE *f, const char *s);
+
+void ls_prom_free(struct ls_prom *p);
+
+#endif

@@ -1,0 +1,103 @@
+/* prom.c -- keep per-host results and write them in the Prometheus text exposition format. */
+#include "lanscan/prom.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanscan/util.h"
+
+int ls_prom_add(struct ls_prom *p, const struct ls_result *r)
+{
+	struct ls_prom_host *h;
+
+	if (ls_grow(&p->h, p->n, &p->cap, sizeof(*p->h), 256) != 0)
+		return -ENOMEM;
+	h = &p->h[p->n];
+	memset(h, 0, sizeof(*h));
+	if (r->has_addr)
+		ls_addr_format(&r->addr, h->address, sizeof(h->address));
+	h->name = strdup(r->name != NULL ? r->name : "");
+	h->target = strdup(r->target);
+	if (h->name == NULL || h->target == NULL) {
+		free(h->name);
+		free(h->target);
+		return -ENOMEM;
+	}
+	h->up = r->state == LS_UP;
+	h->rtt_ms = r->rtt_ms;
+	p->n++;
+	return 0;
+}
+
+void ls_prom_label(FILE *f, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '"')
+			fputs("\\\"", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void labels(FILE *f, const struct ls_prom_host *h)
+{
+	fputs("{address=\"", f);
+	ls_prom_label(f, h->address);
+	fputs("\",name=\"", f);
+	ls_prom_label(f, h->name);
+	fputs("\",target=\"", f);
+	ls_prom_label(f, h->target);
+	fputs("\"}", f);
+}
+
+static void family(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+int ls_prom_write(FILE *f, void *arg)
+{
+	const struct ls_prom *p = arg;
+	size_t i;
+
+	family(f, "lanscan_up", "Whether the host answered the last sweep (1) or not (0).");
+	for (i = 0; i < p->n; i++) {
+		fputs("lanscan_up", f);
+		labels(f, &p->h[i]);
+		fprintf(f, " %d\n", p->h[i].up ? 1 : 0);
+	}
+	family(f, "lanscan_rtt_seconds", "Round-trip time of the host's reply in the last sweep.");
+	for (i = 0; i < p->n; i++) {
+		if (!p->h[i].up || p->h[i].rtt_ms < 0)
+			continue;
+		fputs("lanscan_rtt_seconds", f);
+		labels(f, &p->h[i]);
+		fprintf(f, " %.6f\n", p->h[i].rtt_ms / 1000.0);
+	}
+	family(f, "lanscan_targets", "Targets in the last sweep.");
+	fprintf(f, "lanscan_targets %llu\n", p->targets);
+	family(f, "lanscan_hosts_up", "Hosts up in the last sweep.");
+	fprintf(f, "lanscan_hosts_up %llu\n", p->up);
+	family(f, "lanscan_sweep_duration_seconds", "How long the last sweep took.");
+	fprintf(f, "lanscan_sweep_duration_seconds %.3f\n", p->duration_s);
+	family(f, "lanscan_last_run_timestamp_seconds", "When the last sweep ended, in Unix time.");
+	fprintf(f, "lanscan_last_run_timestamp_seconds %.3f\n", p->timestamp_s);
+	return ferror(f) ? -EIO : 0;
+}
+
+void ls_prom_free(struct ls_prom *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->h[i].name);
+		free(p->h[i].target);
+	}
+	free(p->h);
+	memset(p, 0, sizeof(*p));
+}

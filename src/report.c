@@ -1,0 +1,202 @@
+/* report.c -- turn results into output lines, --state changes, Prometheus metrics and a Nagios status. */
+#include "lanscan/report.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lanscan/util.h"
+
+int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *err, size_t errlen)
+{
+	int rc;
+
+	memset(rep, 0, sizeof(*rep));
+	rep->opt = opt;
+	ls_output_init(&rep->out, STDOUT_FILENO);
+	rep->out.format = opt->format;
+	rep->out.show = opt->show;
+	rep->out.quiet = opt->quiet || opt->nagios;
+	rep->out.sort = opt->sort && opt->state_path == NULL;
+	rep->want_prom = opt->format == LS_FMT_PROM || opt->prom_file != NULL;
+	rep->stdout_tty = isatty(STDOUT_FILENO);
+	if (opt->state_path != NULL) {
+		rc = ls_state_open(&rep->state, opt->state_path, err, errlen);
+		if (rc != 0) {
+			ls_state_close(&rep->state);
+			return rc;
+		}
+		rep->have_state = true;
+	}
+	return 0;
+}
+
+void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_stats *stats,
+		     unsigned long long total)
+{
+	int want = rep->opt->progress;
+
+	if (want < 0)
+		want = isatty(STDERR_FILENO) && !rep->stdout_tty;
+	if (want && !rep->opt->quiet)
+		ls_progress_start(&rep->progress, loop, stats, total, STDERR_FILENO);
+}
+
+void ls_report_warn(struct ls_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rep->opt->quiet)
+		return;
+	ls_progress_clear(&rep->progress);
+	va_start(ap, fmt);
+	fputs("lanscan: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+int ls_report_result(struct ls_report *rep, const struct ls_result *r)
+{
+	const struct ls_state_entry *e;
+	enum ls_change c;
+	int rc;
+
+	if (!r->has_addr && !rep->opt->nagios)
+		ls_report_warn(rep, "%s: %s", r->target, r->error ? r->error : "not resolved");
+	if (r->state == LS_UP && r->rtt_ms >= 0) {
+		rep->rtt_sum_ms += r->rtt_ms;
+		rep->rtt_n++;
+	}
+	if (rep->want_prom && (rc = ls_prom_add(&rep->prom, r)) != 0)
+		return rc;
+	if (rep->stdout_tty)
+		ls_progress_clear(&rep->progress);	/* results go to the same terminal */
+	if (rep->have_state) {
+		c = ls_state_observe(&rep->state, r, &e);
+		if (e == NULL)
+			return -ENOMEM;
+		if (c == LS_CHANGE_NONE || rep->opt->format == LS_FMT_PROM)
+			return 0;
+		return ls_output_change(&rep->out, ls_change_name(c), r,
+					e->has_prev ? ls_state_name(e->prev_state) : NULL);
+	}
+	if (rep->opt->format == LS_FMT_PROM)
+		return 0;
+	return ls_output_result(&rep->out, r);
+}
+
+static void print_gone(const struct ls_state_entry *e, void *arg)
+{
+	struct ls_report *rep = arg;
+	struct ls_result r;
+
+	memset(&r, 0, sizeof(r));
+	r.target = e->prev_target;
+	r.state = e->prev_state;
+	r.rtt_ms = -1;
+	r.name = e->prev_name[0] != '\0' ? e->prev_name : NULL;
+	if (inet_pton(AF_INET, e->key, r.addr.b) == 1) {
+		r.addr.family = AF_INET;
+		r.has_addr = true;
+	} else if (inet_pton(AF_INET6, e->key, r.addr.b) == 1) {
+		r.addr.family = AF_INET6;
+		r.has_addr = true;
+	} else {
+		r.target = e->key;	/* a name that did not resolve last time */
+	}
+	if (rep->opt->format != LS_FMT_PROM)
+		ls_output_change(&rep->out, "gone", &r, ls_state_name(e->prev_state));
+}
+
+int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double elapsed_s,
+		     bool complete, char *err, size_t errlen)
+{
+	struct timespec now;
+	int rc = 0;
+
+	ls_progress_clear(&rep->progress);
+	if (rep->have_state && complete) {
+		ls_state_each_gone(&rep->state, print_gone, rep);
+		rc = ls_state_save(&rep->state);
+		if (rc != 0) {
+			snprintf(err, errlen, "%s: %s (the previous state is kept)", rep->opt->state_path,
+				 strerror(-rc));
+			return rc;
+		}
+	}
+	if (rep->want_prom) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		rep->prom.targets = s->targets;
+		rep->prom.up = s->up;
+		rep->prom.duration_s = elapsed_s;
+		rep->prom.timestamp_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+		if (rep->opt->format == LS_FMT_PROM && !rep->opt->quiet && !rep->opt->nagios) {
+			rc = ls_prom_write(stdout, &rep->prom);
+			if (fflush(stdout) != 0)
+				rc = -errno;
+			if (rc != 0)
+				return rc;
+		}
+		if (rep->opt->prom_file != NULL && complete) {
+			rc = ls_write_atomic(rep->opt->prom_file, ls_prom_write, &rep->prom);
+			if (rc != 0) {
+				snprintf(err, errlen, "%s: %s", rep->opt->prom_file, strerror(-rc));
+				return rc;
+			}
+		}
+	}
+	return ls_output_finish(&rep->out);
+}
+
+enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_stats *s,
+				bool complete, double elapsed_s, char *line, size_t len)
+{
+	static const char *names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
+	const struct ls_options *o = rep->opt;
+	unsigned long long down = s->down + s->unknown;
+	enum ls_nagios st;
+	char why[128] = "", crit_up[24] = "", crit_down[24] = "";
+	bool thresholds = o->min_up >= 0 || o->max_down >= 0;
+
+	if (!complete || s->unresolved > 0) {
+		st = LS_NAGIOS_UNKNOWN;
+		snprintf(why, sizeof(why), ", %s", !complete ? "sweep did not finish" : "some names did not resolve");
+	} else if (thresholds ? (o->min_up >= 0 && (long long)s->up < o->min_up) ||
+				(o->max_down >= 0 && (long long)down > o->max_down)
+			      : down > 0) {	/* no threshold: any host down is critical */
+		st = LS_NAGIOS_CRITICAL;
+	} else if (down > 0 && thresholds) {
+		st = LS_NAGIOS_WARNING;
+	} else {
+		st = LS_NAGIOS_OK;
+	}
+	if (o->min_up >= 0)
+		snprintf(crit_up, sizeof(crit_up), "%lld:", o->min_up);
+	if (o->max_down >= 0)
+		snprintf(crit_down, sizeof(crit_down), "%lld", o->max_down);
+	snprintf(line, len, "LANSCAN %s - %llu of %llu hosts up, %llu down%s | up=%llu;;%s;0;%llu down=%llu;;%s;0;%llu rtt_avg=%.6fs;;;0 duration=%.3fs;;;0",
+		 names[st], (unsigned long long)s->up, (unsigned long long)s->targets, down, why,
+		 (unsigned long long)s->up, crit_up, (unsigned long long)s->targets, down, crit_down,
+		 (unsigned long long)s->targets,
+		 rep->rtt_n ? rep->rtt_sum_ms / (double)rep->rtt_n / 1000.0 : 0.0, elapsed_s);
+	return st;
+}
+
+void ls_report_stop(struct ls_report *rep)
+{
+	ls_progress_stop(&rep->progress);
+}
+
+void ls_report_close(struct ls_report *rep)
+{
+	if (rep->have_state)
+		ls_state_close(&rep->state);
+	ls_prom_free(&rep->prom);
+	ls_output_finish(&rep->out);
+}

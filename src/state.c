@@ -1,0 +1,276 @@
+/* state.c -- the --state file: lock, load, compare a sweep with the last one, save atomically. */
+#include "lanscan/state.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "lanscan/util.h"
+
+#define HEADER "# lanscan state 1\n"
+
+const char *ls_change_name(enum ls_change c)
+{
+	static const char *names[] = { "none", "new", "up", "down", "renamed", "gone" };
+
+	return names[c];
+}
+
+static uint64_t hash_key(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s != '\0'; s++) {
+		h ^= (uint8_t)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static int rehash(struct ls_statefile *st, size_t ncap)
+{
+	size_t *nh = calloc(ncap, sizeof(*nh)), i, j;
+
+	if (nh == NULL)
+		return -ENOMEM;
+	for (i = 0; i < st->n; i++) {
+		for (j = hash_key(st->e[i].key) & (ncap - 1); nh[j] != 0; j = (j + 1) & (ncap - 1))
+			;
+		nh[j] = i + 1;
+	}
+	free(st->hash);
+	st->hash = nh;
+	st->hcap = ncap;
+	return 0;
+}
+
+/* The entry for key, created when missing; NULL when out of memory. */
+static struct ls_state_entry *entry(struct ls_statefile *st, const char *key)
+{
+	size_t j;
+	struct ls_state_entry *e;
+
+	if (st->hcap > 0)
+		for (j = hash_key(key) & (st->hcap - 1); st->hash[j] != 0; j = (j + 1) & (st->hcap - 1))
+			if (strcmp(st->e[st->hash[j] - 1].key, key) == 0)
+				return &st->e[st->hash[j] - 1];
+	if ((st->n + 1) * 2 > st->hcap && rehash(st, st->hcap ? st->hcap * 2 : 64) != 0)
+		return NULL;
+	if (ls_grow(&st->e, st->n, &st->cap, sizeof(*st->e), 64) != 0)
+		return NULL;
+	e = &st->e[st->n];
+	memset(e, 0, sizeof(*e));
+	if ((e->key = strdup(key)) == NULL)
+		return NULL;
+	for (j = hash_key(key) & (st->hcap - 1); st->hash[j] != 0; j = (j + 1) & (st->hcap - 1))
+		;
+	st->hash[j] = ++st->n;
+	return e;
+}
+
+static int parse_state(const char *s, enum ls_state *out)
+{
+	if (strcmp(s, "up") == 0)
+		*out = LS_UP;
+	else if (strcmp(s, "down") == 0)
+		*out = LS_DOWN;
+	else if (strcmp(s, "unknown") == 0)
+		*out = LS_UNKNOWN;
+	else
+		return -1;
+	return 0;
+}
+
+int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
+{
+	const char *p = buf, *end = buf + len, *nl;
+	char line[2048], *f[4], *save;
+	size_t lineno = 1, n;
+	struct ls_state_entry *e;
+	int k;
+
+	if (len == 0)
+		return 0;
+	if (len < sizeof(HEADER) - 1 || memcmp(buf, HEADER, sizeof(HEADER) - 1) != 0) {
+		snprintf(err, errlen, "%s: not a lanscan state file", st->path ? st->path : "state");
+		return -EINVAL;
+	}
+	for (p += sizeof(HEADER) - 1; p < end; p = nl + 1) {
+		lineno++;
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			goto corrupt;	/* cut short: never written by us */
+		n = (size_t)(nl - p);
+		if (n == 0 || n >= sizeof(line) || memchr(p, '\0', n) != NULL)
+			goto corrupt;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		save = line;
+		for (k = 0; k < 4; k++)
+			f[k] = strsep(&save, "\t");
+		if (f[3] == NULL || save != NULL || *f[0] == '\0')
+			goto corrupt;
+		if ((e = entry(st, f[0])) == NULL)
+			return -ENOMEM;
+		if (e->has_prev || parse_state(f[1], &e->prev_state) != 0)
+			goto corrupt;
+		e->has_prev = true;
+		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
+		e->prev_target = strdup(f[3]);
+		if (e->prev_name == NULL || e->prev_target == NULL)
+			return -ENOMEM;
+	}
+	return 0;
+corrupt:
+	snprintf(err, errlen, "%s:%zu: corrupt lanscan state file", st->path ? st->path : "state", lineno);
+	return -EINVAL;
+}
+
+int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
+{
+	char lock[4096], *buf = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t r;
+	int fd, rc;
+
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	if ((st->path = strdup(path)) == NULL)
+		return -ENOMEM;
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+		return rc;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;	/* the first sweep */
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return rc;
+	}
+	for (;;) {
+		if (len == cap && ls_grow(&buf, len, &cap, 1, 65536) != 0) {
+			close(fd);
+			free(buf);
+			return -ENOMEM;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		len += (size_t)r;
+	}
+	rc = r < 0 ? -errno : 0;
+	close(fd);
+	if (rc != 0)
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+	else
+		rc = ls_state_parse(st, buf, len, err, errlen);
+	free(buf);
+	return rc;
+}
+
+enum ls_change ls_state_observe(struct ls_statefile *st, const struct ls_result *r,
+				const struct ls_state_entry **out)
+{
+	char key[64];
+	struct ls_state_entry *e;
+
+	if (r->has_addr)
+		ls_addr_format(&r->addr, key, sizeof(key));
+	e = entry(st, r->has_addr ? key : r->target);
+	*out = e;
+	if (e == NULL || e->has_cur)
+		return LS_CHANGE_NONE;
+	e->has_cur = true;
+	e->cur_state = r->state;
+	e->cur_name = strdup(r->name != NULL ? r->name : "");
+	e->cur_target = strdup(r->target);
+	if (!e->has_prev)
+		return LS_CHANGE_NEW;
+	if (e->prev_state != LS_UP && r->state == LS_UP)
+		return LS_CHANGE_UP;
+	if (e->prev_state == LS_UP && r->state != LS_UP)
+		return LS_CHANGE_DOWN;
+	if (r->state == LS_UP && e->cur_name != NULL && e->cur_name[0] != '\0' &&
+	    strcmp(e->cur_name, e->prev_name) != 0)
+		return LS_CHANGE_RENAMED;
+	return LS_CHANGE_NONE;
+}
+
+void ls_state_each_gone(const struct ls_statefile *st,
+			void (*cb)(const struct ls_state_entry *e, void *arg), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->e[i].has_prev && !st->e[i].has_cur)
+			cb(&st->e[i], arg);
+}
+
+/* Tabs and newlines would break the format: they cannot come from our own
+ * fields (output sanitises names the same way), but never write them. */
+static void put_field(FILE *f, const char *s)
+{
+	if (s == NULL || *s == '\0') {
+		fputc('-', f);
+		return;
+	}
+	for (; *s != '\0'; s++)
+		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+}
+
+static int fill(FILE *f, void *arg)
+{
+	const struct ls_statefile *st = arg;
+	size_t i;
+
+	fputs(HEADER, f);
+	for (i = 0; i < st->n; i++) {
+		const struct ls_state_entry *e = &st->e[i];
+		if (!e->has_cur)
+			continue;
+		put_field(f, e->key);
+		fprintf(f, "\t%s\t", ls_state_name(e->cur_state));
+		put_field(f, e->cur_name);
+		fputc('\t', f);
+		put_field(f, e->cur_target);
+		fputc('\n', f);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int ls_state_save(struct ls_statefile *st)
+{
+	return ls_write_atomic(st->path, fill, st);
+}
+
+void ls_state_close(struct ls_statefile *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		free(st->e[i].key);
+		free(st->e[i].prev_name);
+		free(st->e[i].cur_name);
+		free(st->e[i].prev_target);
+		free(st->e[i].cur_target);
+	}
+	free(st->e);
+	free(st->hash);
+	free(st->path);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+}
