@@ -1,0 +1,215 @@
+/* test_state.c -- unit tests of the state file, Prometheus writing and the Nagios status. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/prom.h"
+#include "lanscan/report.h"
+#include "lanscan/state.h"
+
+static struct ls_result res(uint8_t last, enum ls_state st, const char *name)
+{
+	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
+			       .addr = { AF_INET, { 10, 0, 0, last } }, .state = st,
+			       .rtt_ms = st == LS_UP ? 0.5 : -1, .name = name };
+	return r;
+}
+
+static int parse(struct ls_statefile *st, const char *text, char *err, size_t errlen)
+{
+	memset(st, 0, sizeof(*st));
+	st->lock_fd = -1;
+	return ls_state_parse(st, text, strlen(text), err, errlen);
+}
+
+static void test_parse_good_and_bad(void **state)
+{
+	struct ls_statefile st;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&st, "# lanscan state 1\n10.0.0.1\tup\th1\t10.0.0.0/24\n"
+				    "10.0.0.2\tdown\t-\t10.0.0.0/24\n", err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_true(st.e[0].has_prev && st.e[0].prev_state == LS_UP);
+	assert_string_equal(st.e[0].prev_name, "h1");
+	assert_string_equal(st.e[1].prev_name, "");
+	ls_state_close(&st);
+	assert_int_equal(parse(&st, "", err, sizeof(err)), 0);	/* empty: no previous sweep */
+	ls_state_close(&st);
+	assert_int_equal(parse(&st, "hello\n", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a lanscan state file"));
+	ls_state_close(&st);
+	const char *corrupt[] = {
+		"# lanscan state 1\n10.0.0.1\tup\th1\n",			/* 3 fields */
+		"# lanscan state 1\n10.0.0.1\tsideways\t-\tt\n",		/* bad state */
+		"# lanscan state 1\n10.0.0.1\tup\t-\tt",			/* cut short */
+		"# lanscan state 1\n10.0.0.1\tup\t-\tt\n10.0.0.1\tup\t-\tt\n",	/* repeated */
+		"# lanscan state 1\n\n",					/* empty line */
+		"# lanscan state 1\n10.0.0.1\tup\t-\tt\textra\n",		/* 5 fields */
+	};
+	for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
+		assert_int_equal(parse(&st, corrupt[i], err, sizeof(err)), -EINVAL);
+		assert_non_null(strstr(err, "corrupt lanscan state file"));
+		ls_state_close(&st);
+	}
+}
+
+static void test_changes(void **state)
+{
+	struct ls_statefile st;
+	const struct ls_state_entry *e;
+	char err[256];
+	struct ls_result r;
+
+	(void)state;
+	assert_int_equal(parse(&st, "# lanscan state 1\n10.0.0.1\tup\th1\tt\n10.0.0.2\tdown\t-\tt\n"
+				    "10.0.0.3\tup\th3\tt\n10.0.0.4\tup\th4\tt\n10.0.0.5\tup\t-\tt\n",
+			       err, sizeof(err)), 0);
+	r = res(1, LS_UP, "h1");
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NONE);
+	r = res(2, LS_UP, NULL);
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_UP);
+	assert_int_equal(e->prev_state, LS_DOWN);
+	r = res(3, LS_UNKNOWN, NULL);
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_DOWN);
+	r = res(4, LS_UP, "other");
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_RENAMED);
+	r = res(9, LS_DOWN, NULL);
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NEW);
+	assert_false(e->has_prev);
+	r = res(9, LS_UP, NULL);	/* the same host twice in one sweep: once */
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NONE);
+	r.has_addr = false;
+	r.target = "no.such";
+	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NEW);
+	assert_string_equal(e->key, "no.such");
+	/* 10.0.0.5 was not seen: gone. */
+	size_t gone = 0;
+	for (size_t i = 0; i < st.n; i++)
+		gone += st.e[i].has_prev && !st.e[i].has_cur;
+	assert_int_equal(gone, 1);
+	ls_state_close(&st);
+}
+
+static void test_save_and_reload(void **state)
+{
+	struct ls_statefile st;
+	const struct ls_state_entry *e;
+	char dir[] = "/tmp/lanscan-test-XXXXXX", path[300], err[256];
+	struct ls_result r;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), 0);	/* first sweep */
+	r = res(1, LS_UP, "h\tone");	/* a tab cannot break the format */
+	ls_state_observe(&st, &r, &e);
+	r = res(2, LS_DOWN, NULL);
+	ls_state_observe(&st, &r, &e);
+	assert_int_equal(ls_state_save(&st), 0);
+	ls_state_close(&st);
+	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_string_equal(st.e[0].key, "10.0.0.1");
+	assert_string_equal(st.e[0].prev_name, "h?one");
+	assert_int_equal(st.e[1].prev_state, LS_DOWN);
+	ls_state_close(&st);
+	/* A foreign file is refused and left alone. */
+	FILE *f = fopen(path, "w");
+	fputs("precious data\n", f);
+	fclose(f);
+	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), -EINVAL);
+	ls_state_close(&st);
+	char buf[400] = "";
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "precious data\n");
+	snprintf(buf, sizeof(buf), "%s.lock", path);
+	unlink(buf);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_prom_escaping_and_format(void **state)
+{
+	struct ls_prom p;
+	struct ls_result r = res(7, LS_UP, "we\"ird\\na\nme");
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	assert_int_equal(ls_prom_add(&p, &r), 0);
+	r = res(8, LS_DOWN, NULL);
+	assert_int_equal(ls_prom_add(&p, &r), 0);
+	p.targets = 2;
+	p.up = 1;
+	p.duration_s = 0.25;
+	p.timestamp_s = 1700000000;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(ls_prom_write(f, &p), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "lanscan_up{address=\"10.0.0.7\",name=\"we\\\"ird\\\\na\\nme\",target=\"10.0.0.0/24\"} 1\n"));
+	assert_non_null(strstr(buf, "lanscan_up{address=\"10.0.0.8\",name=\"\",target=\"10.0.0.0/24\"} 0\n"));
+	assert_non_null(strstr(buf, "lanscan_rtt_seconds{address=\"10.0.0.7\""));
+	assert_null(strstr(buf, "lanscan_rtt_seconds{address=\"10.0.0.8\""));	/* no RTT when down */
+	assert_non_null(strstr(buf, "# TYPE lanscan_targets gauge\nlanscan_targets 2\n"));
+	assert_non_null(strstr(buf, "lanscan_sweep_duration_seconds 0.250\n"));
+	free(buf);
+	ls_prom_free(&p);
+}
+
+static enum ls_nagios nagios(long long min_up, long long max_down, unsigned up, unsigned down,
+			     unsigned unresolved, bool complete)
+{
+	struct ls_options o;
+	struct ls_report rep;
+	struct ls_stats s = { .targets = up + down + unresolved, .up = up, .down = down,
+			      .unresolved = unresolved };
+	char line[512];
+
+	memset(&o, 0, sizeof(o));
+	memset(&rep, 0, sizeof(rep));
+	o.min_up = min_up;
+	o.max_down = max_down;
+	rep.opt = &o;
+	return ls_report_nagios(&rep, &s, complete, 0.1, line, sizeof(line));
+}
+
+static void test_nagios_status(void **state)
+{
+	(void)state;
+	assert_int_equal(nagios(-1, -1, 5, 0, 0, true), LS_NAGIOS_OK);
+	assert_int_equal(nagios(-1, -1, 4, 1, 0, true), LS_NAGIOS_CRITICAL);	/* no thresholds */
+	assert_int_equal(nagios(4, -1, 4, 1, 0, true), LS_NAGIOS_WARNING);
+	assert_int_equal(nagios(5, -1, 4, 1, 0, true), LS_NAGIOS_CRITICAL);
+	assert_int_equal(nagios(-1, 1, 4, 1, 0, true), LS_NAGIOS_WARNING);
+	assert_int_equal(nagios(-1, 0, 4, 1, 0, true), LS_NAGIOS_CRITICAL);
+	assert_int_equal(nagios(3, 2, 3, 2, 0, true), LS_NAGIOS_WARNING);
+	assert_int_equal(nagios(-1, -1, 5, 0, 1, true), LS_NAGIOS_UNKNOWN);
+	assert_int_equal(nagios(-1, -1, 5, 0, 0, false), LS_NAGIOS_UNKNOWN);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_good_and_bad),
+		cmocka_unit_test(test_changes),
+		cmocka_unit_test(test_save_and_reload),
+		cmocka_unit_test(test_prom_escaping_and_format),
+		cmocka_unit_test(test_nagios_status),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
