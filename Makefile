@@ -25,7 +25,7 @@ UV_LIBS   := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
 
 WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
-ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   := $(WARN) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
 ifeq ($(SANITIZE),1)
@@ -49,7 +49,7 @@ DEPS_BENCH := fping nmap zmap time
 .PHONY: all deps deps-test deps-bench run check unit fuzz bench install uninstall clean
 all: $(BUILD)/lanscan
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/lanscan/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(wildcard include/lanscan/*.h src/*.h) | $(BUILD)/obj
 	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/lanscan: $(OBJS)

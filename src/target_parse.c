@@ -1,0 +1,309 @@
+/* target_parse.c -- the target grammar: IPv4 octet ranges and lists, ranges, CIDR, IPv6, host names. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "target_internal.h"
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -EINVAL;
+}
+
+/* Parses a plain dotted quad of decimal octets (1-3 digits each). */
+static bool parse_quad(const char *s, size_t len, uint32_t *out)
+{
+	uint32_t v = 0, o;
+	size_t i = 0, digits;
+	int k;
+
+	for (k = 0; k < 4; k++) {
+		o = 0;
+		digits = 0;
+		while (i < len && isdigit((unsigned char)s[i]) && digits < 4) {
+			o = o * 10 + (uint32_t)(s[i++] - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || o > 255)
+			return false;
+		v = v << 8 | o;
+		if (k < 3) {
+			if (i >= len || s[i] != '.')
+				return false;
+			i++;
+		}
+	}
+	if (i != len)
+		return false;
+	*out = v;
+	return true;
+}
+
+static int parse_octet_value(const char *text, const char **p, unsigned *out,
+			     char *err, size_t errlen)
+{
+	unsigned v = 0;
+	int digits = 0;
+
+	while (isdigit((unsigned char)**p)) {
+		if (++digits > 3)
+			return fail(err, errlen, "'%s': octet value too long", text);
+		v = v * 10 + (unsigned)(*(*p)++ - '0');
+	}
+	if (digits == 0)
+		return fail(err, errlen, "'%s': expected an octet value (0-255)", text);
+	if (v > 255)
+		return fail(err, errlen, "'%s': octet value %u is out of range (0-255)", text, v);
+	*out = v;
+	return 0;
+}
+
+/* 10.0-3.1,5,10-20 and plain 10.0.0.1: four fields of numbers, N-M ranges, lists or '*'. */
+static int parse_octets(const char *text, struct ls_spec *s, char *err, size_t errlen)
+{
+	const char *p = text;
+	unsigned lo, hi, v, count;
+	int k, rc;
+	uint64_t size = 1;
+
+	memset(s->u.oct, 0, sizeof(s->u.oct));
+	for (k = 0; k < 4; k++) {
+		for (;;) {
+			if (*p == '*') {
+				p++;
+				lo = 0;
+				hi = 255;
+			} else {
+				if ((rc = parse_octet_value(text, &p, &lo, err, errlen)) != 0)
+					return rc;
+				hi = lo;
+				if (*p == '-') {
+					p++;
+					if ((rc = parse_octet_value(text, &p, &hi, err, errlen)) != 0)
+						return rc;
+					if (hi < lo)
+						return fail(err, errlen, "'%s': reversed octet range %u-%u",
+							    text, lo, hi);
+				}
+			}
+			for (v = lo; v <= hi; v++)
+				s->u.oct[k][v / 8] |= (uint8_t)(1u << (v % 8));
+			if (*p != ',')
+				break;
+			p++;
+		}
+		if (k < 3) {
+			if (*p != '.')
+				return fail(err, errlen, "'%s': expected 4 octets", text);
+			p++;
+		}
+	}
+	if (*p != '\0')
+		return fail(err, errlen, "'%s': unexpected '%c' in IPv4 address", text, *p);
+	for (k = 0; k < 4; k++) {
+		count = 0;
+		for (v = 0; v < 256; v++)
+			count += (s->u.oct[k][v / 8] >> (v % 8)) & 1;
+		size *= count;
+	}
+	s->size = size;
+	s->kind = LS_SPEC_OCTETS;
+	if (size == 1) {	/* a plain address: store it as a range of one */
+		uint32_t a = 0;
+		for (k = 0; k < 4; k++) {
+			for (v = 0; !((s->u.oct[k][v / 8] >> (v % 8)) & 1); v++)
+				;
+			a = a << 8 | v;
+		}
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = s->u.r4.hi = a;
+	}
+	return 0;
+}
+
+static int parse_v4(const char *text, struct ls_spec *s, bool whole, char *err, size_t errlen)
+{
+	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
+	const char *p;
+	uint32_t a, b, mask;
+	long n;
+	char *end;
+	int dots = 0;
+
+	if (slash != NULL) {
+		if (!parse_quad(text, (size_t)(slash - text), &a))
+			return fail(err, errlen, "'%s': CIDR needs a plain IPv4 address before '/'", text);
+		if (!isdigit((unsigned char)slash[1]))
+			return fail(err, errlen, "'%s': bad prefix length", text);
+		n = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || n > 32 || end - slash > 3)
+			return fail(err, errlen, "'%s': bad prefix length (1-32)", text);
+		if (n == 0)
+			return fail(err, errlen, "'%s': refusing /0, the whole IPv4 space", text);
+		mask = n == 32 ? 0xffffffffu : ~(0xffffffffu >> n);
+		a &= mask;
+		b = a | ~mask;
+		if (n < 31 && !whole) {	/* leave out network and broadcast, as fping -g */
+			a++;
+			b--;
+		}
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = a;
+		s->u.r4.hi = b;
+		s->size = (uint64_t)b - a + 1;
+		return 0;
+	}
+	for (p = text; *p != '\0'; p++)
+		dots += *p == '.';
+	if (dots == 6 && dash != NULL && strchr(dash + 1, '-') == NULL) {
+		if (!parse_quad(text, (size_t)(dash - text), &a) ||
+		    !parse_quad(dash + 1, strlen(dash + 1), &b))
+			return fail(err, errlen, "'%s': a range needs two plain IPv4 addresses", text);
+		if (b < a)
+			return fail(err, errlen, "'%s': reversed range (end before start)", text);
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = a;
+		s->u.r4.hi = b;
+		s->size = (uint64_t)b - a + 1;
+		return 0;
+	}
+	if (dots != 3)
+		return fail(err, errlen, "'%s': not an IPv4 address, range or CIDR", text);
+	return parse_octets(text, s, err, errlen);
+}
+
+typedef unsigned __int128 u128;
+
+static u128 to_u128(const uint8_t b[16])
+{
+	u128 v = 0;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void from_u128(u128 v, uint8_t b[16])
+{
+	int i;
+
+	for (i = 15; i >= 0; i--) {
+		b[i] = (uint8_t)v;
+		v >>= 8;
+	}
+}
+
+static bool parse_v6_addr(const char *s, size_t len, uint8_t out[16])
+{
+	char buf[64];
+
+	if (len == 0 || len >= sizeof(buf))
+		return false;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return inet_pton(AF_INET6, buf, out) == 1;
+}
+
+static int parse_v6(const char *text, struct ls_spec *s, char *err, size_t errlen)
+{
+	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
+	u128 lo, hi, mask;
+	long n;
+	char *end;
+
+	if (strchr(text, '%') != NULL)
+		return fail(err, errlen, "'%s': scoped IPv6 addresses are not supported", text);
+	s->kind = LS_SPEC_RANGE6;
+	if (slash != NULL) {
+		if (!parse_v6_addr(text, (size_t)(slash - text), s->u.r6.lo))
+			return fail(err, errlen, "'%s': bad IPv6 address", text);
+		if (!isdigit((unsigned char)slash[1]))
+			return fail(err, errlen, "'%s': bad prefix length", text);
+		n = strtol(slash + 1, &end, 10);
+		if (*end != '\0' || n > 128 || end - slash > 4)
+			return fail(err, errlen, "'%s': bad prefix length (96-128)", text);
+		if (n < 96)
+			return fail(err, errlen, "'%s': IPv6 prefix too short to sweep (at least /96)", text);
+		mask = n == 128 ? ~(u128)0 : ~(~(u128)0 >> n);
+		lo = to_u128(s->u.r6.lo) & mask;
+		hi = lo | ~mask;
+	} else if (dash != NULL) {
+		if (!parse_v6_addr(text, (size_t)(dash - text), s->u.r6.lo) ||
+		    !parse_v6_addr(dash + 1, strlen(dash + 1), s->u.r6.hi))
+			return fail(err, errlen, "'%s': a range needs two IPv6 addresses", text);
+		lo = to_u128(s->u.r6.lo);
+		hi = to_u128(s->u.r6.hi);
+		if (hi < lo)
+			return fail(err, errlen, "'%s': reversed range (end before start)", text);
+		if (hi - lo >= ((u128)1 << 32))
+			return fail(err, errlen, "'%s': IPv6 range too large to sweep", text);
+	} else {
+		if (!parse_v6_addr(text, strlen(text), s->u.r6.lo))
+			return fail(err, errlen, "'%s': bad IPv6 address", text);
+		lo = hi = to_u128(s->u.r6.lo);
+	}
+	from_u128(lo, s->u.r6.lo);
+	from_u128(hi, s->u.r6.hi);
+	s->size = (uint64_t)(hi - lo) + 1;
+	return 0;
+}
+
+static int check_name(const char *text, char *err, size_t errlen)
+{
+	size_t len = strlen(text), label = 0, i;
+	unsigned char c;
+
+	if (len > 253)
+		return fail(err, errlen, "'%.40s...': host name too long", text);
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)text[i];
+		if (c == '.') {
+			if (label == 0)
+				return fail(err, errlen, "'%s': empty label in host name", text);
+			label = 0;
+			continue;
+		}
+		if (!isalnum(c) && c != '-' && c != '_')
+			return fail(err, errlen, "'%s': not an address, range or host name", text);
+		if (label == 0 && c == '-')
+			return fail(err, errlen, "'%s': host name label starts with '-'", text);
+		if (++label > 63)
+			return fail(err, errlen, "'%s': host name label too long", text);
+	}
+	return 0;
+}
+
+int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, char *err, size_t errlen)
+{
+	size_t len = strlen(text);
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if (len == 0)
+		return fail(err, errlen, "empty target");
+	if (strchr(text, ':') != NULL)
+		return parse_v6(text, s, err, errlen);
+	if (strspn(text, "0123456789.,-*/") == len)
+		return parse_v4(text, s, whole_cidr, err, errlen);
+	rc = check_name(text, err, errlen);
+	s->kind = LS_SPEC_NAME;
+	s->size = 1;
+	return rc;
+}
