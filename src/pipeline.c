@@ -104,20 +104,6 @@ static void emit_probe(struct ls_job *job)
 	emit(job->pl, &r);
 }
 
-static void to_sockaddr(const struct ls_addr *a, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->b, 4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->b, 16);
-	}
-}
-
 static void on_name(uv_getnameinfo_t *req, int status, const char *host, const char *service)
 {
 	struct ls_job *job = req->data;
@@ -153,7 +139,7 @@ static void on_probe_done(struct ls_probe *probe)
 	}
 	if (p->rdns && probe->state == LS_UP && !p->stopping &&
 	    (job->req = malloc(sizeof(uv_getnameinfo_t))) != NULL) {
-		to_sockaddr(&probe->addr, &ss);
+		ls_addr_to_sockaddr(&probe->addr, &ss);
 		job->phase = J_RDNS;
 		((uv_getnameinfo_t *)job->req)->data = job;
 		if (uv_getnameinfo(p->loop, job->req, on_name, (struct sockaddr *)&ss,

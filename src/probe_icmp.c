@@ -145,21 +145,6 @@ static void complete(struct engine *e, uint32_t i, enum ls_state state, double r
 
 /* --- sending ------------------------------------------------------------- */
 
-static socklen_t to_sockaddr(const struct ls_addr *a, struct sockaddr_storage *ss)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET6) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, a->b, 16);
-		return sizeof(*s6);
-	}
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	s4->sin_family = AF_INET;
-	memcpy(&s4->sin_addr, a->b, 4);
-	return sizeof(*s4);
-}
-
 /* Sends up to n queued probes of the head's family; returns how many left the queue. */
 static unsigned send_batch(struct engine *e, unsigned n, double now)
 {
@@ -191,7 +176,7 @@ static unsigned send_batch(struct engine *e, unsigned n, double now)
 		msgs[k].msg_hdr.msg_iov = &iov[k];
 		msgs[k].msg_hdr.msg_iovlen = 1;
 		msgs[k].msg_hdr.msg_name = &addrs[k];
-		msgs[k].msg_hdr.msg_namelen = to_sockaddr(&s->p->addr, &addrs[k]);
+		msgs[k].msg_hdr.msg_namelen = ls_addr_to_sockaddr(&s->p->addr, &addrs[k]);
 		idx[k++] = i;
 	}
 	while (off < k) {

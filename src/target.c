@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "lanscan/util.h"
@@ -473,6 +474,21 @@ char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len)
 	if (inet_ntop(addr->family, addr->b, buf, (socklen_t)len) == NULL && len > 0)
 		buf[0] = '\0';
 	return buf;
+}
+
+unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (addr->family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, addr->b, 16);
+		return sizeof(*s6);
+	}
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	s4->sin_family = AF_INET;
+	memcpy(&s4->sin_addr, addr->b, 4);
+	return sizeof(*s4);
 }
 
 int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b)

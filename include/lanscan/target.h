@@ -113,6 +113,10 @@ int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out);
 /* Formats addr as text (INET6_ADDRSTRLEN bytes are enough); returns buf. */
 char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len);
 
+/* Fills a socket address (port 0) for addr; returns its length. */
+struct sockaddr_storage;
+unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage *ss);
+
 /* Orders addresses: IPv4 before IPv6, then numerically. */
 int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b);
 
