@@ -137,22 +137,30 @@ static int parse_octets(const char *text, struct ls_spec *s, char *err, size_t e
 	return 0;
 }
 
+/* A prefix length: 1 to `digits` digits, nothing after, at most max; -1 when bad. */
+static long parse_prefix(const char *p, long digits, long max)
+{
+	char *end;
+	long n;
+
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	n = strtol(p, &end, 10);
+	return *end != '\0' || end - p > digits || n > max ? -1 : n;
+}
+
 static int parse_v4(const char *text, struct ls_spec *s, bool whole, char *err, size_t errlen)
 {
 	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
 	const char *p;
 	uint32_t a, b, mask;
 	long n;
-	char *end;
 	int dots = 0;
 
 	if (slash != NULL) {
 		if (!parse_quad(text, (size_t)(slash - text), &a))
 			return fail(err, errlen, "'%s': CIDR needs a plain IPv4 address before '/'", text);
-		if (!isdigit((unsigned char)slash[1]))
-			return fail(err, errlen, "'%s': bad prefix length", text);
-		n = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || n > 32 || end - slash > 3)
+		if ((n = parse_prefix(slash + 1, 2, 32)) < 0)
 			return fail(err, errlen, "'%s': bad prefix length (1-32)", text);
 		if (n == 0)
 			return fail(err, errlen, "'%s': refusing /0, the whole IPv4 space", text);
@@ -226,7 +234,6 @@ static int parse_v6(const char *text, struct ls_spec *s, char *err, size_t errle
 	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
 	u128 lo, hi, mask;
 	long n;
-	char *end;
 
 	if (strchr(text, '%') != NULL)
 		return fail(err, errlen, "'%s': scoped IPv6 addresses are not supported", text);
@@ -234,10 +241,7 @@ static int parse_v6(const char *text, struct ls_spec *s, char *err, size_t errle
 	if (slash != NULL) {
 		if (!parse_v6_addr(text, (size_t)(slash - text), s->u.r6.lo))
 			return fail(err, errlen, "'%s': bad IPv6 address", text);
-		if (!isdigit((unsigned char)slash[1]))
-			return fail(err, errlen, "'%s': bad prefix length", text);
-		n = strtol(slash + 1, &end, 10);
-		if (*end != '\0' || n > 128 || end - slash > 4)
+		if ((n = parse_prefix(slash + 1, 3, 128)) < 0)
 			return fail(err, errlen, "'%s': bad prefix length (96-128)", text);
 		if (n < 96)
 			return fail(err, errlen, "'%s': IPv6 prefix too short to sweep (at least /96)", text);
