@@ -30,7 +30,8 @@ int ls_prom_add(struct ls_prom *p, const struct ls_result *r)
 	return 0;
 }
 
-void ls_prom_label(FILE *f, const char *s)
+/* Writes a label value with \\, " and newlines escaped. */
+static void label_value(FILE *f, const char *s)
 {
 	for (; *s != '\0'; s++) {
 		if (*s == '\\')
@@ -47,11 +48,11 @@ void ls_prom_label(FILE *f, const char *s)
 static void labels(FILE *f, const struct ls_prom_host *h)
 {
 	fputs("{address=\"", f);
-	ls_prom_label(f, h->address);
+	label_value(f, h->address);
 	fputs("\",name=\"", f);
-	ls_prom_label(f, h->name);
+	label_value(f, h->name);
 	fputs("\",target=\"", f);
-	ls_prom_label(f, h->target);
+	label_value(f, h->target);
 	fputs("\"}", f);
 }
 

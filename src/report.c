@@ -47,7 +47,10 @@ void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_sta
 		ls_progress_start(&rep->progress, loop, stats, total, STDERR_FILENO);
 }
 
-void ls_report_warn(struct ls_report *rep, const char *fmt, ...)
+/* Prints a message on stderr as "lanscan: ...", erasing progress first. */
+static void warn(struct ls_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void warn(struct ls_report *rep, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -68,7 +71,7 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 	int rc;
 
 	if (!r->has_addr && !rep->opt->nagios)
-		ls_report_warn(rep, "%s: %s", r->target, r->error ? r->error : "not resolved");
+		warn(rep, "%s: %s", r->target, r->error ? r->error : "not resolved");
 	if (r->state == LS_UP && r->rtt_ms >= 0) {
 		rep->rtt_sum_ms += r->rtt_ms;
 		rep->rtt_n++;

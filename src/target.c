@@ -327,19 +327,6 @@ bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr)
 	return covered_before(t, addr, SIZE_MAX) != NULL;
 }
 
-bool ls_targets_has_family(const struct ls_targets *t, int family)
-{
-	size_t i;
-
-	for (i = 0; i < t->n; i++) {
-		if (t->specs[i].kind == LS_SPEC_NAME)
-			return true;
-		if ((t->specs[i].kind == LS_SPEC_RANGE6) == (family == AF_INET6))
-			return true;
-	}
-	return false;
-}
-
 void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
 			 const struct ls_targets *exclude)
 {

@@ -30,9 +30,6 @@ int ls_prom_add(struct ls_prom *p, const struct ls_result *r);
 /* Writes the exposition; returns 0 or a negative errno. */
 int ls_prom_write(FILE *f, void *prom);
 
-/* Writes a label value with \, " and newlines escaped. */
-void ls_prom_label(FILE *f, const char *s);
-
 void ls_prom_free(struct ls_prom *p);
 
 #endif

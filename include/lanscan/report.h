@@ -39,9 +39,6 @@ void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_sta
 /* Takes one result; returns 0 or a negative errno (-EPIPE: output closed). */
 int ls_report_result(struct ls_report *rep, const struct ls_result *r);
 
-/* Prints a message on stderr as "lanscan: ...", erasing progress first. */
-void ls_report_warn(struct ls_report *rep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* Ends the sweep's reporting.  complete: every target was probed (not
  * interrupted, no system error): only then are "gone" changes printed and
  * the state file replaced.  Writes Prometheus output.  Returns 0, or a

@@ -100,9 +100,6 @@ int ls_targets_read(struct ls_targets *t, FILE *f, const char *name,
 /* True when any spec of t covers addr (names never match). */
 bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr);
 
-/* True when t has a spec (address or name) of that family; names count for both. */
-bool ls_targets_has_family(const struct ls_targets *t, int family);
-
 void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
 			 const struct ls_targets *exclude);
 
