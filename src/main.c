@@ -152,16 +152,15 @@ static int list_targets(struct app *app)
 	struct ls_target t;
 	struct ls_output out;
 	char buf[64];
-	int rc = 0;
+	int rc = 0, finish;
 
 	ls_output_init(&out, STDOUT_FILENO);
 	ls_target_iter_init(&it, &app->targets, &app->exclude);
 	while (rc == 0 && ls_target_iter_next(&it, &t))
 		rc = ls_output_list(&out, t.is_name ? t.spec->text : ls_addr_format(&t.addr, buf, sizeof(buf)));
+	finish = ls_output_finish(&out);	/* always: it flushes and frees */
 	if (rc == 0)
-		rc = ls_output_finish(&out);
-	else
-		ls_output_finish(&out);
+		rc = finish;
 	if (rc == -EPIPE)
 		return EXIT_PIPE;
 	if (rc != 0) {

@@ -295,7 +295,7 @@ static void handle(struct engine *e, int fi, const uint8_t *buf, size_t len,
 }
 
 /* Datagram (unprivileged) sockets report ICMP errors on the error queue. */
-static void read_errqueue(struct engine *e, int fi, double now)
+static void read_errqueue(struct engine *e, int fi)
 {
 	uint8_t buf[256], ctl[512];
 	struct sockaddr_storage from;
@@ -335,7 +335,6 @@ static void read_errqueue(struct engine *e, int fi, double now)
 									   ee->ee_type, ee->ee_code));
 		}
 	}
-	(void)now;
 }
 
 static void poll_cb(uv_poll_t *h, int status, int events)
@@ -352,7 +351,7 @@ static void poll_cb(uv_poll_t *h, int status, int events)
 	if (status < 0) {
 		/* libuv stops a poll handle on POLLERR: drain the error queue and
 		 * start it again. */
-		read_errqueue(e, fi, now);
+		read_errqueue(e, fi);
 		uv_poll_start(h, UV_READABLE, poll_cb);
 	}
 	for (;;) {
@@ -374,7 +373,7 @@ static void poll_cb(uv_poll_t *h, int status, int events)
 			break;
 	}
 	if (!e->raw[fi])
-		read_errqueue(e, fi, now);
+		read_errqueue(e, fi);
 }
 
 /* --- opening and closing ------------------------------------------------ */
