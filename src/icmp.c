@@ -1,10 +1,30 @@
 /* icmp.c -- build ICMP/ICMPv6 echo requests; parse echo replies and the errors that quote them. */
 #include "lanscan/icmp.h"
 
+#include "lanscan/siphash.h"
+
 #include <string.h>
 #include <sys/socket.h>
 
 static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+
+static uint64_t get64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void put64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (56 - 8 * i));
+}
 
 static void put16(uint8_t *p, uint16_t v)
 {
@@ -26,36 +46,51 @@ static uint16_t checksum(const uint8_t *p, size_t len)
 	return (uint16_t)~sum;
 }
 
-void ls_icmp_echo(int family, uint8_t buf[LS_ICMP_ECHO_LEN], uint16_t id, uint16_t seq,
-		  uint64_t cookie, uint16_t slot, uint16_t gen, uint8_t try_)
+/* The payload's layout: tag(8) slot(4) gen(2) try(1) zero(1) tx_ns(8). */
+static void put_payload(uint8_t *p, const struct ls_icmp_probe *pr)
 {
-	int i;
+	put64(p, pr->tag);
+	put16(p + 8, (uint16_t)(pr->slot >> 16));
+	put16(p + 10, (uint16_t)pr->slot);
+	put16(p + 12, pr->gen);
+	p[14] = pr->try_;
+	p[15] = 0;
+	put64(p + 16, pr->tx_ns);
+}
 
+void ls_icmp_echo(int family, uint8_t buf[LS_ICMP_ECHO_LEN], uint16_t id, uint16_t seq,
+		  const struct ls_icmp_probe *probe)
+{
 	memset(buf, 0, LS_ICMP_ECHO_LEN);
 	buf[0] = family == AF_INET6 ? 128 : 8;	/* echo request */
 	put16(buf + 4, id);
 	put16(buf + 6, seq);
-	for (i = 0; i < 8; i++)
-		buf[8 + i] = (uint8_t)(cookie >> (56 - 8 * i));
-	put16(buf + 16, slot);
-	put16(buf + 18, gen);
-	buf[20] = try_;
+	put_payload(buf + 8, probe);
 	if (family != AF_INET6)
 		put16(buf + 2, checksum(buf, LS_ICMP_ECHO_LEN));
 }
 
+uint64_t ls_icmp_tag(const uint8_t key[16], const struct ls_addr *addr, const struct ls_icmp_probe *probe)
+{
+	uint8_t m[17 + LS_ICMP_PAYLOAD];
+	struct ls_icmp_probe pr = *probe;
+
+	pr.tag = 0;
+	m[0] = (uint8_t)addr->family;
+	memcpy(m + 1, addr->b, 16);
+	put_payload(m + 17, &pr);
+	return ls_siphash(key, m, sizeof(m));
+}
+
 static void read_payload(const uint8_t *p, size_t len, struct ls_icmp_msg *out)
 {
-	int i;
-
 	if (len < LS_ICMP_PAYLOAD)
 		return;
-	out->cookie = 0;
-	for (i = 0; i < 8; i++)
-		out->cookie = out->cookie << 8 | p[i];
-	out->slot = get16(p + 8);
-	out->gen = get16(p + 10);
-	out->try_ = p[12];
+	out->probe.tag = get64(p);
+	out->probe.slot = (uint32_t)get16(p + 8) << 16 | get16(p + 10);
+	out->probe.gen = get16(p + 12);
+	out->probe.try_ = p[14];
+	out->probe.tx_ns = get64(p + 16);
 	out->has_payload = true;
 }
 
@@ -145,6 +180,10 @@ void ls_icmp_parse(int family, const uint8_t *buf, size_t len, bool ip_header,
 		return;
 	buf += hl;
 	len -= hl;
+	if (ip_header && !v6 && checksum(buf, len) != 0) {
+		out->bad_checksum = true;
+		return;
+	}
 	type = buf[0];
 	code = buf[1];
 	if ((!v6 && type == 0) || (v6 && type == 129)) {

@@ -23,6 +23,7 @@
 #include "lanscan/ifaces.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
+#include "lanscan/plan.h"
 #include "lanscan/report.h"
 #include "lanscan/target.h"
 #include "lanscan/util.h"
@@ -41,6 +42,8 @@ struct app {
 	struct ls_report rep;
 	bool rep_open;
 	struct ls_pipeline pl;
+	struct ls_plan plan;
+	bool plan_open;
 	uv_loop_t loop;
 	uv_signal_t sigint, sigterm;
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
@@ -260,8 +263,8 @@ static void on_done(struct ls_pipeline *pl)
 	struct app *app = ls_container_of(pl, struct app, pl);
 
 	ls_report_stop(&app->rep);
-	if (pl->method->close != NULL)
-		pl->method->close(&pl->popts);
+	ls_plan_close(&app->plan);
+	app->plan_open = false;
 	uv_close((uv_handle_t *)&app->sigint, NULL);
 	uv_close((uv_handle_t *)&app->sigterm, NULL);
 	if (app->watching_stdout)
@@ -313,46 +316,72 @@ static int drop_privileges(struct app *app)
 	return 0;
 }
 
-/* --method: icmp when its sockets open (auto falls back to ping, saying so
- * with -v); sets the window and retries to suit.  Returns 0 or an exit status. */
-static int choose_method(struct app *app)
+static void on_plan_fatal(struct ls_plan *plan, int err, const char *msg)
+{
+	struct app *app = plan->data;
+
+	ls_pipeline_fail(&app->pl, err, msg);
+}
+
+/* The methods' settings from the options. */
+static void plan_config(struct app *app)
+{
+	const struct ls_options *o = &app->opt;
+	struct ls_probe_cfg *c = &app->plan.cfg;
+	static const uint16_t default_ports[] = { 22, 80, 443, 445 };
+	double inflight;
+
+	c->wait_ms = o->timeout_ms;
+	c->retries = o->retries >= 0 ? o->retries : LS_DEFAULT_RETRIES;
+	c->ping_retries = o->retries >= 0 ? o->retries : 0;
+	c->max_rto_ms = o->max_timeout_ms > 0 ? o->max_timeout_ms : o->timeout_ms;
+	c->min_rto_ms = o->min_timeout_ms > 0 ? o->min_timeout_ms :
+		LS_DEFAULT_MIN_TIMEOUT_MS < c->max_rto_ms ? LS_DEFAULT_MIN_TIMEOUT_MS : c->max_rto_ms;
+	c->rate = (unsigned)o->rate;
+	/* Enough targets in flight to keep the rate up through each one's wait. */
+	inflight = (double)o->rate * (o->timeout_ms + 100) / 1000.0 * 1.25;
+	c->window = o->jobs_set ? (unsigned)o->jobs : o->rate == 0 || inflight > 65536 ? 65536 :
+		inflight < LS_ICMP_WINDOW ? LS_ICMP_WINDOW : (unsigned)inflight;
+	c->count = o->count;
+	c->ping_cmd = o->ping_cmd;
+	c->env = app->env;
+	c->ports = default_ports;
+	c->nports = LS_ARRAY_SIZE(default_ports);
+	c->verbose = o->verbose;
+	app->plan.want = o->method == LS_METHOD_ICMP ? LS_M_ICMP : o->method == LS_METHOD_PING ? LS_M_PING :
+		/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
+		o->count > 1 || o->ping_cmd_set ? LS_M_PING : 0;
+	app->plan.fatal = on_plan_fatal;
+	app->plan.data = app;
+}
+
+/* Opens the methods (before privileges drop) and sizes the window.
+ * Returns 0 or an exit status. */
+static int choose_methods(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
-	const struct ls_options *o = &app->opt;
 	char err[256];
+	unsigned i;
+	bool only_ping = true;
 	int rc;
 
-	pl->method = &ls_probe_ping;
-	/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
-	if (o->method == LS_METHOD_ICMP ||
-	    (o->method == LS_METHOD_AUTO && o->count == 1 && !o->ping_cmd_set)) {
-		pl->popts.rate = (unsigned)o->rate;
-		pl->popts.max_timeout_ms = o->max_timeout_ms > 0 ? o->max_timeout_ms : o->timeout_ms;
-		pl->popts.min_timeout_ms = o->min_timeout_ms > 0 ? o->min_timeout_ms :
-			LS_DEFAULT_MIN_TIMEOUT_MS < pl->popts.max_timeout_ms ?
-			LS_DEFAULT_MIN_TIMEOUT_MS : pl->popts.max_timeout_ms;
-		if (pl->popts.timeout_ms > pl->popts.max_timeout_ms)
-			pl->popts.timeout_ms = pl->popts.max_timeout_ms;
-		pl->popts.window = o->jobs_set ? (unsigned)o->jobs : LS_ICMP_WINDOW;
-		rc = ls_probe_icmp.open(&app->loop, &pl->popts, err, sizeof(err));
-		if (rc == 0) {
-			pl->method = &ls_probe_icmp;
-			pl->max_jobs = pl->popts.window;
-			pl->popts.retries = o->retries >= 0 ? o->retries : 1;
-			return drop_privileges(app);
-		}
-		if (o->method == LS_METHOD_ICMP) {
-			fprintf(stderr, "lanscan: %s\n", err);
-			return EXIT_SYSERR;
-		}
-		if (o->verbose)
-			warn(app, "%s; falling back to the ping program", err);
+	plan_config(app);
+	rc = ls_plan_open(&app->plan, &app->loop, err, sizeof(err));
+	if (rc != 0) {
+		fprintf(stderr, "lanscan: %s\n", err);
+		return EXIT_SYSERR;
 	}
-	pl->popts.timeout_ms = o->timeout_ms;
-	pl->popts.retries = o->retries >= 0 ? o->retries : 0;
-	fit_jobs(app);
-	pl->max_jobs = (unsigned)app->opt.jobs;
-	return 0;
+	app->plan_open = true;
+	for (i = 0; i < app->plan.n; i++)
+		if (app->plan.m[i] != &ls_method_ping && app->plan.m[i] != &ls_method_tcp)
+			only_ping = false;
+	if (only_ping) {	/* one child process a target: the file limit bounds -j */
+		fit_jobs(app);
+		pl->max_jobs = (unsigned)app->opt.jobs;
+	} else {
+		pl->max_jobs = (unsigned)ls_plan_window(&app->plan, app->plan.cfg.window);
+	}
+	return drop_privileges(app);
 }
 
 static int sweep(struct app *app)
@@ -392,10 +421,7 @@ static int sweep(struct app *app)
 	watch_stdout(app);
 
 	pl->loop = &app->loop;
-	pl->popts.count = app->opt.count;
-	pl->popts.timeout_ms = app->opt.timeout_ms;
-	pl->popts.ping_cmd = app->opt.ping_cmd;
-	pl->popts.env = app->env;
+	pl->plan = &app->plan;
 	pl->result_cb = on_result;
 	pl->targets = &app->targets;
 	pl->exclude = &app->exclude;
@@ -403,7 +429,7 @@ static int sweep(struct app *app)
 	pl->resolve_all = app->opt.resolve_all;
 	pl->rdns = app->opt.rdns;
 	pl->done_cb = on_done;
-	if ((rc = choose_method(app)) != 0) {
+	if ((rc = choose_methods(app)) != 0) {
 		uv_close((uv_handle_t *)&app->sigint, NULL);
 		uv_close((uv_handle_t *)&app->sigterm, NULL);
 		if (app->watching_stdout)
@@ -413,10 +439,8 @@ static int sweep(struct app *app)
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
 	}
 	if (app->opt.verbose)
-		warn(app, "method %s, %u at once, timeout %d ms%s, %d retries, rate %lld/s",
-		     pl->method->name, pl->max_jobs, app->opt.timeout_ms,
-		     pl->method == &ls_probe_icmp ? " (adaptive)" : "", pl->popts.retries,
-		     pl->method == &ls_probe_icmp ? app->opt.rate : 0LL);
+		warn(app, "methods: %s; %u targets at once, wait %d ms, %d retries, rate %lld/s",
+		     app->plan.why, pl->max_jobs, app->plan.cfg.wait_ms, app->plan.cfg.retries, app->opt.rate);
 
 	app->started_ms = ls_now_ms();
 	ls_report_start(&app->rep, &app->loop, s, app->targets.total);

@@ -12,16 +12,6 @@
 
 #define LIST_BUF (64 * 1024)
 
-const char *ls_state_name(enum ls_state state)
-{
-	switch (state) {
-	case LS_UP: return "up";
-	case LS_DOWN: return "down";
-	case LS_UNKNOWN: break;
-	}
-	return "unknown";
-}
-
 /* A bounded appender: never overflows, remembers whether it was cut. */
 struct sbuf {
 	char *p;
@@ -123,6 +113,12 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 			putf(&b, "%.3f", r->rtt_ms);
 		else
 			puts_(&b, "null");
+		puts_(&b, ",\"via\":");
+		put_json_str(&b, r->via);
+		if (r->has_mac) {
+			putf(&b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", r->mac[0], r->mac[1],
+			     r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+		}
 		puts_(&b, ",\"name\":");
 		put_json_str(&b, r->name);
 		puts_(&b, ",\"error\":");
@@ -139,6 +135,8 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 			put(&b, "-", 1);
 		put(&b, "\t", 1);
 		put_field(&b, r->name);
+		put(&b, "\t", 1);
+		put_field(&b, r->via);
 	}
 	buf[b.len++] = '\n';
 	return b.len;
@@ -148,6 +146,7 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 struct ls_sorted {
 	struct ls_result r;
 	char *target, *name, *error;
+	char via[LS_VIA_LEN];
 };
 
 void ls_output_init(struct ls_output *o, int fd)
@@ -209,6 +208,10 @@ static int keep(struct ls_output *o, const struct ls_result *r)
 	s->r.target = s->target;
 	s->r.name = s->name;
 	s->r.error = s->error;
+	if (r->via != NULL) {
+		snprintf(s->via, sizeof(s->via), "%s", r->via);
+		s->r.via = s->via;
+	}
 	if (oom) {
 		free(s->target);
 		free(s->name);

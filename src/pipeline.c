@@ -1,4 +1,4 @@
-/* pipeline.c -- a bounded window of jobs: resolve names, probe addresses, emit in completion order. */
+/* pipeline.c -- a bounded window of jobs: resolve names, race methods on addresses, emit as decided. */
 #include "lanscan/pipeline.h"
 
 #include <arpa/inet.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanscan/race.h"
 #include "lanscan/util.h"
 
 enum job_phase { J_QUEUED, J_RESOLVING, J_PROBING, J_RDNS };
@@ -17,9 +18,11 @@ struct ls_job {
 	const struct ls_spec *spec;
 	bool is_name;
 	enum job_phase phase;
+	bool racing;			/* the race has not finished */
+	bool emitted;
 	void *req;			/* the getaddrinfo or getnameinfo request under way */
-	struct ls_probe probe;
 	char *name;			/* reverse DNS name, malloc'd */
+	struct ls_race race;
 	struct ls_job *prev, *next;	/* the live list */
 	struct ls_job *qnext;		/* the ready queue */
 };
@@ -53,12 +56,13 @@ static void job_free(struct ls_job *job)
 	if (job->next != NULL)
 		job->next->prev = job->prev;
 	p->jobs--;
+	ls_race_free(&job->race);
 	free(job->req);
 	free(job->name);
 	free(job);
 }
 
-static void set_syserr(struct ls_pipeline *p, int err, const char *msg)
+void ls_pipeline_fail(struct ls_pipeline *p, int err, const char *msg)
 {
 	if (p->syserr == 0) {
 		p->syserr = err;
@@ -89,19 +93,35 @@ static void emit(struct ls_pipeline *p, const struct ls_result *r)
 	}
 }
 
-static void emit_probe(struct ls_job *job)
+static void emit_race(struct ls_job *job)
 {
+	const struct ls_race *rc = &job->race;
 	struct ls_result r;
 
 	memset(&r, 0, sizeof(r));
 	r.target = job->spec->text;
 	r.has_addr = true;
-	r.addr = job->probe.addr;
-	r.state = job->probe.state;
-	r.rtt_ms = job->probe.state == LS_UP ? job->probe.rtt_ms : -1;
+	r.addr = rc->addr;
+	r.state = rc->state;
+	r.rtt_ms = rc->state == LS_UP ? rc->ans.rtt_ms : -1;
+	r.via = rc->state == LS_UP ? rc->ans.via : NULL;
+	r.has_mac = rc->state == LS_UP && rc->ans.has_mac;
+	memcpy(r.mac, rc->ans.mac, sizeof(r.mac));
 	r.name = job->name != NULL ? job->name : job->is_name ? job->spec->text : NULL;
-	r.error = job->probe.state != LS_UP && job->probe.error[0] != '\0' ? job->probe.error : NULL;
+	r.error = ls_race_error(rc);
+	job->emitted = true;
 	emit(job->pl, &r);
+}
+
+/* Frees the job once its race is over and its line is out (or never will be). */
+static void settle(struct ls_job *job)
+{
+	struct ls_pipeline *p = job->pl;
+
+	if (job->racing || job->req != NULL)
+		return;
+	job_free(job);
+	pump(p);
 }
 
 static void on_name(uv_getnameinfo_t *req, int status, const char *host, const char *service)
@@ -115,61 +135,50 @@ static void on_name(uv_getnameinfo_t *req, int status, const char *host, const c
 		job->name = strdup(host);
 	free(job->req);
 	job->req = NULL;
-	emit_probe(job);	/* the probe finished: print it even when stopping */
-	job_free(job);
-	pump(p);
+	emit_race(job);	/* decided: print it even when stopping */
+	settle(job);
 }
 
-static void on_probe_done(struct ls_probe *probe)
+static void on_decided(struct ls_race *r)
 {
-	struct ls_job *job = ls_container_of(probe, struct ls_job, probe);
+	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
 	struct sockaddr_storage ss;
-	char msg[300];
 
-	p->probes--;
-	if (probe->syserr != 0) {
-		snprintf(msg, sizeof(msg), "%s: %s", p->popts.ping_cmd, probe->error);
-		set_syserr(p, probe->syserr, msg);
-	}
-	if (probe->cancelled || probe->syserr != 0) {
-		job_free(job);
-		pump(p);
-		return;
-	}
-	if (p->rdns && probe->state == LS_UP && !p->stopping &&
+	if (p->rdns && r->state == LS_UP && !p->stopping &&
 	    (job->req = malloc(sizeof(uv_getnameinfo_t))) != NULL) {
-		ls_addr_to_sockaddr(&probe->addr, &ss);
+		ls_addr_to_sockaddr(&r->addr, &ss);
 		job->phase = J_RDNS;
 		((uv_getnameinfo_t *)job->req)->data = job;
-		if (uv_getnameinfo(p->loop, job->req, on_name, (struct sockaddr *)&ss,
-				   NI_NAMEREQD) == 0) {
+		if (uv_getnameinfo(p->loop, job->req, on_name, (struct sockaddr *)&ss, NI_NAMEREQD) == 0) {
 			p->resolving++;
 			return;
 		}
+		free(job->req);
+		job->req = NULL;
 	}
-	emit_probe(job);
-	job_free(job);
-	pump(p);
+	emit_race(job);
+}
+
+static void on_finished(struct ls_race *r)
+{
+	struct ls_job *job = ls_container_of(r, struct ls_job, race);
+
+	job->racing = false;
+	job->pl->probes--;
+	settle(job);
 }
 
 static void start_probe(struct ls_pipeline *p, struct ls_job *job)
 {
-	char msg[300];
-	int rc;
-
 	job->phase = J_PROBING;
-	job->probe.loop = p->loop;
-	job->probe.opts = &p->popts;
-	job->probe.cb = on_probe_done;
-	rc = p->method->start(&job->probe);
-	if (rc != 0) {
-		snprintf(msg, sizeof(msg), "cannot run '%s': %s", p->popts.ping_cmd, uv_strerror(rc));
-		job_free(job);
-		set_syserr(p, rc, msg);
-		return;
-	}
+	job->racing = true;
+	job->race.plan = p->plan;
+	job->race.decided = on_decided;
+	job->race.finished = on_finished;
+	ls_plan_path(p->plan, &job->race.addr, &job->race.path);
 	p->probes++;
+	ls_race_start(&job->race);	/* may finish, and free the job, at once */
 }
 
 static void enqueue(struct ls_pipeline *p, struct ls_job *job)
@@ -233,11 +242,11 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		for (i = 0; i < nseen; i++) {
 			extra = i == 0 ? job : job_new(p, job->spec);
 			if (extra == NULL) {
-				set_syserr(p, -ENOMEM, "out of memory");
+				ls_pipeline_fail(p, -ENOMEM, "out of memory");
 				break;
 			}
 			extra->is_name = true;
-			extra->probe.addr = seen[i];
+			extra->race.addr = seen[i];
 			enqueue(p, extra);
 		}
 		if (nseen == 0)
@@ -261,7 +270,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 	job->req = malloc(sizeof(uv_getaddrinfo_t));
 	if (job->req == NULL) {
 		job_free(job);
-		set_syserr(p, -ENOMEM, "out of memory");
+		ls_pipeline_fail(p, -ENOMEM, "out of memory");
 		return;
 	}
 	((uv_getaddrinfo_t *)job->req)->data = job;
@@ -308,14 +317,14 @@ static void pump(struct ls_pipeline *p)
 		}
 		job = job_new(p, t.spec);
 		if (job == NULL) {
-			set_syserr(p, -ENOMEM, "out of memory");
+			ls_pipeline_fail(p, -ENOMEM, "out of memory");
 			break;
 		}
 		job->is_name = t.is_name;
 		if (t.is_name) {
 			start_resolve(p, job);
 		} else {
-			job->probe.addr = t.addr;
+			job->race.addr = t.addr;
 			start_probe(p, job);
 		}
 	}
@@ -325,7 +334,7 @@ static void pump(struct ls_pipeline *p)
 
 int ls_pipeline_start(struct ls_pipeline *p)
 {
-	if (p->loop == NULL || p->method == NULL || p->result_cb == NULL || p->targets == NULL ||
+	if (p->loop == NULL || p->plan == NULL || p->result_cb == NULL || p->targets == NULL ||
 	    p->done_cb == NULL || p->max_jobs == 0)
 		return -EINVAL;
 	ls_target_iter_init(&p->it, p->targets, p->exclude);
@@ -350,10 +359,12 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 			uv_cancel(job->req);	/* fails once running: then we wait */
 			break;
 		case J_PROBING:
-			p->method->cancel(&job->probe);
+			ls_race_cancel(&job->race);
 			break;
 		case J_RDNS:
 			uv_cancel(job->req);
+			if (job->racing)
+				ls_race_cancel(&job->race);
 			break;
 		}
 	}

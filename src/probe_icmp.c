@@ -1,17 +1,25 @@
-/* probe_icmp.c -- the native method: one ICMP socket per family on the loop, rate-limited, adaptive timeouts.
+/* probe_icmp.c -- the ICMP echo method: one socket per family, per-target deadlines, late answers count.
  *
- * Each probe takes a slot; the slot's index is the echo sequence number and,
- * with a per-run cookie and the slot's generation, travels in the payload,
- * so a reply matches exactly one probe and foreign, stale or repeated replies
- * are ignored.  Slots wait in lists: to send, sent (one FIFO per try, so the
- * oldest is always first to time out), done.  One timer drives sending at
- * --rate and expires probes at the current adaptive timeout, doubled per try.
+ * Each attempt takes a slot.  A target's wait starts at its first send and
+ * ends `wait_ms` later, whatever else is in the sweep; within it, silent
+ * targets are sent again after an adaptive retransmission timeout (learned
+ * per /24 or /64, doubled per try), which only decides when to send again,
+ * never that a host is down.  A reply to any try counts until the deadline.
+ *
+ * Every echo carries a SipHash tag over the target, slot, generation, try
+ * and send time under a per-sweep secret key, so a reply is taken only when
+ * it answers a probe we sent, its RTT is measured from that probe's own send
+ * time to the kernel's receive timestamp, and duplicates, sprays and forged
+ * replies are counted and ignored.  ICMP errors are provisional negatives.
+ * Replies the kernel dropped (a full receive queue: SO_MEMINFO) make the
+ * silence of every target waiting at that time unsound: unknown, not down.
  */
-#include "lanscan/probe.h"
+#include "lanscan/method.h"
 
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
+#include <linux/sock_diag.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -20,225 +28,437 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lanscan/icmp.h"
+#include "lanscan/pacer.h"
 #include "lanscan/timing.h"
 #include "lanscan/util.h"
 
 #define NIL UINT32_MAX
-#define MAX_TRIES 12		/* 1 + the largest --retries */
 #define BATCH 64		/* packets per sendmmsg/recvmmsg */
 #define TICK_MS 1
+#define INITIAL_RTO_MS 200.0
+#define SUBNETS 1024		/* RTT estimators, by /24 or /64 */
+#define RBUF 640
 
-enum { Q_NONE, Q_FREE, Q_SEND, Q_DONE, Q_WAIT };	/* Q_WAIT + try - 1 */
+enum { S_CANCEL = 1, S_NEG = 2, S_SILENT = 4 };
 
 struct slot {
-	struct ls_probe *p;	/* NULL when free */
-	double sent_ms;
-	uint32_t prev, next;
+	struct ls_attempt *a;	/* NULL when free */
+	double first_ms;	/* monotonic time of the first send */
+	double deadline_ms;
+	uint32_t heap_i;	/* NIL when not in the heap */
+	uint32_t next_free;
 	uint16_t gen;
 	uint8_t tries;		/* sends so far */
-	uint8_t q;		/* the list it is in */
+	uint8_t flags;
 };
 
-struct list {
-	uint32_t head, tail, n;
+struct due {
+	double at;
+	uint32_t slot;
 };
 
-struct engine {
-	uv_loop_t *loop;
-	struct ls_probe_opts *opts;
+struct qent {
+	uint32_t slot;
+	uint16_t gen;
+};
+
+struct subnet {
+	uint64_t key;
+	struct ls_rtt rtt;
+};
+
+struct icmp {
+	struct ls_menv env;
 	int fd[2];		/* [0] IPv4, [1] IPv6; -1 when not open */
 	bool raw[2];
-	int fd_err[2];		/* why a socket could not be opened */
+	int fd_err[2];
 	uv_poll_t poll[2];
 	uv_timer_t timer;
-	int handles;		/* still to close */
+	int handles;
+	bool ticking, closing;
 	uint16_t ident;
-	uint64_t cookie;
+	uint8_t key[16];
 	struct slot *slots;
-	uint32_t nslots;
-	struct list lists[Q_WAIT + MAX_TRIES];
-	struct ls_rtt rtt;
-	struct ls_bucket bucket;
-	bool ticking;
-	uint8_t rbuf[BATCH][576];	/* receive buffers */
+	uint32_t nslots, free_head, used;
+	struct due *heap;
+	uint32_t heap_n;
+	struct qent *q;		/* the send queue: a ring */
+	uint32_t q_cap, q_head, q_n;
+	struct ls_rtt global;
+	struct subnet *subnets;
+	uint32_t drops[2];	/* the sockets' drop counters last read */
+	double drop_ms;		/* when a drop was last seen, 0: never */
+	char desc[96];
+	uint8_t rbuf[BATCH][RBUF];
+	uint8_t rctl[BATCH][64];
 };
 
 static int fam_index(int family) { return family == AF_INET6 ? 1 : 0; }
 
-/* --- slot lists -------------------------------------------------------- */
-
-static void list_remove(struct engine *e, uint32_t i)
+static uint64_t realtime_ns(void)
 {
-	struct slot *s = &e->slots[i];
-	struct list *l = &e->lists[s->q];
+	struct timespec ts;
 
-	if (s->q == Q_NONE)
-		return;
-	if (s->prev != NIL)
-		e->slots[s->prev].next = s->next;
-	else
-		l->head = s->next;
-	if (s->next != NIL)
-		e->slots[s->next].prev = s->prev;
-	else
-		l->tail = s->prev;
-	l->n--;
-	s->q = Q_NONE;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-static void list_push(struct engine *e, uint8_t q, uint32_t i)
-{
-	struct slot *s = &e->slots[i];
-	struct list *l = &e->lists[q];
+/* --- the heap of due times --------------------------------------------- */
 
-	list_remove(e, i);
-	s->q = q;
-	s->next = NIL;
-	s->prev = l->tail;
-	if (l->tail != NIL)
-		e->slots[l->tail].next = i;
-	else
-		l->head = i;
-	l->tail = i;
-	l->n++;
+static void heap_swap(struct icmp *e, uint32_t i, uint32_t j)
+{
+	struct due t = e->heap[i];
+
+	e->heap[i] = e->heap[j];
+	e->heap[j] = t;
+	e->slots[e->heap[i].slot].heap_i = i;
+	e->slots[e->heap[j].slot].heap_i = j;
 }
 
-static bool busy(const struct engine *e)
+static void heap_up(struct icmp *e, uint32_t i)
 {
-	int q;
-
-	for (q = Q_SEND; q < Q_WAIT + MAX_TRIES; q++)
-		if (e->lists[q].n > 0)
-			return true;
-	return false;
-}
-
-static void tick_cb(uv_timer_t *t);
-
-static void ensure_ticking(struct engine *e)
-{
-	if (!e->ticking) {
-		e->ticking = true;
-		uv_timer_start(&e->timer, tick_cb, 0, TICK_MS);
+	while (i > 0 && e->heap[(i - 1) / 2].at > e->heap[i].at) {
+		heap_swap(e, i, (i - 1) / 2);
+		i = (i - 1) / 2;
 	}
 }
 
-/* Ends a probe: frees its slot, then runs its callback (which may start more). */
-static void complete(struct engine *e, uint32_t i, enum ls_state state, double rtt_ms,
-		     const char *error)
+static void heap_down(struct icmp *e, uint32_t i)
 {
-	struct slot *s = &e->slots[i];
-	struct ls_probe *p = s->p;
+	uint32_t l, m;
 
-	list_push(e, Q_FREE, i);
-	s->p = NULL;
-	s->gen++;
-	p->priv = NULL;
-	p->state = p->cancelled ? LS_UNKNOWN : state;
-	p->rtt_ms = state == LS_UP ? rtt_ms : -1;
-	snprintf(p->error, sizeof(p->error), "%s", p->cancelled ? "cancelled" : error ? error : "");
-	p->cb(p);
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < e->heap_n && e->heap[l].at < e->heap[m].at)
+			m = l;
+		if (l + 1 < e->heap_n && e->heap[l + 1].at < e->heap[m].at)
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(e, i, m);
+		i = m;
+	}
+}
+
+static void heap_remove(struct icmp *e, uint32_t s)
+{
+	uint32_t i = e->slots[s].heap_i;
+
+	if (i == NIL)
+		return;
+	e->slots[s].heap_i = NIL;
+	if (i != --e->heap_n) {
+		e->heap[i] = e->heap[e->heap_n];
+		e->slots[e->heap[i].slot].heap_i = i;
+		heap_up(e, i);
+		heap_down(e, e->slots[e->heap[i].slot].heap_i);
+	}
+}
+
+/* Sets slot s's next due time (inserting it when absent). */
+static void heap_set(struct icmp *e, uint32_t s, double at)
+{
+	heap_remove(e, s);
+	e->heap[e->heap_n].at = at;
+	e->heap[e->heap_n].slot = s;
+	e->slots[s].heap_i = e->heap_n;
+	heap_up(e, e->heap_n++);
+}
+
+/* --- the send queue ---------------------------------------------------- */
+
+static int q_push(struct icmp *e, uint32_t s)
+{
+	struct qent *q;
+	uint32_t i, cap;
+
+	if (e->q_n == e->q_cap) {
+		cap = e->q_cap * 2;
+		if ((q = malloc(cap * sizeof(*q))) == NULL)
+			return -ENOMEM;
+		for (i = 0; i < e->q_n; i++)
+			q[i] = e->q[(e->q_head + i) % e->q_cap];
+		free(e->q);
+		e->q = q;
+		e->q_cap = cap;
+		e->q_head = 0;
+	}
+	e->q[(e->q_head + e->q_n++) % e->q_cap] = (struct qent){ s, e->slots[s].gen };
+	return 0;
+}
+
+/* The queue's head, skipping entries of slots since finished. */
+static uint32_t q_peek(struct icmp *e)
+{
+	while (e->q_n > 0) {
+		struct qent *h = &e->q[e->q_head];
+		struct slot *s = &e->slots[h->slot];
+		if (s->a != NULL && s->gen == h->gen && !(s->flags & S_CANCEL))
+			return h->slot;
+		e->q_head = (e->q_head + 1) % e->q_cap;
+		e->q_n--;
+	}
+	return NIL;
+}
+
+static void q_pop(struct icmp *e)
+{
+	e->q_head = (e->q_head + 1) % e->q_cap;
+	e->q_n--;
+}
+
+/* --- RTT estimators ------------------------------------------------------ */
+
+static uint64_t subnet_key(const struct ls_addr *a)
+{
+	uint64_t k = 0;
+	int i;
+
+	if (a->family == AF_INET)
+		return 1ULL << 63 | (uint64_t)a->b[0] << 16 | (uint64_t)a->b[1] << 8 | a->b[2];
+	for (i = 0; i < 8; i++)
+		k = k << 8 | a->b[i];
+	return k & ~(1ULL << 63);
+}
+
+static struct subnet *subnet_of(struct icmp *e, const struct ls_addr *a)
+{
+	uint64_t k = subnet_key(a);
+	struct subnet *s = &e->subnets[(k * 0x9e3779b97f4a7c15ULL) >> 54 & (SUBNETS - 1)];
+
+	if (s->key != k) {
+		s->key = k;
+		ls_rtt_init(&s->rtt, INITIAL_RTO_MS, e->env.cfg->min_rto_ms, e->env.cfg->max_rto_ms);
+	}
+	return s;
+}
+
+/* The retransmission timeout for a: its subnet's, else the sweep's, else 200 ms. */
+static double rto(struct icmp *e, const struct ls_addr *a)
+{
+	struct subnet *s = subnet_of(e, a);
+
+	return s->rtt.have_sample ? ls_rtt_timeout(&s->rtt) : ls_rtt_timeout(&e->global);
+}
+
+/* --- ending attempts --------------------------------------------------- */
+
+static void tick_cb(uv_timer_t *t);
+
+static void ensure_ticking(struct icmp *e)
+{
+	if (!e->ticking && !e->closing) {
+		e->ticking = true;
+		uv_timer_start(&e->timer, tick_cb, TICK_MS, TICK_MS);
+	}
+}
+
+/* Frees slot s and reports the attempt done (last: the race may free it). */
+static void finish(struct icmp *e, uint32_t s, const char *unknown)
+{
+	struct slot *sl = &e->slots[s];
+	struct ls_attempt *a = sl->a;
+
+	heap_remove(e, s);
+	sl->a = NULL;
+	sl->gen++;
+	sl->next_free = e->free_head;
+	e->free_head = s;
+	e->used--;
+	ls_attempt_done(a, unknown);
+}
+
+/* Reads the sockets' drop counters; a rise means replies were lost. */
+static void check_drops(struct icmp *e, double now)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len;
+	int fi;
+
+	for (fi = 0; fi < 2; fi++) {
+		if (e->fd[fi] < 0)
+			continue;
+		len = sizeof(mem);
+		memset(mem, 0, sizeof(mem));
+		if (getsockopt(e->fd[fi], SOL_SOCKET, SO_MEMINFO, mem, &len) != 0 ||
+		    len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+			continue;
+		if (mem[SK_MEMINFO_DROPS] != e->drops[fi]) {
+			e->env.counters->dropped += mem[SK_MEMINFO_DROPS] - e->drops[fi];
+			e->drops[fi] = mem[SK_MEMINFO_DROPS];
+			e->drop_ms = now;
+			e->env.counters->drop_ms = now;
+		}
+	}
 }
 
 /* --- sending ------------------------------------------------------------- */
 
-/* Sends up to n queued probes of the head's family; returns how many left the queue. */
-static unsigned send_batch(struct engine *e, unsigned n, double now)
+/* The next due time of a slot just sent (try number `tries`). */
+static double next_due(struct icmp *e, struct slot *s, double now)
+{
+	double t;
+
+	if (s->tries > (unsigned)e->env.cfg->retries)
+		return s->deadline_ms;
+	t = now + rto(e, ls_attempt_addr(s->a)) * (double)(1u << (s->tries - 1 < 10 ? s->tries - 1 : 10));
+	return t < s->deadline_ms ? t : s->deadline_ms;
+}
+
+static void receive(struct icmp *e, int fi);
+
+/* Sends up to n queued probes of the head's family; returns how many went
+ * (or left the queue for good). */
+static unsigned send_batch(struct icmp *e, unsigned n, double now)
 {
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_storage addrs[BATCH];
 	uint8_t pkts[BATCH][LS_ICMP_ECHO_LEN];
-	uint32_t idx[BATCH];
-	uint32_t i = e->lists[Q_SEND].head;
-	int family = e->slots[i].p->addr.family, fi = fam_index(family), r;
+	uint32_t idx[BATCH], i = q_peek(e);
+	const struct ls_addr *addr = ls_attempt_addr(e->slots[i].a);
+	int family = addr->family, fi = fam_index(family), r;
 	unsigned k = 0, off = 0, taken = 0;
 	char err[128];
 
 	if (e->fd[fi] < 0) {	/* no socket for this family: it cannot be probed */
+		q_pop(e);
 		snprintf(err, sizeof(err), "no ICMP%s socket: %s", family == AF_INET6 ? "v6" : "",
 			 strerror(-e->fd_err[fi]));
-		complete(e, i, LS_UNKNOWN, -1, err);
+		finish(e, i, err);
 		return 1;
 	}
 	memset(msgs, 0, sizeof(msgs));
-	for (; i != NIL && k < n && k < BATCH; i = e->slots[i].next) {
+	while (k < n && k < BATCH && (i = q_peek(e)) != NIL) {
 		struct slot *s = &e->slots[i];
-		if (s->p->addr.family != family)
+		struct ls_icmp_probe pr;
+		addr = ls_attempt_addr(s->a);
+		if (addr->family != family)
 			break;
-		ls_icmp_echo(family, pkts[k], e->ident, (uint16_t)i, e->cookie, (uint16_t)i, s->gen,
-			     (uint8_t)(s->tries + 1));
+		q_pop(e);
+		pr.slot = i;
+		pr.gen = s->gen;
+		pr.try_ = (uint8_t)(s->tries + 1);
+		pr.tx_ns = realtime_ns();
+		pr.tag = ls_icmp_tag(e->key, addr, &pr);
+		ls_icmp_echo(family, pkts[k], e->ident, (uint16_t)i, &pr);
 		iov[k].iov_base = pkts[k];
 		iov[k].iov_len = LS_ICMP_ECHO_LEN;
 		msgs[k].msg_hdr.msg_iov = &iov[k];
 		msgs[k].msg_hdr.msg_iovlen = 1;
 		msgs[k].msg_hdr.msg_name = &addrs[k];
-		msgs[k].msg_hdr.msg_namelen = ls_addr_to_sockaddr(&s->p->addr, &addrs[k]);
+		msgs[k].msg_hdr.msg_namelen = ls_addr_to_sockaddr(addr, &addrs[k]);
 		idx[k++] = i;
 	}
 	while (off < k) {
 		r = sendmmsg(e->fd[fi], msgs + off, k - off, 0);
-		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR))
-			break;	/* the rest stays queued for the next tick */
+		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR)) {
+			/* The socket is full: put the rest back at the front. */
+			while (k > off) {
+				e->q_head = (e->q_head + e->q_cap - 1) % e->q_cap;
+				e->q[e->q_head] = (struct qent){ idx[--k], e->slots[idx[k]].gen };
+				e->q_n++;
+			}
+			break;
+		}
 		if (r < 0) {	/* this destination cannot be reached from here */
+			struct slot *s = &e->slots[idx[off]];
+			if (s->tries == 0)
+				s->first_ms = now;
 			snprintf(err, sizeof(err), "%s", strerror(errno));
-			complete(e, idx[off], LS_UNKNOWN, -1, err);
+			ls_attempt_negative(s->a, errno == ENETUNREACH ? "net unreachable" :
+					    errno == EHOSTUNREACH ? "host unreachable" :
+					    errno == EACCES || errno == EPERM ? "administratively prohibited" :
+					    "cannot send");
+			finish(e, idx[off], errno == ENETUNREACH || errno == EHOSTUNREACH ||
+			       errno == EACCES || errno == EPERM ? NULL : err);
 			off++;
 			taken++;
 			continue;
 		}
+		e->env.counters->sent += (unsigned)r;
 		for (; r > 0; r--, off++, taken++) {
 			struct slot *s = &e->slots[idx[off]];
-			s->tries++;
-			s->sent_ms = now;
-			list_push(e, (uint8_t)(Q_WAIT + s->tries - 1), idx[off]);
+			if (s->tries++ == 0) {
+				s->first_ms = now;
+				s->deadline_ms = now + e->env.cfg->wait_ms;
+			}
+			heap_set(e, idx[off], next_due(e, s, now));
 		}
 	}
 	return taken;
 }
 
-static void expire(struct engine *e, double now)
+/* Handles the slots whose time has come: retransmit, or end at the deadline. */
+static void expire(struct icmp *e, double now)
 {
-	double rto = ls_rtt_timeout(&e->rtt);
-	int t;
+	bool checked = false;
 	uint32_t i;
 
-	for (t = 0; t < MAX_TRIES; t++) {
-		while ((i = e->lists[Q_WAIT + t].head) != NIL &&
-		       now - e->slots[i].sent_ms >= rto * (double)(1u << t)) {
-			if (e->slots[i].tries <= (unsigned)e->opts->retries)
-				list_push(e, Q_SEND, i);	/* retry, with a doubled timeout */
-			else
-				complete(e, i, LS_DOWN, -1, "no reply");
+	while (e->heap_n > 0 && e->heap[0].at <= now) {
+		struct slot *s = &e->slots[i = e->heap[0].slot];
+		if (s->flags & S_CANCEL) {
+			finish(e, i, NULL);
+			continue;
 		}
+		if (now < s->deadline_ms) {
+			heap_remove(e, i);
+			if (!(s->flags & S_SILENT)) {
+				s->flags |= S_SILENT;
+				ls_attempt_silent(s->a);	/* may start costlier methods */
+			}
+			if (s->flags & S_CANCEL)
+				continue;	/* they answered at once: cancelled meanwhile */
+			if (s->tries <= (unsigned)e->env.cfg->retries && !(s->flags & S_NEG))
+				q_push(e, i);
+			else
+				heap_set(e, i, s->deadline_ms);
+			continue;
+		}
+		if (!checked) {	/* once per tick: did the kernel drop replies? */
+			check_drops(e, now);
+			checked = true;
+		}
+		if (!(s->flags & S_SILENT)) {
+			s->flags |= S_SILENT;
+			ls_attempt_silent(s->a);
+		}
+		finish(e, i, e->drop_ms >= s->first_ms && e->drop_ms > 0 ?
+		       "replies were dropped by the kernel (receive queue full); try a lower --rate" : NULL);
 	}
 }
 
 static void tick_cb(uv_timer_t *t)
 {
-	struct engine *e = ls_container_of(t, struct engine, timer);
+	struct icmp *e = ls_container_of(t, struct icmp, timer);
 	double now = ls_now_ms();
 	unsigned allowed, sent;
-	uint32_t i;
+	int fi;
 
-	while ((i = e->lists[Q_DONE].head) != NIL)
-		complete(e, i, LS_UNKNOWN, -1, "cancelled");
+	for (fi = 0; fi < 2; fi++)
+		if (e->fd[fi] >= 0)
+			receive(e, fi);
 	expire(e, now);
-	while (e->lists[Q_SEND].n > 0) {
-		allowed = ls_bucket_take(&e->bucket, e->lists[Q_SEND].n < BATCH ? e->lists[Q_SEND].n : BATCH, now);
+	while (q_peek(e) != NIL) {
+		allowed = ls_pacer_take(e->env.pacer, e->q_n < BATCH ? e->q_n : BATCH, now);
 		if (allowed == 0)
 			break;
 		sent = send_batch(e, allowed, now);
-		if (sent < allowed) {	/* give back what the socket did not take */
-			e->bucket.tokens += allowed - sent;
-			if (sent == 0)
-				break;
-		}
+		if (sent < allowed)
+			ls_pacer_giveback(e->env.pacer, allowed - sent);
+		if (sent == 0)
+			break;
+		/* Drain replies between batches so a fast sweep does not overflow the queue. */
+		for (fi = 0; fi < 2; fi++)
+			if (e->fd[fi] >= 0)
+				receive(e, fi);
 	}
-	if (!busy(e)) {
+	if (e->used == 0) {
 		uv_timer_stop(&e->timer);
 		e->ticking = false;
 	}
@@ -246,56 +466,99 @@ static void tick_cb(uv_timer_t *t)
 
 /* --- receiving ----------------------------------------------------------- */
 
-static bool addr_is(const struct ls_addr *a, const struct sockaddr_storage *ss)
+static void reject(struct icmp *e, enum ls_reject why)
 {
-	if (ss->ss_family == AF_INET)
-		return a->family == AF_INET && memcmp(a->b, &((struct sockaddr_in *)ss)->sin_addr, 4) == 0;
-	if (ss->ss_family == AF_INET6)
-		return a->family == AF_INET6 && memcmp(a->b, &((struct sockaddr_in6 *)ss)->sin6_addr, 16) == 0;
-	return false;
+	e->env.counters->rejected[why]++;
 }
 
-/* Finds the slot a reply or quoted request belongs to, or NIL. */
-static uint32_t match(struct engine *e, int fi, const struct ls_icmp_msg *m)
+/* Finds the waiting slot a message names, authenticated; NIL when none. */
+static uint32_t match(struct icmp *e, int fi, const struct ls_icmp_msg *m, const struct ls_addr *target)
 {
-	uint32_t i = m->has_payload ? m->slot : m->seq;
 	struct slot *s;
+	uint32_t i;
 
-	if (e->raw[fi] && m->id != e->ident)
-		return NIL;	/* another program's ping */
-	if (i >= e->nslots || (s = &e->slots[i])->p == NULL || s->tries == 0)
+	if (e->raw[fi] && m->id != e->ident) {
+		reject(e, LS_REJ_FOREIGN);	/* another program's ping */
 		return NIL;
-	if (m->has_payload && (m->cookie != e->cookie || m->gen != s->gen || m->slot != m->seq))
-		return NIL;	/* another run, or an earlier occupant of the slot */
+	}
+	if (!m->has_payload) {	/* an error quoting only 8 bytes: id and sequence */
+		i = m->seq;
+		if (i >= e->nslots || e->slots[i].a == NULL || e->slots[i].tries == 0 ||
+		    ls_addr_cmp(target, ls_attempt_addr(e->slots[i].a)) != 0) {
+			reject(e, LS_REJ_STALE);
+			return NIL;
+		}
+		return i;
+	}
+	i = m->probe.slot;
+	if (i >= e->nslots || (uint16_t)i != m->seq) {
+		reject(e, LS_REJ_COOKIE);
+		return NIL;
+	}
+	s = &e->slots[i];
+	if (s->a == NULL || s->gen != m->probe.gen || m->probe.try_ == 0 || m->probe.try_ > s->tries ||
+	    ls_addr_cmp(target, ls_attempt_addr(s->a)) != 0) {
+		/* Not a probe in flight: check whether it is a well-formed one of
+		 * ours at all, to count it right. */
+		reject(e, ls_icmp_tag(e->key, target, &m->probe) == m->probe.tag ? LS_REJ_STALE :
+		       LS_REJ_COOKIE);
+		return NIL;
+	}
+	if (ls_icmp_tag(e->key, target, &m->probe) != m->probe.tag) {
+		reject(e, LS_REJ_COOKIE);
+		return NIL;
+	}
 	return i;
 }
 
-static void handle(struct engine *e, int fi, const uint8_t *buf, size_t len,
-		   const struct sockaddr_storage *from, double now)
+static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const struct sockaddr_storage *from,
+		     uint64_t rx_ns, double now)
 {
-	struct ls_icmp_msg m;
+	struct ls_addr src;
+	struct ls_answer ans;
+	uint64_t tx = m->probe.tx_ns, wall = realtime_ns();
 	uint32_t i;
-	struct slot *s;
-	double rtt;
 
-	ls_icmp_parse(fi ? AF_INET6 : AF_INET, buf, len, e->raw[fi] && fi == 0, &m);
-	if (m.kind == LS_ICMP_OTHER || (i = match(e, fi, &m)) == NIL)
+	memset(&src, 0, sizeof(src));
+	src.family = from->ss_family;
+	if (src.family == AF_INET)
+		memcpy(src.b, &((const struct sockaddr_in *)from)->sin_addr, 4);
+	else if (src.family == AF_INET6)
+		memcpy(src.b, &((const struct sockaddr_in6 *)from)->sin6_addr, 16);
+	if (!m->has_payload) {
+		reject(e, LS_REJ_COOKIE);
+		return;
+	}
+	if ((i = match(e, fi, m, &src)) == NIL)
+		return;	/* also a reply from another address than the probe's target: its tag fails */
+	memset(&ans, 0, sizeof(ans));
+	snprintf(ans.via, sizeof(ans.via), "icmp");
+	if (rx_ns == 0 || rx_ns > wall)
+		rx_ns = wall;
+	ans.rtt_ms = rx_ns > tx ? (double)(rx_ns - tx) / 1e6 : 0;
+	if (ans.rtt_ms > now - e->slots[i].first_ms + 1)	/* a clock step: bound it by what we know */
+		ans.rtt_ms = now - e->slots[i].first_ms;
+	ls_rtt_sample(&subnet_of(e, &src)->rtt, ans.rtt_ms);
+	ls_rtt_sample(&e->global, ans.rtt_ms);
+	ls_attempt_answer(e->slots[i].a, &ans);
+	finish(e, i, NULL);
+}
+
+static void on_error(struct icmp *e, int fi, const struct ls_icmp_msg *m)
+{
+	uint32_t i = match(e, fi, m, &m->target);
+	struct slot *s;
+
+	if (i == NIL)
 		return;
 	s = &e->slots[i];
-	if (m.kind == LS_ICMP_REPLY) {
-		if (!m.has_payload || !addr_is(&s->p->addr, from))
-			return;
-		rtt = now - s->sent_ms;
-		if (m.try_ == s->tries)	/* Karn: only unambiguous samples */
-			ls_rtt_sample(&e->rtt, rtt);
-		complete(e, i, LS_UP, rtt, NULL);
-	} else if (ls_addr_cmp(&m.target, &s->p->addr) == 0) {
-		complete(e, i, LS_DOWN, -1, m.reason);
-	}
+	s->flags |= S_NEG;	/* provisional: an answer before the deadline still wins */
+	ls_attempt_negative(s->a, m->reason);
+	heap_set(e, i, s->deadline_ms);
 }
 
 /* Datagram (unprivileged) sockets report ICMP errors on the error queue. */
-static void read_errqueue(struct engine *e, int fi)
+static void read_errqueue(struct icmp *e, int fi)
 {
 	uint8_t buf[256], ctl[512];
 	struct sockaddr_storage from;
@@ -304,7 +567,6 @@ static void read_errqueue(struct engine *e, int fi)
 	struct cmsghdr *c;
 	struct sock_extended_err *ee;
 	struct ls_icmp_msg m;
-	uint32_t i;
 	ssize_t n;
 
 	for (;;) {
@@ -330,22 +592,80 @@ static void read_errqueue(struct engine *e, int fi)
 				continue;
 			buf[0] = fi ? 129 : 0;
 			ls_icmp_parse(fi ? AF_INET6 : AF_INET, buf, (size_t)n, false, &m);
-			if ((i = match(e, fi, &m)) != NIL && addr_is(&e->slots[i].p->addr, &from))
-				complete(e, i, LS_DOWN, -1, ls_icmp_reason(fi ? AF_INET6 : AF_INET,
-									   ee->ee_type, ee->ee_code));
+			if (m.kind != LS_ICMP_REPLY || !m.has_payload)
+				continue;
+			memset(&m.target, 0, sizeof(m.target));
+			m.target.family = from.ss_family;
+			if (from.ss_family == AF_INET)
+				memcpy(m.target.b, &((struct sockaddr_in *)&from)->sin_addr, 4);
+			else
+				memcpy(m.target.b, &((struct sockaddr_in6 *)&from)->sin6_addr, 16);
+			m.reason = ls_icmp_reason(fi ? AF_INET6 : AF_INET, ee->ee_type, ee->ee_code);
+			on_error(e, fi, &m);
 		}
 	}
 }
 
-static void poll_cb(uv_poll_t *h, int status, int events)
+static uint64_t rx_stamp(struct msghdr *h)
 {
-	struct engine *e = h->data;
-	int fi = h == &e->poll[1], k, n;
+	struct cmsghdr *c;
+	struct timespec ts;
+
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+		}
+	return 0;
+}
+
+/* Reads everything queued on one socket. */
+static void receive(struct icmp *e, int fi)
+{
 	struct mmsghdr msgs[BATCH];
 	struct iovec iov[BATCH];
 	struct sockaddr_storage from[BATCH];
-	uint8_t (*bufs)[576] = e->rbuf;
+	struct ls_icmp_msg m;
 	double now = ls_now_ms();
+	int k, n;
+
+	for (;;) {
+		memset(msgs, 0, sizeof(msgs));
+		for (k = 0; k < BATCH; k++) {
+			iov[k].iov_base = e->rbuf[k];
+			iov[k].iov_len = RBUF;
+			msgs[k].msg_hdr.msg_iov = &iov[k];
+			msgs[k].msg_hdr.msg_iovlen = 1;
+			msgs[k].msg_hdr.msg_name = &from[k];
+			msgs[k].msg_hdr.msg_namelen = sizeof(from[k]);
+			msgs[k].msg_hdr.msg_control = e->rctl[k];
+			msgs[k].msg_hdr.msg_controllen = sizeof(e->rctl[k]);
+		}
+		n = recvmmsg(e->fd[fi], msgs, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;
+		for (k = 0; k < n; k++) {
+			ls_icmp_parse(fi ? AF_INET6 : AF_INET, e->rbuf[k], msgs[k].msg_len, e->raw[fi] && fi == 0, &m);
+			if (m.bad_checksum)
+				reject(e, LS_REJ_CHECKSUM);
+			else if (m.kind == LS_ICMP_REPLY)
+				on_reply(e, fi, &m, &from[k], rx_stamp(&msgs[k].msg_hdr), now);
+			else if (m.kind == LS_ICMP_ERROR)
+				on_error(e, fi, &m);
+			else
+				reject(e, LS_REJ_MALFORMED);
+		}
+		if (n < BATCH)
+			break;
+	}
+	if (!e->raw[fi])
+		read_errqueue(e, fi);
+}
+
+static void poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct icmp *e = h->data;
+	int fi = h == &e->poll[1];
 
 	(void)events;
 	if (status < 0) {
@@ -354,35 +674,16 @@ static void poll_cb(uv_poll_t *h, int status, int events)
 		read_errqueue(e, fi);
 		uv_poll_start(h, UV_READABLE, poll_cb);
 	}
-	for (;;) {
-		memset(msgs, 0, sizeof(msgs));
-		for (k = 0; k < BATCH; k++) {
-			iov[k].iov_base = bufs[k];
-			iov[k].iov_len = sizeof(bufs[k]);
-			msgs[k].msg_hdr.msg_iov = &iov[k];
-			msgs[k].msg_hdr.msg_iovlen = 1;
-			msgs[k].msg_hdr.msg_name = &from[k];
-			msgs[k].msg_hdr.msg_namelen = sizeof(from[k]);
-		}
-		n = recvmmsg(e->fd[fi], msgs, BATCH, MSG_DONTWAIT, NULL);
-		if (n <= 0)
-			break;
-		for (k = 0; k < n; k++)
-			handle(e, fi, bufs[k], msgs[k].msg_len, &from[k], now);
-		if (n < BATCH)
-			break;
-	}
-	if (!e->raw[fi])
-		read_errqueue(e, fi);
+	receive(e, fi);
 }
 
 /* --- opening and closing ------------------------------------------------ */
 
 /* A raw socket when allowed (root, CAP_NET_RAW), else a datagram ICMP socket
  * (net.ipv4.ping_group_range).  Returns the fd or a negative errno. */
-static int open_socket(int family, bool *raw)
+static int open_socket(int family, bool *raw, int rcvbuf)
 {
-	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, on = 1, size = 1 << 21;
+	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, on = 1;
 
 	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	*raw = fd >= 0;
@@ -408,81 +709,159 @@ static int open_socket(int family, bool *raw)
 	} else {
 		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on));
 	}
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	return fd;
 }
 
-static int icmp_open(uv_loop_t *loop, struct ls_probe_opts *opts, char *err, size_t errlen)
+static int icmp_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
 {
-	struct engine *e = calloc(1, sizeof(*e));
+	struct icmp *e = calloc(1, sizeof(*e));
+	const struct ls_probe_cfg *cfg = env->cfg;
+	double rb;
 	uint32_t i;
-	int fi, q;
+	int fi, rc, rcvbuf;
 
 	if (e == NULL)
 		return -ENOMEM;
-	e->loop = loop;
-	e->opts = opts;
-	e->nslots = opts->window < 1 ? 1 : opts->window > 65535 ? 65535 : opts->window;
+	e->env = *env;
+	e->nslots = cfg->window < 1 ? 1 : cfg->window > (1u << 22) ? 1u << 22 : cfg->window;
+	e->q_cap = 1024;
 	e->slots = calloc(e->nslots, sizeof(*e->slots));
-	if (e->slots == NULL) {
-		free(e);
-		return -ENOMEM;
+	e->heap = calloc(e->nslots, sizeof(*e->heap));
+	e->q = calloc(e->q_cap, sizeof(*e->q));
+	e->subnets = calloc(SUBNETS, sizeof(*e->subnets));
+	if (e->slots == NULL || e->heap == NULL || e->q == NULL || e->subnets == NULL) {
+		rc = -ENOMEM;
+		goto fail;
 	}
-	for (q = 0; q < (int)LS_ARRAY_SIZE(e->lists); q++)
-		e->lists[q].head = e->lists[q].tail = NIL;
 	for (i = 0; i < e->nslots; i++) {
-		e->slots[i].q = Q_NONE;
-		list_push(e, Q_FREE, i);
+		e->slots[i].heap_i = NIL;
+		e->slots[i].next_free = i + 1 < e->nslots ? i + 1 : NIL;
 	}
-	if (getrandom(&e->cookie, sizeof(e->cookie), 0) != (ssize_t)sizeof(e->cookie))
-		e->cookie = (uint64_t)getpid() << 32 ^ (uint64_t)ls_now_ms();
-	e->ident = (uint16_t)(e->cookie >> 48);
+	for (i = 0; i < SUBNETS; i++)
+		e->subnets[i].key = UINT64_MAX;
+	if (getrandom(e->key, sizeof(e->key), 0) != (ssize_t)sizeof(e->key)) {
+		rc = -errno;
+		snprintf(err, errlen, "no random key: %s", strerror(errno));
+		goto fail;
+	}
+	e->ident = (uint16_t)(e->key[0] << 8 | e->key[1]);
+	/* Room for half a second of replies at the rate (about 768 bytes of
+	 * kernel memory each), between 1 and 64 MiB. */
+	rb = (cfg->rate > 0 ? cfg->rate : 1e6) * 0.5 * 768;
+	rcvbuf = rb < (1 << 20) ? 1 << 20 : rb > (1 << 26) ? 1 << 26 : (int)rb;
+	for (fi = 0; fi < 2; fi++)
+		e->fd[fi] = -1;
 	for (fi = 0; fi < 2; fi++) {
-		e->fd[fi] = open_socket(fi ? AF_INET6 : AF_INET, &e->raw[fi]);
+		e->fd[fi] = open_socket(fi ? AF_INET6 : AF_INET, &e->raw[fi], rcvbuf);
 		if (e->fd[fi] < 0) {
 			e->fd_err[fi] = e->fd[fi];
 			continue;
 		}
-		uv_poll_init_socket(loop, &e->poll[fi], e->fd[fi]);
+	}
+	if (e->fd[0] < 0 && e->fd[1] < 0) {
+		snprintf(err, errlen, "cannot open an ICMP socket: %s", strerror(-e->fd_err[0]));
+		rc = e->fd_err[0];
+		goto fail;
+	}
+	for (fi = 0; fi < 2; fi++) {
+		if (e->fd[fi] < 0)
+			continue;
+		uv_poll_init_socket(env->loop, &e->poll[fi], e->fd[fi]);
 		e->poll[fi].data = e;
 		uv_poll_start(&e->poll[fi], UV_READABLE, poll_cb);
 		e->handles++;
 	}
-	if (e->fd[0] < 0 && e->fd[1] < 0) {
-		snprintf(err, errlen, "cannot open an ICMP socket: %s", strerror(-e->fd_err[0]));
-		fi = e->fd_err[0];
-		free(e->slots);
-		free(e);
-		return fi;
-	}
-	uv_timer_init(loop, &e->timer);
+	uv_timer_init(env->loop, &e->timer);
+	e->timer.data = e;
 	e->handles++;
-	ls_rtt_init(&e->rtt, opts->timeout_ms, opts->min_timeout_ms, opts->max_timeout_ms);
-	ls_bucket_init(&e->bucket, opts->rate, opts->rate / 100.0, ls_now_ms());
-	opts->ctx = e;
+	ls_rtt_init(&e->global, INITIAL_RTO_MS < cfg->max_rto_ms ? INITIAL_RTO_MS : cfg->max_rto_ms,
+		    cfg->min_rto_ms, cfg->max_rto_ms);
+	snprintf(e->desc, sizeof(e->desc), "icmp: %s IPv4 socket, %s IPv6 socket",
+		 e->fd[0] < 0 ? "no" : e->raw[0] ? "raw" : "datagram",
+		 e->fd[1] < 0 ? "no" : e->raw[1] ? "raw" : "datagram");
+	*out = (struct ls_minst *)e;
 	return 0;
+fail:
+	for (fi = 0; fi < 2; fi++)
+		if (e->fd[fi] >= 0)
+			close(e->fd[fi]);
+	free(e->slots);
+	free(e->heap);
+	free(e->q);
+	free(e->subnets);
+	free(e);
+	return rc;
+}
+
+static size_t icmp_capacity(struct ls_minst *mi)
+{
+	return ((struct icmp *)mi)->nslots;
+}
+
+static bool icmp_applies(struct ls_minst *mi, const struct ls_addr *addr, const struct ls_path *path)
+{
+	(void)mi;
+	(void)addr;
+	(void)path;
+	return true;
+}
+
+static int icmp_start(struct ls_minst *mi, struct ls_attempt *a)
+{
+	struct icmp *e = (struct icmp *)mi;
+	uint32_t i = e->free_head;
+	struct slot *s;
+
+	if (i == NIL)
+		return -EAGAIN;	/* more attempts than slots: the pipeline's window is wrong */
+	s = &e->slots[i];
+	if (q_push(e, i) != 0)
+		return -ENOMEM;
+	e->free_head = s->next_free;
+	e->used++;
+	s->a = a;
+	s->tries = 0;
+	s->flags = 0;
+	s->first_ms = s->deadline_ms = 0;
+	a->handle = i;
+	ensure_ticking(e);
+	return 0;
+}
+
+static void icmp_cancel(struct ls_minst *mi, struct ls_attempt *a)
+{
+	struct icmp *e = (struct icmp *)mi;
+	struct slot *s = &e->slots[a->handle];
+
+	if (s->a != a || (s->flags & S_CANCEL))
+		return;
+	s->flags |= S_CANCEL;
+	heap_set(e, a->handle, 0);	/* ended on the next tick, not here */
+	ensure_ticking(e);
 }
 
 static void on_closed(uv_handle_t *h)
 {
-	struct engine *e = h->data;
+	struct icmp *e = h->data;
 
 	if (--e->handles > 0)
 		return;
 	free(e->slots);
+	free(e->heap);
+	free(e->q);
+	free(e->subnets);
 	free(e);
 }
 
-static void icmp_close(struct ls_probe_opts *opts)
+static void icmp_close(struct ls_minst *mi)
 {
-	struct engine *e = opts->ctx;
+	struct icmp *e = (struct icmp *)mi;
 	int fi;
 
-	if (e == NULL)
-		return;
-	opts->ctx = NULL;
-	e->timer.data = e;
+	e->closing = true;
 	for (fi = 0; fi < 2; fi++)
 		if (e->fd[fi] >= 0) {
 			uv_close((uv_handle_t *)&e->poll[fi], on_closed);
@@ -491,39 +870,19 @@ static void icmp_close(struct ls_probe_opts *opts)
 	uv_close((uv_handle_t *)&e->timer, on_closed);
 }
 
-static int icmp_start(struct ls_probe *p)
+static const char *icmp_describe(struct ls_minst *mi)
 {
-	struct engine *e = p->opts->ctx;
-	uint32_t i = e->lists[Q_FREE].head;
-
-	if (i == NIL)
-		return -EAGAIN;	/* more probes than slots: the pipeline's window is wrong */
-	e->slots[i].p = p;
-	e->slots[i].tries = 0;
-	p->priv = &e->slots[i];
-	p->cancelled = false;
-	p->syserr = 0;
-	list_push(e, Q_SEND, i);
-	ensure_ticking(e);
-	return 0;
+	return ((struct icmp *)mi)->desc;
 }
 
-static void icmp_cancel(struct ls_probe *p)
-{
-	struct engine *e = p->opts->ctx;
-	struct slot *s = p->priv;
-
-	if (s == NULL || p->cancelled)
-		return;
-	p->cancelled = true;
-	list_push(e, Q_DONE, (uint32_t)(s - e->slots));	/* ended on the next tick, not here */
-	ensure_ticking(e);
-}
-
-const struct ls_probe_method ls_probe_icmp = {
+const struct ls_method ls_method_icmp = {
 	.name = "icmp",
+	.bit = LS_M_ICMP,
 	.open = icmp_open,
-	.close = icmp_close,
+	.capacity = icmp_capacity,
+	.applies = icmp_applies,
 	.start = icmp_start,
 	.cancel = icmp_cancel,
+	.close = icmp_close,
+	.describe = icmp_describe,
 };

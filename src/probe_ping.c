@@ -1,5 +1,5 @@
 /* probe_ping.c -- the ping method: run the system ping (argv, never a shell) and read its output. */
-#include "lanscan/probe.h"
+#include "lanscan/method.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -14,8 +14,30 @@
 #define PING_INTERVAL_MS 200	/* between requests when --count > 1 */
 #define WATCHDOG_GRACE_MS 5000	/* kill a ping that outlives its own deadline by this */
 
+struct ping_m {
+	struct ls_menv env;
+	struct ping_job **tab;	/* running attempts by handle */
+	uint32_t cap;
+};
+
+/* One target's run of ping, as the parser and the retries see it. */
+struct pres {
+	uv_loop_t *loop;
+	const struct ls_probe_cfg *opts;
+	struct ls_addr addr;
+	enum ls_state state;
+	double rtt_ms;
+	char error[128];
+	const char *reason;	/* static: ping's "host unreachable", ... */
+	int syserr;
+	bool cancelled;
+};
+
 struct ping_job {
-	struct ls_probe *p;
+	struct ping_m *m;
+	struct ls_attempt *a;
+	uint32_t idx;
+	struct pres res, *p;
 	uv_process_t proc;
 	uv_pipe_t out, err;
 	uv_timer_t watchdog;
@@ -87,17 +109,36 @@ static void drain(uv_pipe_t *pipe, char *base, size_t *len, size_t cap)
 
 static int spawn(struct ping_job *job);
 
+/* Reports the finished run to the race; the job is gone by then. */
 static void on_watchdog_closed(uv_handle_t *h)
 {
 	struct ping_job *job = h->data;
-	struct ls_probe *p = job->p;
+	struct pres *p = job->p;
+	struct ls_attempt *a = job->a;
+	struct ls_answer ans;
+	char msg[300];
 	bool failed = job->start_failed;
 
-	free(job);
-	if (!failed) {
-		p->priv = NULL;
-		p->cb(p);
+	job->m->tab[job->idx] = NULL;
+	if (failed) {
+		free(job);
+		return;
 	}
+	if (p->syserr != 0) {
+		snprintf(msg, sizeof(msg), "%s: %s", p->opts->ping_cmd, p->error);
+		ls_attempt_fatal(a, p->syserr, msg);
+	}
+	if (p->state == LS_UP && !p->cancelled) {
+		memset(&ans, 0, sizeof(ans));
+		snprintf(ans.via, sizeof(ans.via), "ping");
+		ans.rtt_ms = p->rtt_ms;
+		ls_attempt_answer(a, &ans);
+	} else if (p->state == LS_DOWN && p->reason != NULL) {
+		ls_attempt_negative(a, p->reason);
+	}
+	snprintf(msg, sizeof(msg), "%s", p->error);
+	free(job);
+	ls_attempt_done(a, p->state == LS_UNKNOWN && strcmp(msg, "cancelled") != 0 ? msg : NULL);
 }
 
 static void finish(struct ping_job *job)
@@ -108,7 +149,7 @@ static void finish(struct ping_job *job)
 /* Turns the finished try into a result; returns true when another try is due. */
 static bool judge(struct ping_job *job)
 {
-	struct ls_probe *p = job->p;
+	struct pres *p = job->p;
 	struct ls_ping_output out;
 	const char *msg;
 
@@ -139,11 +180,12 @@ static bool judge(struct ping_job *job)
 	if (job->exit_status == 1) {
 		p->state = LS_DOWN;
 		if (out.reason != NULL) {
+			p->reason = out.reason;
 			snprintf(p->error, sizeof(p->error), "%s", out.reason);
 			return false;
 		}
 		snprintf(p->error, sizeof(p->error), "no reply");
-		return job->tries <= p->opts->retries;
+		return job->tries <= p->opts->ping_retries;
 	}
 	/* Exit 2 and the rest: ping could not probe this address. */
 	msg = out.message;
@@ -220,7 +262,7 @@ static void on_watchdog(uv_timer_t *t)
 /* Starts one try; on failure its handles are closing and it returns the error. */
 static int spawn(struct ping_job *job)
 {
-	struct ls_probe *p = job->p;
+	struct pres *p = job->p;
 	uv_process_options_t o;
 	uv_stdio_container_t stdio[3];
 	char count[16], wait[32], interval[16], addr[64];
@@ -237,7 +279,7 @@ static int spawn(struct ping_job *job)
 	job->out.data = job->err.data = job->proc.data = job;
 
 	snprintf(count, sizeof(count), "%d", p->opts->count);
-	snprintf(wait, sizeof(wait), "%.3f", p->opts->timeout_ms / 1000.0);
+	snprintf(wait, sizeof(wait), "%.3f", p->opts->wait_ms / 1000.0);
 	snprintf(interval, sizeof(interval), "%.3f", PING_INTERVAL_MS / 1000.0);
 	ls_addr_format(&p->addr, addr, sizeof(addr));
 	args[n++] = (char *)p->opts->ping_cmd;
@@ -278,46 +320,113 @@ static int spawn(struct ping_job *job)
 	job->running = true;
 	uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
 	uv_read_start((uv_stream_t *)&job->err, on_alloc, on_read);
-	deadline = (uint64_t)p->opts->count * (PING_INTERVAL_MS + (uint64_t)p->opts->timeout_ms) +
+	deadline = (uint64_t)p->opts->count * (PING_INTERVAL_MS + (uint64_t)p->opts->wait_ms) +
 		   WATCHDOG_GRACE_MS;
 	uv_timer_start(&job->watchdog, on_watchdog, deadline, 0);
 	return 0;
 }
 
-static int ping_start(struct ls_probe *p)
+static int ping_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
 {
+	struct ping_m *m = calloc(1, sizeof(*m));
+
+	(void)err;
+	(void)errlen;
+	if (m == NULL)
+		return -ENOMEM;
+	m->env = *env;
+	*out = (struct ls_minst *)m;
+	return 0;
+}
+
+static bool ping_applies(struct ls_minst *mi, const struct ls_addr *addr, const struct ls_path *path)
+{
+	(void)mi;
+	(void)addr;
+	(void)path;
+	return true;
+}
+
+/* Gives job a free handle; returns 0 or -ENOMEM. */
+static int tab_put(struct ping_m *m, struct ping_job *job)
+{
+	uint32_t i, cap;
+	struct ping_job **t;
+
+	for (i = 0; i < m->cap; i++)
+		if (m->tab[i] == NULL)
+			break;
+	if (i == m->cap) {
+		cap = m->cap ? m->cap * 2 : 64;
+		if ((t = realloc(m->tab, cap * sizeof(*t))) == NULL)
+			return -ENOMEM;
+		memset(t + m->cap, 0, (cap - m->cap) * sizeof(*t));
+		m->tab = t;
+		m->cap = cap;
+	}
+	m->tab[i] = job;
+	job->idx = i;
+	return 0;
+}
+
+static int ping_start(struct ls_minst *mi, struct ls_attempt *a)
+{
+	struct ping_m *m = (struct ping_m *)mi;
 	struct ping_job *job = calloc(1, sizeof(*job));
+	struct pres *p;
 	int rc;
 
 	if (job == NULL)
 		return -ENOMEM;
-	job->p = p;
-	p->priv = job;
-	p->syserr = 0;
-	p->cancelled = false;
+	if (tab_put(m, job) != 0) {
+		free(job);
+		return -ENOMEM;
+	}
+	job->m = m;
+	job->a = a;
+	a->handle = job->idx;
+	p = job->p = &job->res;
+	p->loop = m->env.loop;
+	p->opts = m->env.cfg;
+	p->addr = *ls_attempt_addr(a);
 	uv_timer_init(p->loop, &job->watchdog);
 	job->watchdog.data = job;
 	rc = spawn(job);
 	if (rc != 0) {
+		char msg[300];
 		job->start_failed = true;	/* freed once its handles are closed */
-		p->priv = NULL;
+		snprintf(msg, sizeof(msg), "cannot run '%s': %s", p->opts->ping_cmd, uv_strerror(rc));
+		ls_attempt_fatal(a, rc, msg);
 	}
 	return rc;
 }
 
-static void ping_cancel(struct ls_probe *p)
+static void ping_cancel(struct ls_minst *mi, struct ls_attempt *a)
 {
-	struct ping_job *job = p->priv;
+	struct ping_m *m = (struct ping_m *)mi;
+	struct ping_job *job = a->handle < m->cap ? m->tab[a->handle] : NULL;
 
-	if (job == NULL || p->cancelled)
+	if (job == NULL || job->a != a || job->p->cancelled)
 		return;
-	p->cancelled = true;
+	job->p->cancelled = true;
 	if (job->running)
 		uv_process_kill(&job->proc, SIGTERM);
 }
 
-const struct ls_probe_method ls_probe_ping = {
+static void ping_close(struct ls_minst *mi)
+{
+	struct ping_m *m = (struct ping_m *)mi;
+
+	free(m->tab);
+	free(m);
+}
+
+const struct ls_method ls_method_ping = {
 	.name = "ping",
+	.bit = LS_M_PING,
+	.open = ping_open,
+	.applies = ping_applies,
 	.start = ping_start,
 	.cancel = ping_cancel,
+	.close = ping_close,
 };

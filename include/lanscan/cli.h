@@ -15,9 +15,10 @@
 #define LS_LOCAL_PREFIX_MIN 22	/* the no-target default caps each subnet at /22 */
 #define LS_DEFAULT_RATE 10000	/* icmp: packets a second */
 #define LS_DEFAULT_MIN_TIMEOUT_MS 50
+#define LS_DEFAULT_RETRIES 2	/* packet methods: sends again within a target's wait */
 #define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
 
-enum ls_method { LS_METHOD_AUTO, LS_METHOD_ICMP, LS_METHOD_PING };
+enum ls_method_choice { LS_METHOD_AUTO, LS_METHOD_ICMP, LS_METHOD_PING };
 
 struct ls_options {
 	int jobs;
@@ -25,7 +26,7 @@ struct ls_options {
 	int count;
 	int timeout_ms;
 	int retries;
-	enum ls_method method;
+	enum ls_method_choice method;
 	long long rate;
 	int min_timeout_ms;	/* -1: the default */
 	int max_timeout_ms;	/* -1: the default (--timeout) */

@@ -5,27 +5,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lanscan/result.h"
 #include "lanscan/target.h"
 
-enum ls_state { LS_UP, LS_DOWN, LS_UNKNOWN };
 enum ls_format { LS_FMT_TEXT, LS_FMT_JSON, LS_FMT_PROM };
 enum ls_show { LS_SHOW_ALL, LS_SHOW_ALIVE, LS_SHOW_UNREACHABLE };
 
-struct ls_result {
-	const char *target;	/* the spec as the user wrote it */
-	bool has_addr;		/* false: a name that did not resolve */
-	struct ls_addr addr;
-	enum ls_state state;
-	double rtt_ms;		/* < 0: none */
-	const char *name;	/* host name (given or reverse DNS), or NULL */
-	const char *error;	/* why it is down or unknown, or NULL */
-};
-
-const char *ls_state_name(enum ls_state state);
-
 /* Formats one result as a line ending in '\n' into buf.  Text: address (or
- * the target when it has none), state, RTT in ms or '-', name or '-',
- * separated by tabs; tabs and control characters in fields become '?'.
+ * the target when it has none), state, RTT in ms or '-', name or '-', the
+ * method that answered or '-', separated by tabs; tabs and control characters in fields become '?'.
  * JSON: one object per line.  Returns the line's length; a line that does
  * not fit is cut short but still ends in '\n'. */
 size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf, size_t len);

@@ -7,7 +7,8 @@
 #include <uv.h>
 
 #include "lanscan/output.h"
-#include "lanscan/probe.h"
+#include "lanscan/plan.h"
+#include "lanscan/result.h"
 #include "lanscan/target.h"
 
 struct ls_stats {
@@ -24,12 +25,11 @@ typedef int (*ls_pipeline_result_cb)(struct ls_pipeline *p, const struct ls_resu
 struct ls_pipeline {
 	/* set by the caller before ls_pipeline_start */
 	uv_loop_t *loop;
-	const struct ls_probe_method *method;
-	struct ls_probe_opts popts;
+	struct ls_plan *plan;			/* the opened methods */
 	ls_pipeline_result_cb result_cb;
 	const struct ls_targets *targets;
 	const struct ls_targets *exclude;	/* may be NULL */
-	unsigned max_jobs;			/* probes at once */
+	unsigned max_jobs;			/* targets probed at once */
 	int family;				/* names: 0, AF_INET or AF_INET6 */
 	bool resolve_all, rdns;
 	ls_pipeline_done_cb done_cb;
@@ -51,5 +51,8 @@ int ls_pipeline_start(struct ls_pipeline *p);
 
 /* Stops starting jobs and cancels the running ones; done_cb still runs. */
 void ls_pipeline_stop(struct ls_pipeline *p);
+
+/* A method cannot work at all: records err (exit 4) and msg, and stops. */
+void ls_pipeline_fail(struct ls_pipeline *p, int err, const char *msg);
 
 #endif

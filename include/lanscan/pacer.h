@@ -1,0 +1,28 @@
+/* pacer.h -- the one --rate budget every method draws from, and how close the sweep came to it. */
+#ifndef LANSCAN_PACER_H
+#define LANSCAN_PACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lanscan/timing.h"
+
+struct ls_pacer {
+	struct ls_bucket bucket;	/* rate 0: unlimited */
+	uint64_t taken;			/* packets sent so far, all methods */
+	double first_ms, last_ms;	/* of the first and latest take */
+};
+
+/* rate: packets a second over every method (0 unlimited); bursts of 10 ms. */
+void ls_pacer_init(struct ls_pacer *p, double rate, double now_ms);
+
+/* Takes up to `want` packets' worth; returns how many may go now. */
+unsigned ls_pacer_take(struct ls_pacer *p, unsigned want, double now_ms);
+
+/* Returns packets taken but not sent (the socket was full). */
+void ls_pacer_giveback(struct ls_pacer *p, unsigned n);
+
+/* The rate achieved so far (packets a second), 0 before two takes. */
+double ls_pacer_achieved(const struct ls_pacer *p);
+
+#endif

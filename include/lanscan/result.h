@@ -1,0 +1,39 @@
+/* result.h -- what a sweep learns about one target: its state, and the evidence for it. */
+#ifndef LANSCAN_RESULT_H
+#define LANSCAN_RESULT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lanscan/target.h"
+
+/* A host's state: up (some method had an answer), down (none had one by the
+ * end of the host's wait), unknown (it could not be probed soundly). */
+enum ls_state { LS_UP, LS_DOWN, LS_UNKNOWN };
+
+const char *ls_state_name(enum ls_state state);
+
+#define LS_VIA_LEN 16
+
+/* A positive answer, as a method reports it. */
+struct ls_answer {
+	char via[LS_VIA_LEN];	/* the method: "icmp", "arp", "nd", "tcp/445", "neigh", "ping" */
+	double rtt_ms;		/* from the answered attempt's send to the answer; < 0: none */
+	bool has_mac;
+	uint8_t mac[6];		/* the link-layer address that answered (arp, nd, neigh) */
+};
+
+struct ls_result {
+	const char *target;	/* the spec as the user wrote it */
+	bool has_addr;		/* false: a name that did not resolve */
+	struct ls_addr addr;
+	enum ls_state state;
+	double rtt_ms;		/* < 0: none */
+	const char *via;	/* the method that answered, or NULL */
+	bool has_mac;
+	uint8_t mac[6];
+	const char *name;	/* host name (given or reverse DNS), or NULL */
+	const char *error;	/* why it is down or unknown, or NULL */
+};
+
+#endif

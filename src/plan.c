@@ -1,0 +1,115 @@
+/* plan.c -- choose and open the sweep's methods: --method, or every one that works with our privileges. */
+#include "lanscan/plan.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lanscan/util.h"
+
+/* Cheap methods first: the race starts them in this order. */
+static const struct ls_method *const all[] = {
+	&ls_method_icmp, &ls_method_ping, &ls_method_tcp,
+};
+
+/* Appends a and b to the -v explanation. */
+static void say(struct ls_plan *pl, const char *a, const char *b)
+{
+	size_t n = strlen(pl->why);
+
+	snprintf(pl->why + n, sizeof(pl->why) - n, "%s%s%s", n > 0 ? "; " : "", a, b);
+}
+
+static int open_one(struct ls_plan *pl, const struct ls_method *m, char *err, size_t errlen)
+{
+	struct ls_minst *mi;
+	int rc;
+
+	rc = m->open(&mi, &pl->env, err, errlen);
+	if (rc != 0)
+		return rc;
+	pl->m[pl->n] = m;
+	pl->inst[pl->n++] = mi;
+	say(pl, m->describe != NULL ? m->describe(mi) : m->name, "");
+	return 0;
+}
+
+int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen)
+{
+	char e[256];
+	size_t i;
+	int rc;
+
+	pl->loop = loop;
+	pl->n = 0;
+	pl->why[0] = '\0';
+	memset(&pl->counters, 0, sizeof(pl->counters));
+	ls_pacer_init(&pl->pacer, pl->cfg.rate, ls_now_ms());
+	pl->env.loop = loop;
+	pl->env.cfg = &pl->cfg;
+	pl->env.pacer = &pl->pacer;
+	pl->env.net = pl->have_net ? &pl->net : NULL;
+	pl->env.counters = &pl->counters;
+	for (i = 0; i < LS_ARRAY_SIZE(all); i++) {
+		const struct ls_method *m = all[i];
+		if (pl->want != 0) {
+			if (!(pl->want & m->bit))
+				continue;
+			if ((rc = open_one(pl, m, e, sizeof(e))) != 0) {
+				snprintf(err, errlen, "%s", e);
+				ls_plan_close(pl);
+				return rc;
+			}
+			continue;
+		}
+		/* auto: the ping program only when ICMP sockets cannot be had */
+		if (m == &ls_method_ping && pl->n > 0 && pl->m[0] == &ls_method_icmp)
+			continue;
+		if (m == &ls_method_tcp && pl->cfg.nports == 0)
+			continue;
+		if ((rc = open_one(pl, m, e, sizeof(e))) != 0) {
+			if (m == &ls_method_icmp) {
+				say(pl, e, "; using the ping program");
+				continue;
+			}
+			snprintf(err, errlen, "%s", e);
+			ls_plan_close(pl);
+			return rc;
+		}
+	}
+	if (pl->n == 0) {
+		snprintf(err, errlen, "no probe method");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct ls_path *path)
+{
+	memset(path, 0, sizeof(*path));
+	path->kind = LS_ROUTE_NONE;
+	(void)pl;
+	(void)addr;
+}
+
+size_t ls_plan_window(const struct ls_plan *pl, size_t want)
+{
+	size_t i, c;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->m[i]->capacity != NULL && (c = pl->m[i]->capacity(pl->inst[i])) > 0 && c < want)
+			want = c;
+	return want;
+}
+
+void ls_plan_close(struct ls_plan *pl)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		pl->m[i]->close(pl->inst[i]);
+	pl->n = 0;
+}
+
+const struct ls_method *ls_plan_method(const struct ls_plan *pl, unsigned mi) { return pl->m[mi]; }
+struct ls_minst *ls_plan_inst(const struct ls_plan *pl, unsigned mi) { return pl->inst[mi]; }
