@@ -114,11 +114,12 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 		else
 			puts_(&b, "null");
 		puts_(&b, ",\"via\":");
-		put_json_str(&b, r->via);
-		if (r->has_mac) {
+		put_json_str(&b, r->state == LS_UP ? r->via : NULL);	/* only an answer has a method */
+		if (r->has_mac)
 			putf(&b, ",\"mac\":\"%02x:%02x:%02x:%02x:%02x:%02x\"", r->mac[0], r->mac[1],
 			     r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
-		}
+		else
+			puts_(&b, ",\"mac\":null");
 		puts_(&b, ",\"name\":");
 		put_json_str(&b, r->name);
 		puts_(&b, ",\"error\":");
@@ -136,7 +137,7 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 		put(&b, "\t", 1);
 		put_field(&b, r->name);
 		put(&b, "\t", 1);
-		put_field(&b, r->via);
+		put_field(&b, r->state == LS_UP ? r->via : NULL);
 	}
 	buf[b.len++] = '\n';
 	return b.len;

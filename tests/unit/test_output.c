@@ -18,7 +18,7 @@ static struct ls_result up4(void)
 {
 	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
 			       .addr = { AF_INET, { 10, 0, 0, 7 } }, .state = LS_UP,
-			       .rtt_ms = 0.1234, .name = "h7.lab", .error = NULL };
+			       .rtt_ms = 0.1234, .via = "icmp", .name = "h7.lab", .error = NULL };
 	return r;
 }
 
@@ -31,19 +31,20 @@ static void test_text(void **state)
 	(void)state;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\n");
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\ticmp\n");
 	r.state = LS_DOWN;
 	r.rtt_ms = -1;
 	r.name = NULL;
+	r.via = NULL;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tdown\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.7\tdown\t-\t-\t-\n");
 	r.has_addr = false;
 	r.target = "no.such";
 	r.state = LS_UNKNOWN;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "no.such\tunknown\t-\t-\n");
+	assert_string_equal(buf, "no.such\tunknown\t-\t-\t-\n");
 }
 
 static void test_text_fields_cannot_break_columns(void **state)
@@ -54,9 +55,10 @@ static void test_text_fields_cannot_break_columns(void **state)
 
 	(void)state;
 	r.name = "a\tb\nc";
+	r.via = "tcp/4\t5";
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tup\t0.123\ta?b?c\n");
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\ta?b?c\ttcp/4?5\n");
 }
 
 static void test_json(void **state)
@@ -69,7 +71,15 @@ static void test_json(void **state)
 	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "{\"address\":\"10.0.0.7\",\"target\":\"10.0.0.0/24\",\"state\":\"up\","
-			    "\"rtt_ms\":0.123,\"name\":\"h7.lab\",\"error\":null}\n");
+			    "\"rtt_ms\":0.123,\"via\":\"icmp\",\"mac\":null,\"name\":\"h7.lab\",\"error\":null}\n");
+	r.via = "arp";
+	r.has_mac = true;
+	memcpy(r.mac, "\x00\x1b\x21\xaa\x0b\xff", 6);
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, ",\"via\":\"arp\",\"mac\":\"00:1b:21:aa:0b:ff\","));
+	r.has_mac = false;
+	r.via = NULL;
 	r.addr.family = AF_INET6;
 	memset(r.addr.b, 0, 16);
 	r.addr.b[15] = 1;
@@ -80,7 +90,7 @@ static void test_json(void **state)
 	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "{\"address\":\"::1\",\"target\":\"10.0.0.0/24\",\"state\":\"down\","
-			    "\"rtt_ms\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
+			    "\"rtt_ms\":null,\"via\":null,\"mac\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
 }
 
 static void test_truncation_keeps_newline(void **state)
@@ -131,14 +141,14 @@ static void test_filters_and_sort(void **state)
 	rs[2].rtt_ms = -1;
 	ls_output_init(&o, -1);
 	o.show = LS_SHOW_ALIVE;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.20\tup\t0.123\th7.lab\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.20\tup\t0.123\th7.lab\ticmp\n");
 	ls_output_init(&o, -1);
 	o.show = LS_SHOW_UNREACHABLE;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\nx.invalid\tunknown\t-\th7.lab\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\nx.invalid\tunknown\t-\th7.lab\t-\n");
 	ls_output_init(&o, -1);
 	o.sort = true;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\n10.0.0.20\tup\t0.123\th7.lab\n"
-			    "x.invalid\tunknown\t-\th7.lab\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\n10.0.0.20\tup\t0.123\th7.lab\ticmp\n"
+			    "x.invalid\tunknown\t-\th7.lab\t-\n");
 	ls_output_init(&o, -1);
 	o.quiet = true;
 	assert_string_equal(through(&o, rs, 3), "");

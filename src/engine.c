@@ -1,0 +1,489 @@
+/* engine.c -- the packet methods' shared engine: slots, a heap of due times, a send queue, RTO per subnet.
+ *
+ * One 1 ms timer drives it while any slot is in use: it drains the codec's
+ * sockets, handles due slots (retransmit, or end at the deadline), then sends
+ * queued probes as the shared pacer allows, draining replies between
+ * batches.  See engine.h for the timing rules.
+ */
+#include "lanscan/engine.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lanscan/pacer.h"
+#include "lanscan/util.h"
+
+#define NIL LS_ENGINE_NIL
+#define TICK_MS 1
+#define INITIAL_RTO_MS 200.0
+#define SUBNETS 1024		/* RTT estimators, by /24 or /64 */
+
+enum { S_CANCEL = 1, S_NEG = 2, S_SILENT = 4 };
+
+struct ls_subnet {
+	uint64_t key;
+	struct ls_rtt rtt;
+};
+
+/* --- the heap of due times --------------------------------------------- */
+
+static void heap_swap(struct ls_engine *e, uint32_t i, uint32_t j)
+{
+	struct ls_edue t = e->heap[i];
+
+	e->heap[i] = e->heap[j];
+	e->heap[j] = t;
+	e->slots[e->heap[i].slot].heap_i = i;
+	e->slots[e->heap[j].slot].heap_i = j;
+}
+
+static void heap_up(struct ls_engine *e, uint32_t i)
+{
+	while (i > 0 && e->heap[(i - 1) / 2].at > e->heap[i].at) {
+		heap_swap(e, i, (i - 1) / 2);
+		i = (i - 1) / 2;
+	}
+}
+
+static void heap_down(struct ls_engine *e, uint32_t i)
+{
+	uint32_t l, m;
+
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < e->heap_n && e->heap[l].at < e->heap[m].at)
+			m = l;
+		if (l + 1 < e->heap_n && e->heap[l + 1].at < e->heap[m].at)
+			m = l + 1;
+		if (m == i)
+			return;
+		heap_swap(e, i, m);
+		i = m;
+	}
+}
+
+static void heap_remove(struct ls_engine *e, uint32_t s)
+{
+	uint32_t i = e->slots[s].heap_i;
+
+	if (i == NIL)
+		return;
+	e->slots[s].heap_i = NIL;
+	if (i != --e->heap_n) {
+		e->heap[i] = e->heap[e->heap_n];
+		e->slots[e->heap[i].slot].heap_i = i;
+		heap_up(e, i);
+		heap_down(e, e->slots[e->heap[i].slot].heap_i);
+	}
+}
+
+/* Sets slot s's next due time (inserting it when absent). */
+static void heap_set(struct ls_engine *e, uint32_t s, double at)
+{
+	heap_remove(e, s);
+	e->heap[e->heap_n].at = at;
+	e->heap[e->heap_n].slot = s;
+	e->slots[s].heap_i = e->heap_n;
+	heap_up(e, e->heap_n++);
+}
+
+/* --- the send queue ---------------------------------------------------- */
+
+static int q_grow(struct ls_engine *e)
+{
+	struct ls_eq *q;
+	uint32_t i, cap = e->q_cap * 2;
+
+	if ((q = malloc(cap * sizeof(*q))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < e->q_n; i++)
+		q[i] = e->q[(e->q_head + i) % e->q_cap];
+	free(e->q);
+	e->q = q;
+	e->q_cap = cap;
+	e->q_head = 0;
+	return 0;
+}
+
+static int q_push(struct ls_engine *e, uint32_t s)
+{
+	if (e->q_n == e->q_cap && q_grow(e) != 0)
+		return -ENOMEM;
+	e->q[(e->q_head + e->q_n++) % e->q_cap] = (struct ls_eq){ s, e->slots[s].gen };
+	return 0;
+}
+
+/* Puts s back at the front (a send that has to wait); room is certain. */
+static void q_unpop(struct ls_engine *e, uint32_t s)
+{
+	e->q_head = (e->q_head + e->q_cap - 1) % e->q_cap;
+	e->q[e->q_head] = (struct ls_eq){ s, e->slots[s].gen };
+	e->q_n++;
+}
+
+/* Pops the next live entry (skipping slots since ended); NIL when empty. */
+static uint32_t q_pop(struct ls_engine *e)
+{
+	while (e->q_n > 0) {
+		struct ls_eq h = e->q[e->q_head];
+		struct ls_eslot *s = &e->slots[h.slot];
+		e->q_head = (e->q_head + 1) % e->q_cap;
+		e->q_n--;
+		if (s->a != NULL && s->gen == h.gen && !(s->flags & S_CANCEL))
+			return h.slot;
+	}
+	return NIL;
+}
+
+/* --- the address index ------------------------------------------------- */
+
+static uint32_t addr_hash(const struct ls_engine *e, const struct ls_addr *a)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	int i, n = a->family == AF_INET6 ? 16 : 4;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ a->b[i]) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ h >> 32) & e->index_mask;
+}
+
+static void index_add(struct ls_engine *e, uint32_t s)
+{
+	uint32_t *head = &e->index[addr_hash(e, ls_engine_addr(e, s))];
+
+	e->slots[s].next = *head;
+	*head = s;
+}
+
+static void index_remove(struct ls_engine *e, uint32_t s)
+{
+	uint32_t *p = &e->index[addr_hash(e, ls_engine_addr(e, s))];
+
+	while (*p != NIL && *p != s)
+		p = &e->slots[*p].next;
+	if (*p == s)
+		*p = e->slots[s].next;
+}
+
+uint32_t ls_engine_find(const struct ls_engine *e, const struct ls_addr *addr, uint32_t *cursor)
+{
+	uint32_t s = *cursor == NIL ? e->index[addr_hash(e, addr)] : e->slots[*cursor].next;
+
+	while (s != NIL && ls_addr_cmp(ls_engine_addr(e, s), addr) != 0)
+		s = e->slots[s].next;
+	*cursor = s;
+	return s;
+}
+
+/* --- RTT estimators ------------------------------------------------------ */
+
+static uint64_t subnet_key(const struct ls_addr *a)
+{
+	uint64_t k = 0;
+	int i;
+
+	if (a->family == AF_INET)
+		return 1ULL << 63 | (uint64_t)a->b[0] << 16 | (uint64_t)a->b[1] << 8 | a->b[2];
+	for (i = 0; i < 8; i++)
+		k = k << 8 | a->b[i];
+	return k & ~(1ULL << 63);
+}
+
+static struct ls_subnet *subnet_of(struct ls_engine *e, const struct ls_addr *a)
+{
+	uint64_t k = subnet_key(a);
+	struct ls_subnet *s = &e->subnets[(k * 0x9e3779b97f4a7c15ULL) >> 54 & (SUBNETS - 1)];
+
+	if (s->key != k) {	/* a collision forgets the older subnet: it only costs retransmissions */
+		s->key = k;
+		ls_rtt_init(&s->rtt, INITIAL_RTO_MS, e->env.cfg->min_rto_ms, e->env.cfg->max_rto_ms);
+	}
+	return s;
+}
+
+static double rto(struct ls_engine *e, const struct ls_addr *a)
+{
+	struct ls_subnet *s = subnet_of(e, a);
+
+	return s->rtt.have_sample ? ls_rtt_timeout(&s->rtt) : ls_rtt_timeout(&e->global);
+}
+
+/* --- the slots' life ------------------------------------------------------ */
+
+static void tick_cb(uv_timer_t *t);
+
+static void ensure_ticking(struct ls_engine *e)
+{
+	if (!e->ticking && !e->closing) {
+		e->ticking = true;
+		uv_timer_start(&e->timer, tick_cb, TICK_MS, TICK_MS);
+	}
+}
+
+void ls_engine_end(struct ls_engine *e, uint32_t s, const char *unknown)
+{
+	struct ls_eslot *sl = &e->slots[s];
+	struct ls_attempt *a = sl->a;
+
+	if (a == NULL)
+		return;
+	heap_remove(e, s);
+	if (e->index != NULL)
+		index_remove(e, s);
+	sl->a = NULL;
+	sl->gen++;
+	sl->next = e->free_head;
+	e->free_head = s;
+	e->used--;
+	ls_attempt_done(a, unknown);	/* last: the race may free a */
+}
+
+void ls_engine_sent(struct ls_engine *e, uint32_t s, double now)
+{
+	struct ls_eslot *sl = &e->slots[s];
+	double t;
+	int k;
+
+	if (sl->tries++ == 0) {
+		sl->first_ms = now;
+		sl->deadline_ms = now + e->env.cfg->wait_ms;
+	}
+	e->env.counters->sent++;
+	if (sl->tries >= e->max_tries) {
+		heap_set(e, s, sl->deadline_ms);
+		return;
+	}
+	k = sl->tries - 1 < 10 ? sl->tries - 1 : 10;
+	t = now + rto(e, ls_engine_addr(e, s)) * (double)(1u << k);
+	heap_set(e, s, t < sl->deadline_ms ? t : sl->deadline_ms);
+}
+
+void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans)
+{
+	struct ls_eslot *sl = &e->slots[s];
+
+	if (sl->a == NULL)
+		return;
+	if (ans->rtt_ms >= 0) {
+		ls_rtt_sample(&subnet_of(e, ls_engine_addr(e, s))->rtt, ans->rtt_ms);
+		ls_rtt_sample(&e->global, ans->rtt_ms);
+	}
+	ls_attempt_answer(sl->a, ans);
+	ls_engine_end(e, s, NULL);
+}
+
+void ls_engine_negative(struct ls_engine *e, uint32_t s, const char *reason)
+{
+	struct ls_eslot *sl = &e->slots[s];
+
+	if (sl->a == NULL)
+		return;
+	sl->flags |= S_NEG;	/* provisional: an answer before the deadline still wins */
+	ls_attempt_negative(sl->a, reason);
+	if (sl->tries > 0 && !(sl->flags & S_CANCEL))
+		heap_set(e, s, sl->deadline_ms);
+}
+
+void ls_engine_reject(struct ls_engine *e, enum ls_reject why)
+{
+	e->env.counters->rejected[why]++;
+}
+
+/* Reads the codec's drop counter; a rise means replies were lost. */
+static void check_drops(struct ls_engine *e, double now)
+{
+	uint64_t d;
+
+	if (e->ops->drops == NULL)
+		return;
+	d = e->ops->drops(e);
+	if (d > e->drops) {
+		e->env.counters->dropped += d - e->drops;
+		e->drop_ms = now;
+		e->env.counters->drop_ms = now;
+	}
+	e->drops = d;
+}
+
+static void tell_silent(struct ls_eslot *s)
+{
+	if (!(s->flags & S_SILENT)) {
+		s->flags |= S_SILENT;
+		ls_attempt_silent(s->a);	/* may start costlier methods */
+	}
+}
+
+/* Handles the slots whose time has come: retransmit, or end at the deadline. */
+static void expire(struct ls_engine *e, double now)
+{
+	bool checked = false;
+	uint32_t i;
+
+	while (e->heap_n > 0 && e->heap[0].at <= now) {
+		struct ls_eslot *s = &e->slots[i = e->heap[0].slot];
+		if (s->flags & S_CANCEL) {
+			ls_engine_end(e, i, NULL);
+			continue;
+		}
+		heap_remove(e, i);
+		tell_silent(s);
+		if (s->flags & S_CANCEL) {	/* a costlier method answered at once */
+			heap_set(e, i, 0);
+			continue;
+		}
+		if (now < s->deadline_ms) {
+			if (s->tries < e->max_tries && !(s->flags & S_NEG))
+				q_push(e, i);
+			else
+				heap_set(e, i, s->deadline_ms);
+			continue;
+		}
+		if (!checked) {	/* once per tick: did the kernel drop replies? */
+			check_drops(e, now);
+			checked = true;
+		}
+		ls_engine_end(e, i, e->drop_ms > 0 && e->drop_ms >= s->first_ms ?
+			      "replies were dropped by the kernel (receive queue full); try a lower --rate" : NULL);
+	}
+}
+
+/* Sends what the pacer allows; returns false when the codec could take none. */
+static bool send_some(struct ls_engine *e, double now)
+{
+	uint32_t batch[LS_ENGINE_BATCH], s;
+	unsigned n = 0, want, allowed, done;
+
+	want = e->q_n < LS_ENGINE_BATCH ? e->q_n : LS_ENGINE_BATCH;
+	allowed = ls_pacer_take(e->env.pacer, want, now);
+	if (allowed == 0)
+		return false;
+	while (n < allowed && (s = q_pop(e)) != NIL)
+		batch[n++] = s;
+	done = n > 0 ? e->ops->send(e, batch, n, now) : 0;
+	while (n > done)	/* back to the front, in order */
+		q_unpop(e, batch[--n]);
+	if (done < allowed)
+		ls_pacer_giveback(e->env.pacer, allowed - done);
+	return done > 0;
+}
+
+static void tick_cb(uv_timer_t *t)
+{
+	struct ls_engine *e = ls_container_of(t, struct ls_engine, timer);
+	double now = ls_now_ms();
+
+	e->ops->receive(e);
+	expire(e, now);
+	while (e->q_n > 0 && send_some(e, now))
+		e->ops->receive(e);	/* drain between batches so a fast sweep does not overflow */
+	if (e->used == 0) {
+		uv_timer_stop(&e->timer);
+		e->ticking = false;
+	}
+}
+
+/* --- the method interface ------------------------------------------------ */
+
+int ls_engine_start(struct ls_engine *e, struct ls_attempt *a)
+{
+	uint32_t i = e->free_head;
+	struct ls_eslot *s;
+
+	if (i == NIL)
+		return -EAGAIN;	/* more attempts than slots: the pipeline's window is wrong */
+	s = &e->slots[i];
+	if (q_push(e, i) != 0)
+		return -ENOMEM;
+	e->free_head = s->next;
+	e->used++;
+	s->a = a;
+	s->tries = 0;
+	s->flags = 0;
+	s->first_ms = s->deadline_ms = 0;
+	a->handle = i;
+	if (e->index != NULL)
+		index_add(e, i);
+	ensure_ticking(e);
+	return 0;
+}
+
+void ls_engine_cancel(struct ls_engine *e, struct ls_attempt *a)
+{
+	struct ls_eslot *s = &e->slots[a->handle];
+
+	if (s->a != a || (s->flags & S_CANCEL))
+		return;
+	s->flags |= S_CANCEL;
+	heap_set(e, a->handle, 0);	/* ended on the next tick, not here */
+	ensure_ticking(e);
+}
+
+int ls_engine_init(struct ls_engine *e, const struct ls_menv *env, const struct ls_engine_ops *ops,
+		   void *codec, uint32_t slots, bool by_address)
+{
+	const struct ls_probe_cfg *cfg = env->cfg;
+	uint32_t i, n;
+
+	memset(e, 0, sizeof(*e));
+	e->env = *env;
+	e->ops = ops;
+	e->codec = codec;
+	e->max_tries = 1 + (cfg->retries > 0 ? cfg->retries : 0);
+	e->nslots = slots != 0 ? slots : cfg->window < 1 ? 1 : cfg->window > (1u << 22) ? 1u << 22 : cfg->window;
+	e->q_cap = 1024;
+	e->slots = calloc(e->nslots, sizeof(*e->slots));
+	e->heap = calloc(e->nslots, sizeof(*e->heap));
+	e->q = calloc(e->q_cap, sizeof(*e->q));
+	e->subnets = calloc(SUBNETS, sizeof(*e->subnets));
+	if (by_address) {
+		for (n = 16; n < e->nslots; n *= 2)
+			;
+		e->index_mask = n - 1;
+		if ((e->index = malloc(n * sizeof(*e->index))) != NULL)
+			for (i = 0; i < n; i++)
+				e->index[i] = NIL;
+	}
+	if (e->slots == NULL || e->heap == NULL || e->q == NULL || e->subnets == NULL ||
+	    (by_address && e->index == NULL)) {
+		free(e->slots);
+		free(e->heap);
+		free(e->q);
+		free(e->subnets);
+		free(e->index);
+		return -ENOMEM;
+	}
+	for (i = 0; i < e->nslots; i++) {
+		e->slots[i].heap_i = NIL;
+		e->slots[i].next = i + 1 < e->nslots ? i + 1 : NIL;
+	}
+	for (i = 0; i < SUBNETS; i++)
+		e->subnets[i].key = UINT64_MAX;
+	ls_rtt_init(&e->global, INITIAL_RTO_MS < cfg->max_rto_ms ? INITIAL_RTO_MS : cfg->max_rto_ms,
+		    cfg->min_rto_ms, cfg->max_rto_ms);
+	uv_timer_init(env->loop, &e->timer);
+	e->timer.data = e;
+	e->handles = 1;
+	return 0;
+}
+
+void ls_engine_handle_closed(uv_handle_t *h)
+{
+	struct ls_engine *e = h->data;
+
+	if (--e->handles > 0)
+		return;
+	free(e->slots);
+	free(e->heap);
+	free(e->q);
+	free(e->subnets);
+	free(e->index);
+	e->ops->free(e);
+}
+
+void ls_engine_close(struct ls_engine *e)
+{
+	e->closing = true;
+	uv_close((uv_handle_t *)&e->timer, ls_engine_handle_closed);
+}
