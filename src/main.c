@@ -451,6 +451,10 @@ static int sweep(struct app *app)
 		fprintf(stderr, "lanscan: internal error: loop closed with open handles\n");
 
 	elapsed = (ls_now_ms() - app->started_ms) / 1e3;
+	if (app->opt.verbose) {
+		ls_plan_counters(&app->plan, line, sizeof(line));
+		warn(app, "%s", line);
+	}
 	complete = pl->syserr == 0 && app->signum == 0 && pl->out_err == 0;
 	if (pl->syserr != 0)
 		fprintf(stderr, "lanscan: %s\n", pl->syserr_msg);

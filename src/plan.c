@@ -113,3 +113,31 @@ void ls_plan_close(struct ls_plan *pl)
 
 const struct ls_method *ls_plan_method(const struct ls_plan *pl, unsigned mi) { return pl->m[mi]; }
 struct ls_minst *ls_plan_inst(const struct ls_plan *pl, unsigned mi) { return pl->inst[mi]; }
+
+const char *ls_reject_name(enum ls_reject r)
+{
+	static const char *const names[LS_REJ_MAX] = {
+		"malformed", "bad checksum", "foreign", "forged or corrupt", "duplicate or late",
+		"wrong source", "unsolicited", "bad hop limit",
+	};
+
+	return r < LS_REJ_MAX ? names[r] : "?";
+}
+
+int ls_plan_counters(const struct ls_plan *pl, char *buf, size_t len)
+{
+	const struct ls_counters *c = &pl->counters;
+	size_t n;
+	int i;
+
+	snprintf(buf, len, "%llu packets sent, %llu dropped by the kernel",
+		 (unsigned long long)c->sent, (unsigned long long)c->dropped);
+	for (i = 0; i < LS_REJ_MAX; i++) {
+		if (c->rejected[i] == 0)
+			continue;
+		n = strlen(buf);
+		snprintf(buf + n, len - n, ", %llu ignored (%s)", (unsigned long long)c->rejected[i],
+			 ls_reject_name((enum ls_reject)i));
+	}
+	return 0;
+}

@@ -46,6 +46,9 @@ size_t ls_plan_window(const struct ls_plan *pl, size_t want);
 /* Closes every method (their memory goes in close callbacks). */
 void ls_plan_close(struct ls_plan *pl);
 
+/* For -v: packets sent, dropped, and those not taken as answers, by reason. */
+int ls_plan_counters(const struct ls_plan *pl, char *buf, size_t len);
+
 /* For race.c: the method and instance of an attempt. */
 const struct ls_method *ls_plan_method(const struct ls_plan *pl, unsigned mi);
 struct ls_minst *ls_plan_inst(const struct ls_plan *pl, unsigned mi);

@@ -37,7 +37,7 @@ for l in sys.stdin:
 @test "methods: auto uses icmp as root, and says so with -v" {
 	run --separate-stderr lanscan -v 198.18.0.1
 	assert_success
-	assert_regex "$stderr" "method icmp"
+	assert_regex "$stderr" "methods: icmp"
 }
 
 @test "methods: unprivileged, icmp works through datagram sockets, errors included" {
@@ -47,7 +47,7 @@ for l in sys.stdin:
 		"$dir/lanscan" -v --method icmp --sort -t 500 198.18.0.1 "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" fd6c:6162:18::2 "$LAB_PROHIBIT6"
 	rm -rf "$dir"
 	assert_equal "$status" 1
-	assert_regex "$stderr" "method icmp"
+	assert_regex "$stderr" "methods: icmp"
 	assert_equal "$(printf '%s\n' "$output" | cut -f1,2 | tr '\t\n' ' ;')" \
 		"198.18.0.1 up;$LAB_REMOTE_DEAD4 down;$LAB_UNREACH4 down;$LAB_PROHIBIT6 down;fd6c:6162:18::2 up;"
 }
@@ -71,7 +71,7 @@ for l in sys.stdin:
 	in_lab sysctl -q -w "net.ipv4.ping_group_range=0 2147483647"
 	rm -rf "$dir"
 	assert_equal "$auto_status" 0	# the system ping has the capability it needs
-	assert_regex "$auto_err" "falling back to the ping program"
+	assert_regex "$auto_err" "using the ping program"
 	assert_regex "$auto_out" "^198.18.0.1	up	"
 	assert_equal "$status" 4
 	assert_regex "$stderr" "^lanscan: cannot open an ICMP socket: "
@@ -122,12 +122,16 @@ for l in sys.stdin:
 	[ "$elapsed_ms" -lt 5000 ] || fail "took ${elapsed_ms} ms with every host up"
 }
 
-@test "methods: retries back off and are counted per host" {
-	run --separate-stderr lanscan --method icmp --retries 2 -s -t 100 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
+@test "methods: retries back off within the target's wait, which -t bounds" {
+	run --separate-stderr lanscan -v --method icmp --retries 2 -s -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
-	assert_output "$LAB_REMOTE_DEAD4	down	-	-"
-	# Three tries, 100 + 200 + 400 ms of waiting.
-	assert_regex "$stderr" "1 targets, 0 up, 1 down, 0 unknown, 0 unresolved, 0\\.[7-9][0-9] s"
+	assert_output "$LAB_REMOTE_DEAD4	down	-	-	-"
+	# Tries at 0, 100 and 300 ms (the timeout doubled), down at 400 ms.
+	assert_regex "$stderr" "1 targets, 0 up, 1 down, 0 unknown, 0 unresolved, 0\\.(39|4[0-9]) s"
+	assert_regex "$stderr" "lanscan: 3 packets sent, 0 dropped"
+	# More retries than fit in the wait are not sent: the wait ends first.
+	run --separate-stderr lanscan -v --method icmp --retries 5 -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
+	assert_regex "$stderr" "lanscan: 3 packets sent, 0 dropped"
 }
 
 @test "methods: run as root through sudo, it drops to the invoking user after opening sockets" {
