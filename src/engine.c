@@ -10,6 +10,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/sock_diag.h>
+#include <sys/socket.h>
+#include <time.h>
 
 #include "lanscan/pacer.h"
 #include "lanscan/util.h"
@@ -248,16 +251,62 @@ void ls_engine_sent(struct ls_engine *e, uint32_t s, double now)
 
 	if (sl->tries++ == 0) {
 		sl->first_ms = now;
+		sl->first_ns = ls_engine_realtime_ns();
 		sl->deadline_ms = now + e->env.cfg->wait_ms;
 	}
 	e->env.counters->sent++;
-	if (sl->tries >= e->max_tries) {
-		heap_set(e, s, sl->deadline_ms);
-		return;
-	}
+	/* Due again after the timeout: to send again, or (no tries left) at
+	 * least to tell the race the target is silent so far. */
 	k = sl->tries - 1 < 10 ? sl->tries - 1 : 10;
 	t = now + rto(e, ls_engine_addr(e, s)) * (double)(1u << k);
+	if (sl->tries >= e->max_tries && (sl->flags & S_SILENT))
+		t = sl->deadline_ms;
 	heap_set(e, s, t < sl->deadline_ms ? t : sl->deadline_ms);
+}
+
+uint64_t ls_engine_realtime_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t ls_engine_sock_drops(int fd)
+{
+	uint32_t mem[SK_MEMINFO_VARS];
+	socklen_t len = sizeof(mem);
+
+	memset(mem, 0, sizeof(mem));
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mem, &len) != 0 || len <= SK_MEMINFO_DROPS * sizeof(uint32_t))
+		return 0;
+	return mem[SK_MEMINFO_DROPS];
+}
+
+uint64_t ls_engine_rx_stamp(struct msghdr *h)
+{
+	struct cmsghdr *c;
+	struct timespec ts;
+
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+		}
+	return 0;
+}
+
+double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint64_t rx_ns, double now)
+{
+	uint64_t wall = ls_engine_realtime_ns();
+	double rtt, bound = now - e->slots[s].first_ms;
+
+	if (rx_ns == 0 || rx_ns > wall)
+		rx_ns = wall;
+	rtt = rx_ns > tx_ns ? (double)(rx_ns - tx_ns) / 1e6 : 0;
+	if (rtt > bound)	/* a clock step: trust the monotonic clock */
+		rtt = bound > 0 ? bound : 0;
+	return rtt;
 }
 
 void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans)
@@ -274,6 +323,14 @@ void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *a
 	ls_engine_end(e, s, NULL);
 }
 
+static void tell_silent(struct ls_eslot *s)
+{
+	if (!(s->flags & S_SILENT)) {
+		s->flags |= S_SILENT;
+		ls_attempt_silent(s->a);	/* may start costlier methods */
+	}
+}
+
 void ls_engine_negative(struct ls_engine *e, uint32_t s, const char *reason)
 {
 	struct ls_eslot *sl = &e->slots[s];
@@ -284,6 +341,8 @@ void ls_engine_negative(struct ls_engine *e, uint32_t s, const char *reason)
 	ls_attempt_negative(sl->a, reason);
 	if (sl->tries > 0 && !(sl->flags & S_CANCEL))
 		heap_set(e, s, sl->deadline_ms);
+	if (sl->tries > 0)
+		tell_silent(sl);	/* its exchange is over: costlier methods may start */
 }
 
 void ls_engine_reject(struct ls_engine *e, enum ls_reject why)
@@ -305,14 +364,6 @@ static void check_drops(struct ls_engine *e, double now)
 		e->env.counters->drop_ms = now;
 	}
 	e->drops = d;
-}
-
-static void tell_silent(struct ls_eslot *s)
-{
-	if (!(s->flags & S_SILENT)) {
-		s->flags |= S_SILENT;
-		ls_attempt_silent(s->a);	/* may start costlier methods */
-	}
 }
 
 /* Handles the slots whose time has come: retransmit, or end at the deadline. */
@@ -356,7 +407,7 @@ static bool send_some(struct ls_engine *e, double now)
 	unsigned n = 0, want, allowed, done;
 
 	want = e->q_n < LS_ENGINE_BATCH ? e->q_n : LS_ENGINE_BATCH;
-	allowed = ls_pacer_take(e->env.pacer, want, now);
+	allowed = ls_pacer_take(e->env.pacer, want, e->q_n > want, now);
 	if (allowed == 0)
 		return false;
 	while (n < allowed && (s = q_pop(e)) != NIL)

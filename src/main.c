@@ -285,10 +285,13 @@ static int exit_status(const struct app *app)
 		return EXIT_SYSERR;
 	if (s->unresolved > 0)
 		return EXIT_NOTFOUND;
-	if (app->opt.min_up >= 0 || app->opt.max_down >= 0)
+	if ((app->opt.min_up >= 0 || app->opt.max_down >= 0) &&
+	    !(app->plan.counters.dropped > 0 && s->unknown > 0))
 		return (app->opt.min_up < 0 || (long long)s->up >= app->opt.min_up) &&
 		       (app->opt.max_down < 0 || (long long)(s->down + s->unknown) <= app->opt.max_down) ?
 		       EXIT_UP : EXIT_DOWN;
+	if (app->plan.counters.dropped > 0 && s->unknown > 0)
+		return EXIT_DOWN;	/* never a clean status when replies were lost */
 	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
 }
 
@@ -361,27 +364,33 @@ static int choose_methods(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
 	char err[256];
-	unsigned i;
-	bool only_ping = true;
 	int rc;
 
 	plan_config(app);
+	fit_jobs(app);	/* the ping program: one child process a target */
+	app->plan.cfg.ping_jobs = (unsigned)app->opt.jobs;
 	rc = ls_plan_open(&app->plan, &app->loop, err, sizeof(err));
 	if (rc != 0) {
 		fprintf(stderr, "lanscan: %s\n", err);
 		return EXIT_SYSERR;
 	}
 	app->plan_open = true;
-	for (i = 0; i < app->plan.n; i++)
-		if (app->plan.m[i] != &ls_method_ping && app->plan.m[i] != &ls_method_tcp)
-			only_ping = false;
-	if (only_ping) {	/* one child process a target: the file limit bounds -j */
-		fit_jobs(app);
-		pl->max_jobs = (unsigned)app->opt.jobs;
-	} else {
-		pl->max_jobs = (unsigned)ls_plan_window(&app->plan, app->plan.cfg.window);
-	}
+	pl->max_jobs = (unsigned)ls_plan_window(&app->plan, app->plan.cfg.window);
 	return drop_privileges(app);
+}
+
+static void report_losses(struct app *app)
+{
+	const struct ls_counters *c = &app->plan.counters;
+	const struct ls_pacer *pc = &app->plan.pacer;
+	double got = ls_pacer_achieved(pc);
+
+	if (c->dropped > 0)
+		warn(app, "the kernel dropped %llu replies (receive queue full); %llu hosts silent meanwhile "
+		     "are reported unknown, not down: lower --rate", (unsigned long long)c->dropped,
+		     (unsigned long long)app->pl.stats.unknown);
+	if (app->opt.rate > 0 && got > 0 && got < 0.8 * (double)app->opt.rate)
+		warn(app, "asked for --rate %lld, reached %.0f packets a second", app->opt.rate, got);
 }
 
 static int sweep(struct app *app)
@@ -468,12 +477,18 @@ static int sweep(struct app *app)
 		pl->syserr = rc;
 	}
 	status = exit_status(app);
-	if (app->opt.summary && !app->opt.quiet)
-		fprintf(stderr, "lanscan: %llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %.2f s%s\n",
+	report_losses(app);
+	if (app->opt.summary && !app->opt.quiet) {
+		char dropped[48] = "";
+		if (app->plan.counters.dropped > 0)
+			snprintf(dropped, sizeof(dropped), "%llu replies dropped, ",
+				 (unsigned long long)app->plan.counters.dropped);
+		fprintf(stderr, "lanscan: %llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s\n",
 			(unsigned long long)s->targets, (unsigned long long)s->up,
 			(unsigned long long)s->down, (unsigned long long)s->unknown,
-			(unsigned long long)s->unresolved, elapsed,
+			(unsigned long long)s->unresolved, dropped, elapsed,
 			app->signum != 0 ? " (interrupted)" : "");
+	}
 	if (app->opt.nagios) {
 		status = (int)ls_report_nagios(&app->rep, s, complete && pl->syserr == 0, elapsed,
 					       line, sizeof(line));

@@ -4,19 +4,23 @@
 void ls_pacer_init(struct ls_pacer *p, double rate, double now_ms)
 {
 	ls_bucket_init(&p->bucket, rate, rate / 100.0, now_ms);
-	p->taken = 0;
-	p->first_ms = p->last_ms = 0;
+	p->taken = p->busy_taken = 0;
+	p->busy_ms = p->last_busy_ms = 0;
 }
 
-unsigned ls_pacer_take(struct ls_pacer *p, unsigned want, double now_ms)
+#define BUSY_GAP_MS 50		/* a pause longer than this is not part of a busy stretch */
+
+unsigned ls_pacer_take(struct ls_pacer *p, unsigned want, bool backlog, double now_ms)
 {
 	unsigned got = ls_bucket_take(&p->bucket, want, now_ms);
 
-	if (got > 0) {
-		if (p->taken == 0)
-			p->first_ms = now_ms;
-		p->last_ms = now_ms;
-		p->taken += got;
+	p->taken += got;
+	if (backlog) {
+		if (p->last_busy_ms > 0 && now_ms - p->last_busy_ms < BUSY_GAP_MS) {
+			p->busy_ms += now_ms - p->last_busy_ms;
+			p->busy_taken += got;
+		}
+		p->last_busy_ms = now_ms;
 	}
 	return got;
 }
@@ -26,11 +30,10 @@ void ls_pacer_giveback(struct ls_pacer *p, unsigned n)
 	if (p->bucket.rate > 0)
 		p->bucket.tokens += n;
 	p->taken -= n < p->taken ? n : p->taken;
+	p->busy_taken -= n < p->busy_taken ? n : p->busy_taken;
 }
 
 double ls_pacer_achieved(const struct ls_pacer *p)
 {
-	double span = p->last_ms - p->first_ms;
-
-	return span > 0 ? (double)p->taken * 1000.0 / span : 0;
+	return p->busy_ms >= 100 ? (double)p->busy_taken * 1000.0 / p->busy_ms : 0;
 }

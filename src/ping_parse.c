@@ -48,39 +48,73 @@ static double number(const char *p, const char *end)
 	return *stop == '\0' && v >= 0 ? v : -1;
 }
 
-static void parse_line(const char *s, size_t len, struct ls_ping_output *res, double *first_rtt)
+/* The running tally of replies that passed every check. */
+struct tally {
+	const char *target;	/* the address ping was given, NULL: not checked */
+	double max_rtt;		/* the longest possible RTT (how long ping ran), <= 0: none */
+	double sum;		/* of their RTTs */
+	int timed;		/* how many had one */
+	double last;		/* the last counted reply's RTT, -1 when none */
+	bool last_counted;
+};
+
+/* A reply line counts only when it comes from the target, is neither a
+ * duplicate nor cut short, and has a sane time. */
+static bool reply_ok(const char *s, size_t len, const struct tally *t)
+{
+	const char *from = find(s, len, " bytes from "), *end = s + len, *colon;
+	size_t n;
+
+	if (find(s, len, "DIFFERENT ADDRESS") != NULL || find(s, len, "(DUP!)") != NULL ||
+	    find(s, len, "(truncated)") != NULL || find(s, len, "BAD CHECKSUM") != NULL)
+		return false;
+	if (t->target == NULL)
+		return true;
+	from += strlen(" bytes from ");
+	colon = memmem(from, (size_t)(end - from), ": ", 2);
+	if (colon == NULL)
+		return false;
+	n = strlen(t->target);
+	return (size_t)(colon - from) == n && memcmp(from, t->target, n) == 0;
+}
+
+static void parse_line(const char *s, size_t len, struct ls_ping_output *res, struct tally *t)
 {
 	const char *p, *end = s + len;
 	size_t i;
 	double v;
 
 	if (find(s, len, " bytes from ") != NULL && (p = find(s, len, "time=")) != NULL) {
-		res->replies++;
+		t->last_counted = false;
+		if (!reply_ok(s, len, t)) {
+			res->rejected++;
+			return;
+		}
 		v = number(p + 5, end);
-		if (v >= 0 && *first_rtt < 0)
-			*first_rtt = v;
+		if (t->max_rtt > 0 && v > t->max_rtt) {	/* forged: longer than ping ran */
+			res->rejected++;
+			return;
+		}
+		res->replies++;
+		t->last_counted = true;
+		t->last = v;
+		if (v >= 0) {
+			t->sum += v;
+			t->timed++;
+		}
 		return;
 	}
-	/* "rtt min/avg/max/mdev = 0.033/0.048/0.057/0.011 ms" (busybox: round-trip). */
-	if ((p = find(s, len, "min/avg/max")) != NULL && (p = memchr(p, '=', (size_t)(end - p))) != NULL) {
-		p++;
-		while (p < end && *p == ' ')
-			p++;
-		p = memchr(p, '/', (size_t)(end - p));
-		if (p != NULL && (v = number(p + 1, end)) >= 0)
-			res->rtt_ms = v;
-		return;
-	}
-	/* "1 packets transmitted, 1 received" */
-	if ((p = find(s, len, " received")) != NULL && find(s, len, "transmitted") != NULL) {
-		const char *q = p;
-		while (q > s && q[-1] >= '0' && q[-1] <= '9')
-			q--;
-		v = number(q, p);
-		if (v > 1e6)
-			v = 1e6;	/* a count, not an overflow */
-		if (v > res->replies)
-			res->replies = (int)v;
+	/* iputils prints the damage after the reply: take the reply back. */
+	if (find(s, len, "wrong data byte") != NULL) {
+		if (t->last_counted) {
+			res->replies--;
+			res->rejected++;
+			if (t->last >= 0) {
+				t->sum -= t->last;
+				t->timed--;
+			}
+			t->last_counted = false;
+		}
 		return;
 	}
 	if (res->reason == NULL && strncmp(s, "From ", len < 5 ? len : 5) == 0 && len > 5)
@@ -91,7 +125,7 @@ static void parse_line(const char *s, size_t len, struct ls_ping_output *res, do
 			}
 }
 
-static void each_line(const char *buf, size_t len, struct ls_ping_output *res, double *first_rtt)
+static void each_line(const char *buf, size_t len, struct ls_ping_output *res, struct tally *t)
 {
 	const char *p = buf, *end = buf + len, *nl;
 
@@ -99,23 +133,25 @@ static void each_line(const char *buf, size_t len, struct ls_ping_output *res, d
 		nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL)
 			nl = end;
-		parse_line(p, (size_t)(nl - p), res, first_rtt);
+		parse_line(p, (size_t)(nl - p), res, t);
 		p = nl + 1;
 	}
 }
 
-void ls_ping_parse(const char *out, size_t outlen, const char *err, size_t errlen,
-		   struct ls_ping_output *res)
+void ls_ping_parse(const char *out, size_t outlen, const char *err, size_t errlen, const char *target,
+		   double max_rtt_ms, struct ls_ping_output *res)
 {
-	double first_rtt = -1;
+	struct tally t = { target, max_rtt_ms, 0, 0, -1, false };
 	const char *nl, *start, *sep;
 	size_t n;
 
 	memset(res, 0, sizeof(*res));
 	res->rtt_ms = -1;
-	each_line(out, outlen, res, &first_rtt);
-	if (res->rtt_ms < 0 && res->replies > 0)
-		res->rtt_ms = first_rtt;
+	each_line(out, outlen, res, &t);
+	/* The average of the replies we counted, not ping's summary, which
+	 * counts replies from anywhere. */
+	if (t.timed > 0)
+		res->rtt_ms = t.sum / t.timed;
 	if (errlen > 0) {
 		/* Report the socket error if there is one, else the first line,
 		 * without ping's "progname: " prefix. */

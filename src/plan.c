@@ -9,8 +9,18 @@
 
 /* Cheap methods first: the race starts them in this order. */
 static const struct ls_method *const all[] = {
-	&ls_method_icmp, &ls_method_ping, &ls_method_tcp,
+	&ls_method_arp, &ls_method_nd, &ls_method_icmp, &ls_method_neigh, &ls_method_ping, &ls_method_tcp,
 };
+
+static bool has(const struct ls_plan *pl, const struct ls_method *m)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->m[i] == m)
+			return true;
+	return false;
+}
 
 /* Appends a and b to the -v explanation. */
 static void say(struct ls_plan *pl, const char *a, const char *b)
@@ -45,6 +55,9 @@ int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen)
 	pl->why[0] = '\0';
 	memset(&pl->counters, 0, sizeof(pl->counters));
 	ls_pacer_init(&pl->pacer, pl->cfg.rate, ls_now_ms());
+	pl->have_net = ls_netinfo_load(&pl->net, e, sizeof(e)) == 0;
+	if (!pl->have_net)
+		say(pl, "on-link methods off: ", e);
 	pl->env.loop = loop;
 	pl->env.cfg = &pl->cfg;
 	pl->env.pacer = &pl->pacer;
@@ -62,14 +75,20 @@ int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen)
 			}
 			continue;
 		}
-		/* auto: the ping program only when ICMP sockets cannot be had */
-		if (m == &ls_method_ping && pl->n > 0 && pl->m[0] == &ls_method_icmp)
+		/* auto: the ping program only when ICMP sockets cannot be had, the
+		 * neighbour table only when ARP cannot be sent */
+		if ((m == &ls_method_ping && has(pl, &ls_method_icmp)) ||
+		    (m == &ls_method_neigh && has(pl, &ls_method_arp)))
 			continue;
 		if (m == &ls_method_tcp && pl->cfg.nports == 0)
 			continue;
 		if ((rc = open_one(pl, m, e, sizeof(e))) != 0) {
 			if (m == &ls_method_icmp) {
 				say(pl, e, "; using the ping program");
+				continue;
+			}
+			if (m == &ls_method_arp || m == &ls_method_nd || m == &ls_method_neigh) {
+				say(pl, e, "");	/* unprivileged: the others will do */
 				continue;
 			}
 			snprintf(err, errlen, "%s", e);
@@ -88,8 +107,24 @@ void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct l
 {
 	memset(path, 0, sizeof(*path));
 	path->kind = LS_ROUTE_NONE;
-	(void)pl;
-	(void)addr;
+	if (pl->have_net)
+		ls_netinfo_route(&pl->net, addr, path);
+}
+
+bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr *addr, const struct ls_path *path)
+{
+	unsigned j;
+
+	if (!pl->m[i]->applies(pl->inst[i], addr, path))
+		return false;
+	if (pl->want != 0 || pl->m[i] == &ls_method_arp || pl->m[i] == &ls_method_nd)
+		return true;
+	/* auto: an on-link target that ARP or ND can ask needs nothing else */
+	for (j = 0; j < pl->n; j++)
+		if ((pl->m[j] == &ls_method_arp || pl->m[j] == &ls_method_nd) &&
+		    pl->m[j]->applies(pl->inst[j], addr, path))
+			return false;
+	return true;
 }
 
 size_t ls_plan_window(const struct ls_plan *pl, size_t want)
@@ -109,6 +144,9 @@ void ls_plan_close(struct ls_plan *pl)
 	for (i = 0; i < pl->n; i++)
 		pl->m[i]->close(pl->inst[i]);
 	pl->n = 0;
+	if (pl->have_net)
+		ls_netinfo_free(&pl->net);
+	pl->have_net = false;
 }
 
 const struct ls_method *ls_plan_method(const struct ls_plan *pl, unsigned mi) { return pl->m[mi]; }

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <linux/errqueue.h>
 #include <linux/icmp.h>
-#include <linux/sock_diag.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
 #include <stdint.h>
@@ -48,31 +47,15 @@ struct icmp {
 
 static int fam_index(int family) { return family == AF_INET6 ? 1 : 0; }
 
-static uint64_t realtime_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
 static uint64_t icmp_drops(struct ls_engine *eng)
 {
 	struct icmp *e = eng->codec;
-	uint32_t mem[SK_MEMINFO_VARS];
-	socklen_t len;
 	uint64_t total = 0;
 	int fi;
 
-	for (fi = 0; fi < 2; fi++) {
-		if (e->fd[fi] < 0)
-			continue;
-		len = sizeof(mem);
-		memset(mem, 0, sizeof(mem));
-		if (getsockopt(e->fd[fi], SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 &&
-		    len > SK_MEMINFO_DROPS * sizeof(uint32_t))
-			total += mem[SK_MEMINFO_DROPS];
-	}
+	for (fi = 0; fi < 2; fi++)
+		if (e->fd[fi] >= 0)
+			total += ls_engine_sock_drops(e->fd[fi]);
 	return total;
 }
 
@@ -106,7 +89,7 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 		pr.slot = slots[k];
 		pr.gen = s->gen;
 		pr.try_ = (uint8_t)(s->tries + 1);
-		pr.tx_ns = realtime_ns();
+		pr.tx_ns = ls_engine_realtime_ns();
 		pr.tag = ls_icmp_tag(e->key, addr, &pr);
 		ls_icmp_echo(family, pkts[k], e->ident, (uint16_t)slots[k], &pr);
 		iov[k].iov_base = pkts[k];
@@ -195,7 +178,6 @@ static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const 
 {
 	struct ls_addr src;
 	struct ls_answer ans;
-	uint64_t tx = m->probe.tx_ns, wall = realtime_ns();
 	uint32_t i;
 
 	to_addr(from, &src);
@@ -208,14 +190,8 @@ static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const 
 	memset(&ans, 0, sizeof(ans));
 	snprintf(ans.via, sizeof(ans.via), "icmp");
 	/* From the probe's own send time (authenticated by the tag) to the
-	 * kernel's receive timestamp, bounded by what the monotonic clock saw. */
-	if (rx_ns == 0 || rx_ns > wall)
-		rx_ns = wall;
-	ans.rtt_ms = rx_ns > tx ? (double)(rx_ns - tx) / 1e6 : 0;
-	if (ans.rtt_ms > now - e->e.slots[i].first_ms)
-		ans.rtt_ms = now - e->e.slots[i].first_ms;
-	if (ans.rtt_ms < 0)
-		ans.rtt_ms = 0;
+	 * kernel's receive timestamp. */
+	ans.rtt_ms = ls_engine_rtt(&e->e, i, m->probe.tx_ns, rx_ns, now);
 	ls_engine_answer(&e->e, i, &ans);
 }
 
@@ -276,19 +252,6 @@ static void read_errqueue(struct icmp *e, int fi)
 	}
 }
 
-static uint64_t rx_stamp(struct msghdr *h)
-{
-	struct cmsghdr *c;
-	struct timespec ts;
-
-	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
-			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-			return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-		}
-	return 0;
-}
-
 /* Reads everything queued on one socket. */
 static void receive(struct icmp *e, int fi)
 {
@@ -319,11 +282,11 @@ static void receive(struct icmp *e, int fi)
 			if (m.bad_checksum)
 				ls_engine_reject(&e->e, LS_REJ_CHECKSUM);
 			else if (m.kind == LS_ICMP_REPLY)
-				on_reply(e, fi, &m, &from[k], rx_stamp(&msgs[k].msg_hdr), now);
+				on_reply(e, fi, &m, &from[k], ls_engine_rx_stamp(&msgs[k].msg_hdr), now);
 			else if (m.kind == LS_ICMP_ERROR)
 				on_error(e, fi, &m);
-			else
-				ls_engine_reject(&e->e, LS_REJ_MALFORMED);
+			else	/* not an echo reply, nor an error quoting an echo request */
+				ls_engine_reject(&e->e, msgs[k].msg_len < 8 ? LS_REJ_MALFORMED : LS_REJ_FOREIGN);
 		}
 		if (n < BATCH)
 			break;

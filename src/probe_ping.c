@@ -45,6 +45,7 @@ struct ping_job {
 	size_t olen;
 	char ebuf[512];
 	size_t elen;
+	double t0;		/* when the current try was spawned */
 	int64_t exit_status;
 	int term_signal;
 	int tries;
@@ -152,8 +153,10 @@ static bool judge(struct ping_job *job)
 	struct pres *p = job->p;
 	struct ls_ping_output out;
 	const char *msg;
+	char addr[64];
 
-	ls_ping_parse(job->obuf, job->olen, job->ebuf, job->elen, &out);
+	ls_addr_format(&p->addr, addr, sizeof(addr));
+	ls_ping_parse(job->obuf, job->olen, job->ebuf, job->elen, addr, ls_now_ms() - job->t0 + 1, &out);
 	p->rtt_ms = -1;
 	p->error[0] = '\0';
 	if (p->cancelled) {
@@ -318,6 +321,7 @@ static int spawn(struct ping_job *job)
 		return rc;
 	}
 	job->running = true;
+	job->t0 = ls_now_ms();
 	uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
 	uv_read_start((uv_stream_t *)&job->err, on_alloc, on_read);
 	deadline = (uint64_t)p->opts->count * (PING_INTERVAL_MS + (uint64_t)p->opts->wait_ms) +
@@ -337,6 +341,11 @@ static int ping_open(struct ls_minst **out, const struct ls_menv *env, char *err
 	m->env = *env;
 	*out = (struct ls_minst *)m;
 	return 0;
+}
+
+static size_t ping_capacity(struct ls_minst *mi)
+{
+	return ((struct ping_m *)mi)->env.cfg->ping_jobs;
 }
 
 static bool ping_applies(struct ls_minst *mi, const struct ls_addr *addr, const struct ls_path *path)
@@ -392,6 +401,8 @@ static int ping_start(struct ls_minst *mi, struct ls_attempt *a)
 	uv_timer_init(p->loop, &job->watchdog);
 	job->watchdog.data = job;
 	rc = spawn(job);
+	if (rc == 0)
+		ls_attempt_silent(a);	/* ping's exchange cannot be watched: let costlier methods start */
 	if (rc != 0) {
 		char msg[300];
 		job->start_failed = true;	/* freed once its handles are closed */
@@ -425,6 +436,7 @@ const struct ls_method ls_method_ping = {
 	.name = "ping",
 	.bit = LS_M_PING,
 	.open = ping_open,
+	.capacity = ping_capacity,
 	.applies = ping_applies,
 	.start = ping_start,
 	.cancel = ping_cancel,

@@ -209,7 +209,7 @@ static bool launch(struct tcp *m, struct tatt *t, double now)
 	socklen_t sl;
 	int fd;
 
-	if (m->fds >= m->max_fds || ls_pacer_take(m->env.pacer, 1, now) == 0)
+	if (m->fds >= m->max_fds || ls_pacer_take(m->env.pacer, 1, false, now) == 0)
 		return false;
 	c->t = t;
 	c->port = m->env.cfg->ports[t->next];

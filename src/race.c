@@ -118,7 +118,7 @@ void ls_race_start(struct ls_race *r)
 	r->unknown = NULL;
 	memset(&r->ans, 0, sizeof(r->ans));
 	for (i = 0; i < pl->n && r->n < LS_MAX_METHODS; i++) {
-		if (!pl->m[i]->applies(pl->inst[i], &r->addr, &r->path))
+		if (!ls_plan_applies(pl, i, &r->addr, &r->path))
 			continue;
 		r->att[r->n].handle = 0;
 		r->att[r->n].mi = (uint8_t)i;

@@ -50,6 +50,7 @@ struct ls_engine_ops {
 struct ls_eslot {
 	struct ls_attempt *a;	/* NULL when free */
 	double first_ms;	/* monotonic time of the first send */
+	uint64_t first_ns;	/* and its CLOCK_REALTIME, to compare with kernel receive timestamps */
 	double deadline_ms;
 	uint32_t heap_i;	/* LS_ENGINE_NIL when not in the heap */
 	uint32_t next;		/* free list, or the address index's chain */
@@ -122,6 +123,21 @@ void ls_engine_reject(struct ls_engine *e, enum ls_reject why);
 /* The slots in flight for addr, one after another: start with *cursor =
  * LS_ENGINE_NIL; returns LS_ENGINE_NIL at the end.  Needs by_address. */
 uint32_t ls_engine_find(const struct ls_engine *e, const struct ls_addr *addr, uint32_t *cursor);
+
+/* CLOCK_REALTIME in nanoseconds (what SO_TIMESTAMPNS reports). */
+uint64_t ls_engine_realtime_ns(void);
+
+/* The kernel's count of packets it dropped on socket fd (SO_MEMINFO). */
+uint64_t ls_engine_sock_drops(int fd);
+
+/* The kernel's receive timestamp (SO_TIMESTAMPNS) of a received message, 0 when none. */
+struct msghdr;
+uint64_t ls_engine_rx_stamp(struct msghdr *h);
+
+/* The RTT of an answer received at rx_ns (a kernel timestamp, 0 when none)
+ * to the probe sent at tx_ns, bounded by what the monotonic clock saw since
+ * slot s's first send. */
+double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint64_t rx_ns, double now);
 
 /* The slot's target. */
 static inline const struct ls_addr *ls_engine_addr(const struct ls_engine *e, uint32_t s)

@@ -36,6 +36,7 @@ struct ls_probe_cfg {
 	unsigned rate;		/* packets a second over all methods, 0 unlimited */
 	unsigned window;	/* targets in flight at once */
 	int count;		/* ping: echo requests per target */
+	unsigned ping_jobs;	/* ping: programs running at once */
 	const char *ping_cmd;	/* ping: the program */
 	char **env;		/* ping: its environment */
 	const uint16_t *ports;	/* tcp: the ports, in order */

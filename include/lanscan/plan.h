@@ -40,6 +40,10 @@ int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen);
 /* The path to addr (LS_ROUTE_NONE when the routes are unknown). */
 void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct ls_path *path);
 
+/* Whether method i runs on addr: it applies, and (auto) no link-layer
+ * method (ARP, ND) already covers the on-link target. */
+bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr *addr, const struct ls_path *path);
+
 /* Targets that can be in flight at once: the smallest method capacity. */
 size_t ls_plan_window(const struct ls_plan *pl, size_t want);
 

@@ -12,6 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t half = size / 2;
 
 	/* The first half as stdout, the rest as stderr; neither NUL-terminated. */
-	ls_ping_parse((const char *)data, half, (const char *)data + half, size - half, &res);
+	ls_ping_parse((const char *)data, half, (const char *)data + half, size - half, "198.18.0.1", 1000, &res);
 	return 0;
 }

@@ -11,7 +11,7 @@
 
 static void parse(const char *out, const char *err, struct ls_ping_output *res)
 {
-	ls_ping_parse(out, strlen(out), err, strlen(err), res);
+	ls_ping_parse(out, strlen(out), err, strlen(err), NULL, 0, res);
 }
 
 static void test_reply_iputils(void **state)
@@ -102,7 +102,7 @@ static void test_garbage_is_harmless(void **state)
 
 	(void)state;
 	memset(big, 'x', sizeof(big));
-	ls_ping_parse(big, sizeof(big), big, sizeof(big), &r);
+	ls_ping_parse(big, sizeof(big), big, sizeof(big), "198.18.0.1", 1000, &r);
 	assert_int_equal(r.replies, 0);
 	assert_int_equal(strlen(r.message), sizeof(r.message) - 1);
 	parse("64 bytes from x: time=abc ms\nrtt min/avg/max/mdev = /\n"
@@ -110,7 +110,40 @@ static void test_garbage_is_harmless(void **state)
 	assert_int_equal(r.replies, 1);
 	assert_true(r.rtt_ms < 0);
 	parse("1 packets transmitted, 5555555555555555555555555555555 received\n", "", &r);
-	assert_int_equal(r.replies, 1000000);
+	assert_int_equal(r.replies, 0);	/* the summary is not evidence */
+}
+
+/* What a hostile or broken device makes iputils print: none of it is a reply. */
+static void test_only_replies_from_the_target_count(void **state)
+{
+	static const char *const bad[] = {
+		"64 bytes from 198.18.0.99: icmp_seq=1 ttl=64 time=0.1 ms\n",	/* another source */
+		"64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.1 ms (DIFFERENT ADDRESS!)\n",
+		"64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.1 ms (DUP!)\n",
+		"8 bytes from 198.18.0.1: icmp_seq=1 ttl=64 (truncated)\n",
+		"64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.1 ms\nwrong data byte #16 should be 0x10 but was 0x0\n",
+		"64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=8239531932139847 ms\n",	/* longer than ping ran */
+		"64 bytes from 198.18.0.10: icmp_seq=1 ttl=64 time=0.1 ms\n",	/* a prefix of the target is not it */
+		"1 packets transmitted, 1 received, 0% packet loss\nrtt min/avg/max/mdev = 1/1/1/0 ms\n",
+	};
+	struct ls_ping_output r;
+	size_t i;
+	const char *good = "64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.250 ms\n"
+			   "64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.250 ms (DUP!)\n";
+
+	(void)state;
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		ls_ping_parse(bad[i], strlen(bad[i]), "", 0, "198.18.0.1", 1000, &r);
+		assert_int_equal(r.replies, 0);
+		assert_true(r.rtt_ms < 0);
+	}
+	ls_ping_parse(good, strlen(good), "", 0, "198.18.0.1", 1000, &r);
+	assert_int_equal(r.replies, 1);
+	assert_int_equal(r.rejected, 1);
+	assert_float_equal(r.rtt_ms, 0.25, 1e-9);
+	good = "64 bytes from fd6c:6162:18::1: icmp_seq=1 ttl=64 time=0.5 ms\n";
+	ls_ping_parse(good, strlen(good), "", 0, "fd6c:6162:18::1", 1000, &r);
+	assert_int_equal(r.replies, 1);
 }
 
 int main(void)
@@ -122,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_unreachable_reasons),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_garbage_is_harmless),
+		cmocka_unit_test(test_only_replies_from_the_target_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,283 @@
+/* probe_arp.c -- the ARP method: raw ARP requests for on-link IPv4 targets, as arp-scan sends them.
+ *
+ * Needs CAP_NET_RAW (an AF_PACKET socket).  Every host on the link answers
+ * ARP, whatever its firewall does to IP, so on-link this is the method that
+ * finds Windows PCs, printers and phones that drop ICMP, and it yields the
+ * MAC address.  Requests bypass the kernel's neighbour table, so a /16 on a
+ * link does not overflow it.  A reply counts only when it comes in on the
+ * interface the request went out of, from a target in flight, addressed to
+ * our address and MAC; anything else is counted as unsolicited.
+ */
+#include "lanscan/method.h"
+
+#include <errno.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/arp.h"
+#include "lanscan/engine.h"
+#include "lanscan/util.h"
+
+#define BATCH LS_ENGINE_BATCH
+#define MAX_DUPS 16		/* the same address in flight more than once */
+
+struct arpm {
+	struct ls_engine e;
+	int fd;
+	uv_poll_t poll;
+	uint64_t drops;		/* PACKET_STATISTICS, summed (reading resets it) */
+	char desc[64];
+	uint8_t rbuf[BATCH][64];
+	uint8_t rctl[BATCH][64];
+};
+
+static const struct ls_iface *iface_of(const struct ls_engine *e, const struct ls_path *path)
+{
+	return e->env.net != NULL ? ls_netinfo_iface(e->env.net, path->ifindex) : NULL;
+}
+
+static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n, double now)
+{
+	struct arpm *m = e->codec;
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_ll to[BATCH];
+	uint8_t pkts[BATCH][LS_ARP_LEN];
+	unsigned k, off = 0;
+	int r;
+
+	memset(msgs, 0, sizeof(msgs));
+	memset(to, 0, sizeof(to));
+	for (k = 0; k < n && k < BATCH; k++) {
+		struct ls_attempt *a = e->slots[slots[k]].a;
+		const struct ls_path *path = ls_attempt_path(a);
+		const struct ls_iface *ifc = iface_of(e, path);
+		ls_arp_request(pkts[k], ifc->mac, path->src.b, ls_attempt_addr(a)->b);
+		to[k].sll_family = AF_PACKET;
+		to[k].sll_protocol = htons(ETH_P_ARP);
+		to[k].sll_ifindex = path->ifindex;
+		to[k].sll_halen = 6;
+		memset(to[k].sll_addr, 0xff, 6);
+		iov[k].iov_base = pkts[k];
+		iov[k].iov_len = LS_ARP_LEN;
+		msgs[k].msg_hdr.msg_iov = &iov[k];
+		msgs[k].msg_hdr.msg_iovlen = 1;
+		msgs[k].msg_hdr.msg_name = &to[k];
+		msgs[k].msg_hdr.msg_namelen = sizeof(to[k]);
+	}
+	while (off < k) {
+		r = sendmmsg(m->fd, msgs + off, k - off, 0);
+		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR))
+			break;
+		if (r < 0) {	/* the link is down or gone */
+			char err[96];
+			snprintf(err, sizeof(err), "cannot send ARP: %s", strerror(errno));
+			ls_engine_end(e, slots[off++], err);
+			continue;
+		}
+		for (; r > 0; r--, off++)
+			ls_engine_sent(e, slots[off], now);
+	}
+	return off;
+}
+
+static void on_arp(struct arpm *m, const uint8_t *buf, size_t len, const struct sockaddr_ll *from,
+		   uint64_t rx_ns, double now)
+{
+	struct ls_engine *e = &m->e;
+	struct ls_arp msg;
+	struct ls_addr spa;
+	struct ls_answer ans;
+	uint32_t cur = LS_ENGINE_NIL, s, hits[MAX_DUPS];
+	unsigned n = 0, i;
+
+	if (from->sll_pkttype == PACKET_OUTGOING)
+		return;	/* our own requests */
+	if (ls_arp_parse(buf, len, &msg) != 0) {
+		ls_engine_reject(e, LS_REJ_MALFORMED);
+		return;
+	}
+	if (msg.op != 2)
+		return;	/* other hosts' requests: not for us to judge */
+	memset(&spa, 0, sizeof(spa));
+	spa.family = AF_INET;
+	memcpy(spa.b, msg.spa, 4);
+	while (n < MAX_DUPS && (s = ls_engine_find(e, &spa, &cur)) != LS_ENGINE_NIL) {
+		const struct ls_path *path = ls_attempt_path(e->slots[s].a);
+		const struct ls_iface *ifc = iface_of(e, path);
+		if (e->slots[s].tries > 0 && path->ifindex == from->sll_ifindex && ifc != NULL &&
+		    ls_arp_answers(&msg, ifc->mac, path->src.b))
+			hits[n++] = s;
+	}
+	if (n == 0) {
+		ls_engine_reject(e, LS_REJ_UNSOLICITED);
+		return;
+	}
+	memset(&ans, 0, sizeof(ans));
+	snprintf(ans.via, sizeof(ans.via), "arp");
+	ans.has_mac = true;
+	memcpy(ans.mac, msg.sha, 6);
+	for (i = 0; i < n; i++) {
+		/* ARP carries no token: time it from the first request (an upper bound). */
+		ans.rtt_ms = ls_engine_rtt(e, hits[i], e->slots[hits[i]].first_ns, rx_ns, now);
+		ls_engine_answer(e, hits[i], &ans);
+	}
+}
+
+static void arp_receive(struct ls_engine *e)
+{
+	struct arpm *m = e->codec;
+	struct mmsghdr msgs[BATCH];
+	struct iovec iov[BATCH];
+	struct sockaddr_ll from[BATCH];
+	double now = ls_now_ms();
+	int k, n;
+
+	for (;;) {
+		memset(msgs, 0, sizeof(msgs));
+		for (k = 0; k < BATCH; k++) {
+			iov[k].iov_base = m->rbuf[k];
+			iov[k].iov_len = sizeof(m->rbuf[k]);
+			msgs[k].msg_hdr.msg_iov = &iov[k];
+			msgs[k].msg_hdr.msg_iovlen = 1;
+			msgs[k].msg_hdr.msg_name = &from[k];
+			msgs[k].msg_hdr.msg_namelen = sizeof(from[k]);
+			msgs[k].msg_hdr.msg_control = m->rctl[k];
+			msgs[k].msg_hdr.msg_controllen = sizeof(m->rctl[k]);
+		}
+		n = recvmmsg(m->fd, msgs, BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0)
+			break;
+		for (k = 0; k < n; k++)
+			on_arp(m, m->rbuf[k], msgs[k].msg_len, &from[k], ls_engine_rx_stamp(&msgs[k].msg_hdr), now);
+		if (n < BATCH)
+			break;
+	}
+}
+
+static uint64_t arp_drops(struct ls_engine *e)
+{
+	struct arpm *m = e->codec;
+	struct tpacket_stats st;
+	socklen_t len = sizeof(st);
+
+	if (getsockopt(m->fd, SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+		m->drops += st.tp_drops;
+	return m->drops;
+}
+
+static void arp_free(struct ls_engine *e)
+{
+	free(e->codec);
+}
+
+static const struct ls_engine_ops arp_ops = {
+	.send = arp_send,
+	.receive = arp_receive,
+	.drops = arp_drops,
+	.free = arp_free,
+};
+
+static void poll_cb(uv_poll_t *h, int status, int events)
+{
+	struct ls_engine *e = h->data;
+
+	(void)status;
+	(void)events;
+	arp_receive(e);
+}
+
+static int arp_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
+{
+	struct arpm *m;
+	int fd, rc, on = 1, size = 4 << 20;
+
+	if (env->net == NULL) {
+		snprintf(err, errlen, "arp: the interfaces and routes are unknown");
+		return -ENOENT;
+	}
+	fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, htons(ETH_P_ARP));
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "arp: cannot open a packet socket: %s", strerror(errno));
+		return rc;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if ((m = calloc(1, sizeof(*m))) == NULL) {
+		close(fd);
+		return -ENOMEM;
+	}
+	m->fd = fd;
+	if ((rc = ls_engine_init(&m->e, env, &arp_ops, m, 0, true)) != 0) {
+		close(fd);
+		free(m);
+		return rc;
+	}
+	uv_poll_init_socket(env->loop, &m->poll, fd);
+	m->poll.data = &m->e;
+	uv_poll_start(&m->poll, UV_READABLE, poll_cb);
+	m->e.handles++;
+	snprintf(m->desc, sizeof(m->desc), "arp: packet socket");
+	*out = (struct ls_minst *)m;
+	return 0;
+}
+
+static size_t arp_capacity(struct ls_minst *mi)
+{
+	return ((struct arpm *)mi)->e.nslots;
+}
+
+static bool arp_applies(struct ls_minst *mi, const struct ls_addr *addr, const struct ls_path *path)
+{
+	const struct ls_iface *ifc;
+
+	if (addr->family != AF_INET || path->kind != LS_ROUTE_ONLINK || path->src.family != AF_INET)
+		return false;
+	ifc = iface_of(&((struct arpm *)mi)->e, path);
+	return ifc != NULL && ifc->has_mac && !(ifc->flags & (IFF_NOARP | IFF_LOOPBACK));
+}
+
+static int arp_start(struct ls_minst *mi, struct ls_attempt *a)
+{
+	return ls_engine_start(&((struct arpm *)mi)->e, a);
+}
+
+static void arp_cancel(struct ls_minst *mi, struct ls_attempt *a)
+{
+	ls_engine_cancel(&((struct arpm *)mi)->e, a);
+}
+
+static void arp_close(struct ls_minst *mi)
+{
+	struct arpm *m = (struct arpm *)mi;
+
+	uv_close((uv_handle_t *)&m->poll, ls_engine_handle_closed);
+	close(m->fd);
+	ls_engine_close(&m->e);
+}
+
+static const char *arp_describe(struct ls_minst *mi)
+{
+	return ((struct arpm *)mi)->desc;
+}
+
+const struct ls_method ls_method_arp = {
+	.name = "arp",
+	.bit = LS_M_ARP,
+	.open = arp_open,
+	.capacity = arp_capacity,
+	.applies = arp_applies,
+	.start = arp_start,
+	.cancel = arp_cancel,
+	.close = arp_close,
+	.describe = arp_describe,
+};
