@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lanscan/method.h"
 #include "lanscan/util.h"
 
 enum {
@@ -46,6 +47,7 @@ static const struct option longopts[] = {
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
 	{ "method", required_argument, NULL, OPT_METHOD },
+	{ "ports", required_argument, NULL, 'p' },
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
@@ -75,16 +77,20 @@ void ls_cli_usage(FILE *f)
 "      --list              print the targets, send nothing\n"
 "      --force             allow sweeps of more than 65536 addresses\n"
 "Probing:\n"
-"      --method=M          auto (default), icmp (native sockets) or ping (the ping program)\n"
+"      --method=LIST       auto (default: every method that works here), or some of\n"
+"                          icmp,arp,nd,tcp,neigh,ping (raced; first answer wins)\n"
+"  -p, --ports=LIST        tcp: ports to connect to (default 22,80,443,445)\n"
 "  -c, --count=N           echo requests per host (1-100, default 1; ping method)\n"
-"  -t, --timeout=MS        ping: wait per request; icmp: the starting timeout\n"
-"                          (10-60000, default 1000)\n"
-"      --min-timeout=MS    icmp: lower bound of the adaptive timeout (default 50)\n"
-"      --max-timeout=MS    icmp: upper bound of the adaptive timeout (default --timeout)\n"
-"      --rate=PPS          icmp: packets a second (0 unlimited, default 10000)\n"
-"      --retries=N         try a silent host N more times (0-10; default 0 with\n"
-"                          ping, 1 with icmp)\n"
-"  -j, --jobs=N            probes at once (1-65535; default 256 with ping, 8192 with icmp)\n"
+"  -t, --timeout=MS        how long a host may take to answer, from its first\n"
+"                          probe (10-60000, default 1000); ping: per request\n"
+"      --min-timeout=MS    lower bound of the retransmission timeout (default 50)\n"
+"      --max-timeout=MS    upper bound of the retransmission timeout (default -t)\n"
+"      --rate=PPS          packets a second over all methods (0 unlimited,\n"
+"                          default 10000)\n"
+"      --retries=N         send again to a silent host up to N times within its\n"
+"                          wait (0-10; default 2, ping 0)\n"
+"  -j, --jobs=N            hosts at once (1-65535; default: enough for --rate;\n"
+"                          256 with ping)\n"
 "      --ping-cmd=PATH     the ping program to run (default: ping)\n"
 "Output:\n"
 "  -a, --alive             print only hosts that are up\n"
@@ -108,7 +114,7 @@ void ls_cli_usage(FILE *f)
 "  -V, --version           show the version\n"
 "\n"
 "Output columns (tab-separated): address, state (up/down/unknown), RTT in ms or -,\n"
-"name or -.\n"
+"name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh, ping) or -.\n"
 "Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target could not\n"
 "be resolved, 3 usage error, 4 system error, 130/143 interrupted.\n", f);
 }
@@ -133,6 +139,82 @@ static int number(const char *opt, const char *text, long long min, long long ma
 		return 0;
 	snprintf(msg, sizeof(msg), "%s (expected %lld to %lld)", errstr, min, max);
 	return fail(err, errlen, msg, opt, text);
+}
+
+int ls_cli_methods(const char *s, unsigned *out)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "icmp", LS_M_ICMP }, { "arp", LS_M_ARP }, { "nd", LS_M_ND },
+		{ "tcp", LS_M_TCP }, { "neigh", LS_M_NEIGH }, { "ping", LS_M_PING },
+	};
+	const char *p = s, *end;
+	size_t i, n;
+	unsigned bits = 0;
+
+	if (strcmp(s, "auto") == 0) {
+		*out = 0;
+		return 0;
+	}
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; i < LS_ARRAY_SIZE(names); i++)
+			if (strlen(names[i].name) == n && strncmp(p, names[i].name, n) == 0)
+				break;
+		if (i == LS_ARRAY_SIZE(names))
+			return -EINVAL;
+		bits |= names[i].bit;
+		if (end == NULL)
+			break;
+		p = end + 1;
+	}
+	*out = bits;
+	return 0;
+}
+
+/* Parses a port number of exactly the digits at p..p+n. */
+static long port_at(const char *p, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 5)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v >= 1 && v <= 65535 ? v : -1;
+}
+
+int ls_cli_ports(const char *s, uint16_t *ports, size_t max)
+{
+	const char *p = s, *end, *dash;
+	size_t n = 0, k, len;
+	long lo, hi, v;
+
+	for (;;) {
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		dash = memchr(p, '-', len);
+		lo = port_at(p, dash != NULL ? (size_t)(dash - p) : len);
+		hi = dash != NULL ? port_at(dash + 1, len - (size_t)(dash + 1 - p)) : lo;
+		if (lo < 0 || hi < 0 || hi < lo)
+			return -EINVAL;
+		for (v = lo; v <= hi; v++) {
+			for (k = 0; k < n && ports[k] != v; k++)
+				;
+			if (k < n)
+				continue;	/* a duplicate */
+			if (n == max)
+				return -E2BIG;
+			ports[n++] = (uint16_t)v;
+		}
+		if (end == NULL)
+			return (int)n;
+		p = end + 1;
+	}
 }
 
 static int push(const char ***v, size_t *n, const char *s)
@@ -181,7 +263,7 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->min_timeout_ms = o->max_timeout_ms = -1;
 	opterr = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":46ac:f:hj:qrst:uvV", longopts, NULL)) != -1) {
+	while (rc == 0 && (c = getopt_long(argc, argv, ":46ac:f:hj:p:qrst:uvV", longopts, NULL)) != -1) {
 		const char *on = optname(c, name, sizeof(name));
 		switch (c) {
 		case '4': o->family = AF_INET; break;
@@ -201,15 +283,19 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 				o->retries = (int)v;
 			break;
 		case OPT_METHOD:
-			if (strcmp(optarg, "auto") == 0)
-				o->method = LS_METHOD_AUTO;
-			else if (strcmp(optarg, "icmp") == 0)
-				o->method = LS_METHOD_ICMP;
-			else if (strcmp(optarg, "ping") == 0)
-				o->method = LS_METHOD_PING;
-			else
-				rc = fail(err, errlen, "expected auto, icmp or ping", on, optarg);
+			if (ls_cli_methods(optarg, &o->methods) != 0)
+				rc = fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping",
+					  on, optarg);
 			break;
+		case 'p': {
+			int n = ls_cli_ports(optarg, o->ports, LS_CLI_MAX_PORTS);
+			if (n < 0)
+				rc = fail(err, errlen, n == -E2BIG ? "at most 64 ports" :
+					  "expected ports 1-65535 and ranges, comma-separated", on, optarg);
+			else
+				o->nports = (size_t)n;
+			break;
+		}
 		case OPT_RATE:
 			if ((rc = number(on, optarg, 0, 10000000, &v, err, errlen)) == 0)
 				o->rate = v;
@@ -296,14 +382,19 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 		ls_cli_free(o);
 		return rc;
 	}
-	if (o->method == LS_METHOD_ICMP && o->ping_cmd_set) {
+	if (o->methods != 0 && !(o->methods & LS_M_PING) && o->ping_cmd_set) {
 		ls_cli_free(o);
 		snprintf(err, errlen, "--ping-cmd needs --method ping or auto");
 		return -EINVAL;
 	}
-	if (o->method == LS_METHOD_ICMP && o->count > 1) {
+	if (o->methods != 0 && !(o->methods & LS_M_PING) && o->count > 1) {
 		ls_cli_free(o);
 		snprintf(err, errlen, "-c/--count above 1 needs --method ping");
+		return -EINVAL;
+	}
+	if (o->nports > 0 && o->methods != 0 && !(o->methods & LS_M_TCP)) {
+		ls_cli_free(o);
+		snprintf(err, errlen, "-p/--ports needs the tcp method (--method auto or a list with tcp)");
 		return -EINVAL;
 	}
 	if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms) {

@@ -348,12 +348,11 @@ static void plan_config(struct app *app)
 	c->count = o->count;
 	c->ping_cmd = o->ping_cmd;
 	c->env = app->env;
-	c->ports = default_ports;
-	c->nports = LS_ARRAY_SIZE(default_ports);
+	c->ports = o->nports > 0 ? o->ports : default_ports;
+	c->nports = o->nports > 0 ? o->nports : LS_ARRAY_SIZE(default_ports);
 	c->verbose = o->verbose;
-	app->plan.want = o->method == LS_METHOD_ICMP ? LS_M_ICMP : o->method == LS_METHOD_PING ? LS_M_PING :
-		/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
-		o->count > 1 || o->ping_cmd_set ? LS_M_PING : 0;
+	/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
+	app->plan.want = o->methods != 0 ? o->methods : o->count > 1 || o->ping_cmd_set ? LS_M_PING : 0;
 	app->plan.fatal = on_plan_fatal;
 	app->plan.data = app;
 }

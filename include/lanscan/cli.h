@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lanscan/output.h"
@@ -18,7 +19,7 @@
 #define LS_DEFAULT_RETRIES 2	/* packet methods: sends again within a target's wait */
 #define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
 
-enum ls_method_choice { LS_METHOD_AUTO, LS_METHOD_ICMP, LS_METHOD_PING };
+#define LS_CLI_MAX_PORTS 64
 
 struct ls_options {
 	int jobs;
@@ -26,7 +27,9 @@ struct ls_options {
 	int count;
 	int timeout_ms;
 	int retries;
-	enum ls_method_choice method;
+	unsigned methods;	/* LS_M_* bits (method.h); 0: auto */
+	uint16_t ports[LS_CLI_MAX_PORTS];	/* -p: TCP ports, in order; nports 0: the default */
+	size_t nports;
 	long long rate;
 	int min_timeout_ms;	/* -1: the default */
 	int max_timeout_ms;	/* -1: the default (--timeout) */
@@ -58,6 +61,14 @@ struct ls_options {
 int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t errlen);
 
 void ls_cli_free(struct ls_options *o);
+
+/* --method LIST: "auto", or names from icmp, arp, nd, tcp, neigh, ping,
+ * comma-separated, into LS_M_* bits (0 for auto).  Returns 0 or -EINVAL. */
+int ls_cli_methods(const char *s, unsigned *out);
+
+/* -p LIST: ports and ranges ("22,80,443-445"), 1-65535, duplicates dropped,
+ * order kept, at most max.  Returns how many, or -EINVAL / -E2BIG. */
+int ls_cli_ports(const char *s, uint16_t *ports, size_t max);
 
 void ls_cli_usage(FILE *f);
 

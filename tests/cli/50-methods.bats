@@ -37,7 +37,7 @@ for l in sys.stdin:
 @test "methods: auto uses icmp as root, and says so with -v" {
 	run --separate-stderr lanscan -v 198.18.0.1
 	assert_success
-	assert_regex "$stderr" "methods: icmp"
+	assert_regex "$stderr" "icmp: raw IPv4 socket"
 }
 
 @test "methods: unprivileged, icmp works through datagram sockets, errors included" {
@@ -47,7 +47,7 @@ for l in sys.stdin:
 		"$dir/lanscan" -v --method icmp --sort -t 500 198.18.0.1 "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" fd6c:6162:18::2 "$LAB_PROHIBIT6"
 	rm -rf "$dir"
 	assert_equal "$status" 1
-	assert_regex "$stderr" "methods: icmp"
+	assert_regex "$stderr" "icmp: datagram IPv4 socket"
 	assert_equal "$(printf '%s\n' "$output" | cut -f1,2 | tr '\t\n' ' ;')" \
 		"198.18.0.1 up;$LAB_REMOTE_DEAD4 down;$LAB_UNREACH4 down;$LAB_PROHIBIT6 down;fd6c:6162:18::2 up;"
 }

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 
 #include "lanscan/cli.h"
+#include "lanscan/method.h"
 #include "lanscan/util.h"
 
 static int parse(struct ls_options *o, char *err, size_t errlen, char **argv)
@@ -128,6 +129,44 @@ static void test_parse_num(void **state)
 	assert_string_equal(e, "invalid");
 }
 
+static void test_methods_list(void **state)
+{
+	unsigned m = 99;
+
+	(void)state;
+	assert_int_equal(ls_cli_methods("auto", &m), 0);
+	assert_int_equal(m, 0);
+	assert_int_equal(ls_cli_methods("icmp,tcp", &m), 0);
+	assert_int_equal(m, LS_M_ICMP | LS_M_TCP);
+	assert_int_equal(ls_cli_methods("arp,nd,neigh,ping", &m), 0);
+	assert_int_equal(m, LS_M_ARP | LS_M_ND | LS_M_NEIGH | LS_M_PING);
+	assert_int_equal(ls_cli_methods("icmp,", &m), -EINVAL);
+	assert_int_equal(ls_cli_methods("", &m), -EINVAL);
+	assert_int_equal(ls_cli_methods("icmpx", &m), -EINVAL);
+	assert_int_equal(ls_cli_methods("auto,icmp", &m), -EINVAL);
+}
+
+static void test_ports_list(void **state)
+{
+	uint16_t p[8];
+
+	(void)state;
+	assert_int_equal(ls_cli_ports("445", p, 8), 1);
+	assert_int_equal(p[0], 445);
+	assert_int_equal(ls_cli_ports("22,80,443-445,80", p, 8), 5);	/* the duplicate 80 dropped */
+	assert_int_equal(p[0], 22);
+	assert_int_equal(p[2], 443);
+	assert_int_equal(p[4], 445);
+	assert_int_equal(ls_cli_ports("1-9", p, 8), -E2BIG);
+	assert_int_equal(ls_cli_ports("0", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("65536", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("445-443", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("22,", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("-5", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("+22", p, 8), -EINVAL);
+	assert_int_equal(ls_cli_ports("000022", p, 8), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +175,8 @@ int main(void)
 		cmocka_unit_test(test_bad_numbers_name_option_and_text),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_parse_num),
+		cmocka_unit_test(test_methods_list),
+		cmocka_unit_test(test_ports_list),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
