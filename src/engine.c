@@ -259,7 +259,8 @@ void ls_engine_sent(struct ls_engine *e, uint32_t s, double now)
 	 * least to tell the race the target is silent so far. */
 	k = sl->tries - 1 < 10 ? sl->tries - 1 : 10;
 	t = now + rto(e, ls_engine_addr(e, s)) * (double)(1u << k);
-	if (sl->tries >= e->max_tries && (sl->flags & S_SILENT))
+	if ((sl->tries >= e->max_tries || (e->once_onlink &&
+					   ls_attempt_path(sl->a)->kind == LS_ROUTE_ONLINK)) && (sl->flags & S_SILENT))
 		t = sl->deadline_ms;
 	heap_set(e, s, t < sl->deadline_ms ? t : sl->deadline_ms);
 }
@@ -385,7 +386,8 @@ static void expire(struct ls_engine *e, double now)
 			continue;
 		}
 		if (now < s->deadline_ms) {
-			if (s->tries < e->max_tries && !(s->flags & S_NEG))
+			if (s->tries < e->max_tries && !(s->flags & S_NEG) &&
+			    !(e->once_onlink && ls_attempt_path(s->a)->kind == LS_ROUTE_ONLINK))
 				q_push(e, i);
 			else
 				heap_set(e, i, s->deadline_ms);

@@ -11,7 +11,16 @@
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
-enum job_phase { J_QUEUED, J_RESOLVING, J_PROBING, J_RDNS };
+enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_RDNS };
+
+/* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
+ * solicitations 1 s apart) for a silent on-link address; it holds at most
+ * gc_thresh3 (1024) entries for every namespace together.  Targets probed
+ * through the table are held to LS_ONLINK_MAX at once, each counted until
+ * its entry can have failed. */
+#define LS_ONLINK_MAX 256
+#define LS_ONLINK_HOLD_MS 3500
+#define RELEASE_TICK_MS 100
 
 struct ls_job {
 	struct ls_pipeline *pl;
@@ -19,6 +28,8 @@ struct ls_job {
 	bool is_name;
 	enum job_phase phase;
 	bool racing;			/* the race has not finished */
+	bool onlink;			/* holds one of the on-link places */
+	double started_ms;
 	bool emitted;
 	void *req;			/* the getaddrinfo or getnameinfo request under way */
 	char *name;			/* reverse DNS name, malloc'd */
@@ -160,25 +171,83 @@ static void on_decided(struct ls_race *r)
 	emit_race(job);
 }
 
+static void on_release_tick(uv_timer_t *t)
+{
+	struct ls_pipeline *p = ls_container_of(t, struct ls_pipeline, release_timer);
+	double now = ls_now_ms();
+	unsigned i = 0;
+
+	while (i < p->nreleases) {
+		if (p->releases[i] <= now) {
+			p->releases[i] = p->releases[--p->nreleases];
+			p->onlink--;
+		} else {
+			i++;
+		}
+	}
+	if (p->nreleases == 0)
+		uv_timer_stop(t);
+	pump(p);
+}
+
+/* Gives back a job's on-link place: now if the host answered (its entry is
+ * complete), else once its entry can have failed. */
+static void release_onlink(struct ls_pipeline *p, struct ls_job *job)
+{
+	double at = job->started_ms + LS_ONLINK_HOLD_MS, now = ls_now_ms();
+
+	job->onlink = false;
+	if (job->race.state == LS_UP || at <= now || p->releases == NULL) {
+		p->onlink--;
+		return;
+	}
+	p->releases[p->nreleases++] = at;
+	if (p->nreleases == 1)
+		uv_timer_start(&p->release_timer, on_release_tick, RELEASE_TICK_MS, RELEASE_TICK_MS);
+}
+
 static void on_finished(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 
+	if (job->onlink)
+		release_onlink(job->pl, job);
 	job->racing = false;
 	job->pl->probes--;
 	settle(job);
 }
 
-static void start_probe(struct ls_pipeline *p, struct ls_job *job)
+static void start_race(struct ls_pipeline *p, struct ls_job *job)
 {
 	job->phase = J_PROBING;
 	job->racing = true;
 	job->race.plan = p->plan;
 	job->race.decided = on_decided;
 	job->race.finished = on_finished;
-	ls_plan_path(p->plan, &job->race.addr, &job->race.path);
+	job->started_ms = ls_now_ms();
 	p->probes++;
 	ls_race_start(&job->race);	/* may finish, and free the job, at once */
+}
+
+/* Starts a job's race, or holds it while the neighbour table is full. */
+static void start_probe(struct ls_pipeline *p, struct ls_job *job)
+{
+	ls_plan_path(p->plan, &job->race.addr, &job->race.path);
+	if (ls_plan_uses_table(p->plan, &job->race.addr, &job->race.path)) {
+		if (p->onlink >= p->onlink_max || p->held != NULL) {
+			job->phase = J_HELD;
+			job->qnext = NULL;
+			if (p->held_tail != NULL)
+				p->held_tail->qnext = job;
+			else
+				p->held = job;
+			p->held_tail = job;
+			return;
+		}
+		p->onlink++;
+		job->onlink = true;
+	}
+	start_race(p, job);
 }
 
 static void enqueue(struct ls_pipeline *p, struct ls_job *job)
@@ -287,6 +356,13 @@ static void check_done(struct ls_pipeline *p)
 {
 	if (!p->done && (p->exhausted || p->stopping) && p->jobs == 0) {
 		p->done = true;
+		if (p->timer_open) {
+			uv_timer_stop(&p->release_timer);
+			uv_close((uv_handle_t *)&p->release_timer, NULL);
+			p->timer_open = false;
+		}
+		free(p->releases);
+		p->releases = NULL;
 		p->done_cb(p);
 	}
 }
@@ -301,6 +377,18 @@ static void pump(struct ls_pipeline *p)
 		return;
 	p->pumping = true;
 	while (!p->stopping && p->probes < p->max_jobs) {
+		if (p->held != NULL) {	/* on-link targets first, in order, as room frees */
+			if (p->onlink >= p->onlink_max)
+				break;
+			job = p->held;
+			p->held = job->qnext;
+			if (p->held == NULL)
+				p->held_tail = NULL;
+			p->onlink++;
+			job->onlink = true;
+			start_race(p, job);
+			continue;
+		}
 		if (p->ready != NULL) {
 			job = p->ready;
 			p->ready = job->qnext;
@@ -338,6 +426,11 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	    p->done_cb == NULL || p->max_jobs == 0)
 		return -EINVAL;
 	ls_target_iter_init(&p->it, p->targets, p->exclude);
+	if (p->onlink_max == 0)
+		p->onlink_max = LS_ONLINK_MAX;
+	p->releases = calloc(p->onlink_max, sizeof(*p->releases));
+	uv_timer_init(p->loop, &p->release_timer);
+	p->timer_open = true;
 	pump(p);
 	return 0;
 }
@@ -353,6 +446,7 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		next = job->next;
 		switch (job->phase) {
 		case J_QUEUED:
+		case J_HELD:
 			job_free(job);
 			break;
 		case J_RESOLVING:
@@ -368,7 +462,7 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 			break;
 		}
 	}
-	p->ready = p->ready_tail = NULL;
+	p->ready = p->ready_tail = p->held = p->held_tail = NULL;
 	if (!p->pumping)
 		check_done(p);
 }

@@ -119,12 +119,30 @@ bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr 
 		return false;
 	if (pl->want != 0 || pl->m[i] == &ls_method_arp || pl->m[i] == &ls_method_nd)
 		return true;
-	/* auto: an on-link target that ARP or ND can ask needs nothing else */
-	for (j = 0; j < pl->n; j++)
-		if ((pl->m[j] == &ls_method_arp || pl->m[j] == &ls_method_nd) &&
-		    pl->m[j]->applies(pl->inst[j], addr, path))
+	/* auto: an on-link target that ARP or ND can ask needs nothing else;
+	 * one the neighbour table watch covers needs no TCP (a connect needs
+	 * the same resolution, so it cannot succeed where that fails) */
+	for (j = 0; j < pl->n; j++) {
+		if (!pl->m[j]->applies(pl->inst[j], addr, path))
+			continue;
+		if (pl->m[j] == &ls_method_arp || pl->m[j] == &ls_method_nd)
 			return false;
+		if (pl->m[j] == &ls_method_neigh && pl->m[i] == &ls_method_tcp)
+			return false;
+	}
 	return true;
+}
+
+bool ls_plan_uses_table(const struct ls_plan *pl, const struct ls_addr *addr, const struct ls_path *path)
+{
+	unsigned i;
+
+	if (path->kind != LS_ROUTE_ONLINK)
+		return false;
+	for (i = 0; i < pl->n; i++)
+		if (pl->m[i] != &ls_method_arp && pl->m[i] != &ls_method_nd && ls_plan_applies(pl, i, addr, path))
+			return true;
+	return false;
 }
 
 size_t ls_plan_window(const struct ls_plan *pl, size_t want)

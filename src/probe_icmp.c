@@ -356,6 +356,10 @@ static int open_socket(int family, bool *raw, int rcvbuf)
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	/* Echoes to on-link addresses being resolved wait in the kernel and
+	 * count against the send buffer. */
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &rcvbuf, sizeof(rcvbuf));
 	return fd;
 }
 
@@ -410,6 +414,7 @@ static int icmp_open(struct ls_minst **out, const struct ls_menv *env, char *err
 		free(e);
 		return rc;
 	}
+	e->e.once_onlink = true;
 	for (fi = 0; fi < 2; fi++) {
 		if (e->fd[fi] < 0)
 			continue;

@@ -255,8 +255,12 @@ static int neigh_open(struct ls_minst **out, const struct ls_menv *env, char *er
 		goto fail;
 	}
 	setsockopt(m->nl, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	for (fi = 0; fi < 2; fi++)
+	for (fi = 0; fi < 2; fi++) {
 		m->udp[fi] = socket(fi ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		/* triggers wait in the kernel while it resolves, counted against this */
+		if (m->udp[fi] >= 0)
+			setsockopt(m->udp[fi], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	}
 	if (m->udp[0] < 0 && m->udp[1] < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "neigh: cannot open a UDP socket: %s", strerror(errno));

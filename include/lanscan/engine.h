@@ -75,6 +75,8 @@ struct ls_engine {
 	const struct ls_engine_ops *ops;
 	void *codec;
 	int max_tries;		/* 1 + retries (the codec may lower it) */
+	bool once_onlink;	/* one try to on-link targets: the kernel resolves, and
+				 * retries would only queue behind its resolution */
 	int handles;		/* libuv handles open: the engine's timer and the codec's */
 	/* state */
 	uv_timer_t timer;

@@ -37,6 +37,12 @@ struct ls_pipeline {
 	struct ls_target_iter it;
 	struct ls_job *live;			/* every job, for stop */
 	struct ls_job *ready, *ready_tail;	/* resolved, waiting for a probe slot */
+	struct ls_job *held, *held_tail;	/* on-link, waiting for room in the neighbour table */
+	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry */
+	double *releases;			/* when held entries free up (monotonic ms) */
+	unsigned nreleases;
+	uv_timer_t release_timer;
+	bool timer_open;
 	unsigned probes, resolving, jobs;
 	bool exhausted, stopping, done, pumping;
 	struct ls_stats stats;

@@ -44,6 +44,11 @@ void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct l
  * method (ARP, ND) already covers the on-link target. */
 bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr *addr, const struct ls_path *path);
 
+/* Whether probing addr makes the kernel resolve it (an on-link target that
+ * some method other than ARP and ND will probe): such targets are paced so
+ * the kernel's neighbour table does not overflow (pipeline.c). */
+bool ls_plan_uses_table(const struct ls_plan *pl, const struct ls_addr *addr, const struct ls_path *path);
+
 /* Targets that can be in flight at once: the smallest method capacity. */
 size_t ls_plan_window(const struct ls_plan *pl, size_t want);
 
