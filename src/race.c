@@ -79,14 +79,6 @@ static void start_kind(struct ls_race *r, bool costly)
 	r->starting = was;
 }
 
-/* A router said the target cannot be reached at all: costlier probes would
- * only draw the same error (and routers rate-limit their errors). */
-static bool unroutable(const char *negative)
-{
-	return negative != NULL && (strcmp(negative, "host unreachable") == 0 ||
-				    strcmp(negative, "net unreachable") == 0 || strcmp(negative, "no route") == 0);
-}
-
 /* The costly methods start once every cheap attempt is silent or done. */
 static void maybe_costly(struct ls_race *r)
 {
@@ -94,7 +86,10 @@ static void maybe_costly(struct ls_race *r)
 
 	if (r->phase != R_RUNNING || r->cancelled)
 		return;
-	if (unroutable(r->negative)) {
+	/* A router said the target cannot be reached (or may not be): a
+	 * costlier probe would draw the same error, and routers rate-limit
+	 * their errors (Linux: about one a second after a burst of five). */
+	if (r->negative != NULL) {
 		for (i = 0; i < r->n; i++)
 			if ((r->att[i].flags & A_COSTLY) && !(r->att[i].flags & A_STARTED))
 				r->att[i].flags |= A_DONE;

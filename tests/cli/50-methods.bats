@@ -55,7 +55,7 @@ for l in sys.stdin:
 @test "methods: unprivileged errors carry their reason too" {
 	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
 	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	run in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" --json --method icmp "$LAB_UNREACH4" "$LAB_PROHIBIT4"
+	run in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" --json --method icmp -t 2000 --retries 3 "$LAB_UNREACH4" "$LAB_PROHIBIT4"
 	rm -rf "$dir"
 	assert_line --partial '"error":"host unreachable"'
 	assert_line --partial '"error":"administratively prohibited"'
