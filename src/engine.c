@@ -243,7 +243,7 @@ void ls_engine_end(struct ls_engine *e, uint32_t s, const char *unknown)
 	ls_attempt_done(a, unknown);	/* last: the race may free a */
 }
 
-void ls_engine_sent(struct ls_engine *e, uint32_t s, double now)
+void ls_engine_sent(struct ls_engine *e, uint32_t s, double now, uint64_t tx_ns)
 {
 	struct ls_eslot *sl = &e->slots[s];
 	double t;
@@ -251,7 +251,7 @@ void ls_engine_sent(struct ls_engine *e, uint32_t s, double now)
 
 	if (sl->tries++ == 0) {
 		sl->first_ms = now;
-		sl->first_ns = ls_engine_realtime_ns();
+		sl->first_ns = tx_ns != 0 ? tx_ns : ls_engine_realtime_ns();
 		sl->deadline_ms = now + e->env.cfg->wait_ms;
 	}
 	e->env.counters->sent++;

@@ -50,6 +50,7 @@ static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n,
 	struct iovec iov[BATCH];
 	struct sockaddr_ll to[BATCH];
 	uint8_t pkts[BATCH][LS_ARP_LEN];
+	uint64_t tx_ns = ls_engine_realtime_ns();
 	unsigned k, off = 0;
 	int r;
 
@@ -83,7 +84,7 @@ static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n,
 			continue;
 		}
 		for (; r > 0; r--, off++)
-			ls_engine_sent(e, slots[off], now);
+			ls_engine_sent(e, slots[off], now, tx_ns);
 	}
 	return off;
 }

@@ -69,6 +69,7 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 	struct iovec iov[BATCH];
 	struct sockaddr_storage addrs[BATCH];
 	uint8_t pkts[BATCH][LS_ICMP_ECHO_LEN];
+	uint64_t txs[BATCH];
 	int family = ls_engine_addr(eng, slots[0])->family, fi = fam_index(family), r;
 	unsigned k, off = 0;
 	char err[128];
@@ -89,7 +90,7 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 		pr.slot = slots[k];
 		pr.gen = s->gen;
 		pr.try_ = (uint8_t)(s->tries + 1);
-		pr.tx_ns = ls_engine_realtime_ns();
+		pr.tx_ns = txs[k] = ls_engine_realtime_ns();
 		pr.tag = ls_icmp_tag(e->key, addr, &pr);
 		ls_icmp_echo(family, pkts[k], e->ident, (uint16_t)slots[k], &pr);
 		iov[k].iov_base = pkts[k];
@@ -115,7 +116,7 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 			continue;
 		}
 		for (; r > 0; r--, off++)
-			ls_engine_sent(eng, slots[off], now);
+			ls_engine_sent(eng, slots[off], now, txs[off]);
 	}
 	return off;
 }

@@ -46,6 +46,7 @@ static unsigned nd_send(struct ls_engine *e, const uint32_t *slots, unsigned n, 
 	struct iovec iov[BATCH];
 	struct sockaddr_in6 to[BATCH];
 	uint8_t pkts[BATCH][LS_ND_NS_LEN];
+	uint64_t tx_ns = ls_engine_realtime_ns();
 	unsigned k, off = 0;
 	int r;
 
@@ -76,7 +77,7 @@ static unsigned nd_send(struct ls_engine *e, const uint32_t *slots, unsigned n, 
 			continue;
 		}
 		for (; r > 0; r--, off++)
-			ls_engine_sent(e, slots[off], now);
+			ls_engine_sent(e, slots[off], now, tx_ns);
 	}
 	return off;
 }

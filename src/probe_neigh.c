@@ -105,7 +105,7 @@ static unsigned neigh_send(struct ls_engine *e, const uint32_t *slots, unsigned 
 		if (fd < 0 || (sendto(fd, "", 0, MSG_DONTWAIT, (struct sockaddr *)&ss, sl) < 0 &&
 			       (errno == EAGAIN || errno == ENOBUFS)))
 			break;	/* later */
-		ls_engine_sent(e, slots[i], now);
+		ls_engine_sent(e, slots[i], now, 0);
 		k = known_find(m, ls_attempt_path(a)->ifindex, addr);
 		if (k != NULL)
 			answer_slot(e, slots[i], k->mac, true, false, now);

@@ -175,7 +175,9 @@ static bool judge(struct ping_job *job)
 			 p->opts->ping_cmd, job->term_signal);
 		return false;
 	}
-	if (job->exit_status == 0 || out.replies > 0) {
+	/* Only replies we could check count: ping's own exit status also
+	 * counts replies from other addresses and blind forgeries. */
+	if (out.replies > 0) {
 		p->state = LS_UP;
 		p->rtt_ms = out.rtt_ms;
 		return false;
@@ -322,6 +324,7 @@ static int spawn(struct ping_job *job)
 	}
 	job->running = true;
 	job->t0 = ls_now_ms();
+	job->m->env.counters->sent += (uint64_t)p->opts->count;
 	uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
 	uv_read_start((uv_stream_t *)&job->err, on_alloc, on_read);
 	deadline = (uint64_t)p->opts->count * (PING_INTERVAL_MS + (uint64_t)p->opts->wait_ms) +

@@ -110,8 +110,10 @@ void ls_engine_cancel(struct ls_engine *e, struct ls_attempt *a);
 void ls_engine_close(struct ls_engine *e);
 void ls_engine_handle_closed(uv_handle_t *h);	/* a close callback: h->data is the engine */
 
-/* For the codec: a probe for slot s went out now. */
-void ls_engine_sent(struct ls_engine *e, uint32_t s, double now);
+/* For the codec: a probe for slot s went out now; tx_ns is the
+ * CLOCK_REALTIME read just before it was handed to the kernel (0: read it
+ * now), so that RTTs are never shorter than the truth. */
+void ls_engine_sent(struct ls_engine *e, uint32_t s, double now, uint64_t tx_ns);
 /* Slot s is answered: tells the race and frees the slot.  `sample`: the RTT
  * may train the retransmission timeout. */
 void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans);

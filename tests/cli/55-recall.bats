@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# 55-recall.bats -- every live host found, timed right, on a lab that looks real (tests/lab/personas.sh).
+
+load helper
+
+setup_file() {
+	lab_up
+	[ "$(id -u)" -eq 0 ] || return 0
+	. "$TESTS_DIR/lab/personas.sh"
+	personas_up
+}
+teardown_file() {
+	if [ "$(id -u)" -eq 0 ] && [ -n "${LAB_ID:-}" ]; then
+		. "$TESTS_DIR/lab/personas.sh"
+		personas_down
+	fi
+	lab_down
+}
+setup() {
+	lab_require
+	. "$TESTS_DIR/lab/personas.sh"
+}
+
+line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
+up_list() { printf '%s\n' "$output" | awk -F'\t' '$2 == "up" { print $1 }' | sort -V | tr '\n' ' '; }
+
+# The on-link segment's live hosts: the four plain ones, Windows, ARP-only, sleepy, and the scanner itself.
+ONLINK_UP="198.19.1.2 198.19.1.10 198.19.1.11 198.19.1.12 198.19.1.13 198.19.1.20 198.19.1.21 198.19.1.22 "
+
+# Runs the binary as nobody in the scanner namespace.
+as_nobody() {
+	local dir
+	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
+	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
+	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
+	rm -rf "$dir"
+}
+
+@test "recall: as root, the on-link /24 finds every host by ARP, with its MAC, the sleepy one too" {
+	run --separate-stderr lanscan -s "$LAB_LAN_NET4"
+	assert_equal "$(up_list)" "$ONLINK_UP"
+	[[ $(line_for "$PERS_WIN4") == *$'\tarp' ]]
+	[[ $(line_for "$PERS_ARPONLY4") == *$'\tarp' ]]
+	rtt=$(line_for "$PERS_SLEEPY4" | cut -f3)
+	[ "${rtt%.*}" -ge "$PERS_SLEEPY_MS" ] && [ "${rtt%.*}" -lt $((PERS_SLEEPY_MS + 200)) ] || fail "sleepy RTT $rtt"
+	run lanscan --json "$PERS_WIN4"
+	assert_output --partial '"via":"arp","mac":"02:1a:b0:00:00:20"'
+}
+
+@test "recall: the routed slow /24 is all up, each RTT timed from the probe it answers" {
+	run lanscan "$PERS_SLOW_NET4"
+	for n in $(seq 1 24); do
+		l=$(line_for "198.19.3.$n")
+		[ "$(echo "$l" | cut -f2)" = up ] || fail "198.19.3.$n: $l"
+		rtt=$(echo "$l" | cut -f3) want=$(pers_slow_ms "$n")
+		# the responder's delay, plus at most 60 ms of scheduling
+		[ "${rtt%.*}" -ge "$want" ] && [ "${rtt%.*}" -lt $((want + 60)) ] || fail "198.19.3.$n: RTT $rtt, delay $want"
+	done
+	[[ " $(up_list) " == *" $PERS_RWIN4 "* ]]
+}
+
+@test "recall: a host's state does not depend on what else is in the sweep" {
+	run lanscan -a "$PERS_SLOW_NET4"
+	alone=$(up_list)
+	run lanscan -a "$PERS_SLOW_NET4" "$LAB_REMOTE_LIVE24_NET" "$LAB_LAN_NET4"
+	with=$(printf '%s\n' "$output" | awk -F'\t' '$1 ~ /^198\.19\.3\./ { print $1 }' | sort -V | tr '\n' ' ')
+	assert_equal "$with" "$alone"
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^198\.18\.0\.')" 64
+}
+
+@test "recall: late answers count until the wait ends, which -t sets" {
+	run lanscan --method icmp -t 1000 198.19.3.24
+	assert_output --regexp "^198.19.3.24	up	9[0-9]{2}\.[0-9]{3}	-	icmp$"
+	run lanscan --method icmp -t 500 198.19.3.24
+	assert_output --regexp "^198.19.3.24	down	"
+}
+
+@test "recall: routed hosts with no ICMP are found by TCP on 445, and only by a method that can" {
+	run lanscan $PERS_RWIN4
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | cut -f5 | sort -u)" "tcp/445"
+	run lanscan --method icmp 198.19.3.201
+	assert_failure 1
+	run lanscan -p 22,80 198.19.3.201
+	assert_failure 1
+	run lanscan --method tcp -p 445 198.19.3.201
+	assert_success
+}
+
+@test "recall: unprivileged, the on-link /24 is found through the kernel's neighbour table" {
+	as_nobody -v "$LAB_LAN_NET4"
+	assert_equal "$(up_list)" "$ONLINK_UP"
+	assert_regex "$stderr" "neigh: kernel neighbour table"
+	# Windows and the ARP-only device answer no IP: only the table knows them.
+	[[ $(line_for "$PERS_WIN4") == *$'\tneigh' ]]
+	[[ $(line_for "$PERS_ARPONLY4") == *$'\tneigh' ]]
+}
+
+@test "recall: unprivileged without ICMP sockets (ping_group_range), the same hosts" {
+	in_lab sysctl -q -w "net.ipv4.ping_group_range=1 0"
+	as_nobody "$LAB_LAN_NET4" $PERS_RWIN4 198.19.3.5
+	in_lab sysctl -q -w "net.ipv4.ping_group_range=0 2147483647"
+	assert_equal "$(up_list)" "${ONLINK_UP}198.19.3.5 $PERS_RWIN4 "
+}
+
+@test "recall: --method arp on a routed target cannot work: unknown, not down" {
+	run lanscan --json --method arp 198.18.0.1
+	assert_failure 1
+	assert_output --partial '"state":"unknown"'
+	assert_output --partial 'no probe method can reach this address'
+}
+
+@test "hostile: sprayed echo replies from absent addresses make no host up, with any method" {
+	in_ns slow python3 "$TESTS_DIR/lab/persona.py" spray --to "$LAB_SCAN_UP4" --sources 198.19.3.96/27 \
+		--rate 4000 --duration 6 &
+	sleep 0.3
+	for m in icmp ping auto; do
+		run --separate-stderr lanscan -v --method "$m" -t 500 198.19.3.100-127
+		assert_equal "$(up_list)" ""
+	done
+	wait
+}
+
+@test "hostile: a forged unreachable before the real reply, duplicates and forgeries: up once, RTT sane" {
+	in_ns slow ip addr add 198.19.3.150/32 dev lo
+	in_ns slow python3 "$TESTS_DIR/lab/persona.py" hostile --addrs 198.19.3.150 --delay 300 \
+		--sources 198.19.3.160/28 --duration 8 &
+	sleep 0.3
+	run --separate-stderr lanscan -v --method icmp -t 1000 198.19.3.150 198.19.3.160-175
+	in_ns slow ip addr del 198.19.3.150/32 dev lo
+	wait
+	assert_equal "$(up_list)" "198.19.3.150 "
+	assert_equal "$(printf '%s\n' "$output" | grep -c '^198.19.3.150	')" 1
+	rtt=$(line_for 198.19.3.150 | cut -f3)
+	[ "${rtt%.*}" -ge 300 ] && [ "${rtt%.*}" -lt 400 ] || fail "RTT $rtt"
+	assert_regex "$stderr" "ignored \(duplicate or late\)"
+	assert_regex "$stderr" "ignored \(bad checksum\)"
+}
