@@ -1,0 +1,199 @@
+/* test_engine.c -- the packet engine on a real event loop with a scripted codec: timing, answers, drops. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "lanscan/engine.h"
+#include "lanscan/plan.h"
+#include "lanscan/race.h"
+#include "lanscan/util.h"
+
+#define N 3
+
+/* The scripted network: per target, how many sends it saw and when. */
+struct net {
+	struct ls_engine e;
+	int sends[N];
+	double first[N], last[N];
+	int answer_on_try[N];	/* 0: never answers */
+	uint64_t drops;
+	bool drop_after_send;	/* the kernel "drops" once everything went out */
+} net;
+
+static int target_index(const struct ls_engine *e, uint32_t s)
+{
+	return ls_engine_addr(e, s)->b[3] - 1;
+}
+
+static unsigned f_send(struct ls_engine *e, const uint32_t *slots, unsigned n, double now)
+{
+	unsigned k;
+
+	for (k = 0; k < n; k++) {
+		int t = target_index(e, slots[k]);
+		if (net.sends[t]++ == 0)
+			net.first[t] = now;
+		net.last[t] = now;
+		ls_engine_sent(e, slots[k], now, 0);
+	}
+	if (net.drop_after_send)
+		net.drops++;
+	return n;
+}
+
+static void f_receive(struct ls_engine *e)
+{
+	uint32_t s;
+	int t;
+
+	for (s = 0; s < e->nslots; s++) {
+		if (e->slots[s].a == NULL || e->slots[s].tries == 0)
+			continue;
+		t = target_index(e, s);
+		if (net.answer_on_try[t] != 0 && e->slots[s].tries >= net.answer_on_try[t]) {
+			struct ls_answer ans = { .via = "fake", .rtt_ms = 1 };
+			ls_engine_answer(e, s, &ans);
+		}
+	}
+}
+
+static uint64_t f_drops(struct ls_engine *e)
+{
+	(void)e;
+	return net.drops;
+}
+
+static void f_free(struct ls_engine *e) { (void)e; }
+
+static const struct ls_engine_ops ops = { f_send, f_receive, f_drops, f_free };
+
+static int m_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
+{
+	(void)err;
+	(void)errlen;
+	if (ls_engine_init(&net.e, env, &ops, &net, 0, true) != 0)
+		return -1;
+	*out = (struct ls_minst *)&net;
+	return 0;
+}
+
+static bool m_applies(struct ls_minst *mi, const struct ls_addr *a, const struct ls_path *p)
+{
+	(void)mi; (void)a; (void)p;
+	return true;
+}
+
+static int m_start(struct ls_minst *mi, struct ls_attempt *a) { (void)mi; return ls_engine_start(&net.e, a); }
+static void m_cancel(struct ls_minst *mi, struct ls_attempt *a) { (void)mi; ls_engine_cancel(&net.e, a); }
+static void m_close(struct ls_minst *mi) { (void)mi; ls_engine_close(&net.e); }
+
+static const struct ls_method fake = { .name = "fake", .bit = LS_M_ICMP, .open = m_open, .applies = m_applies,
+	.start = m_start, .cancel = m_cancel, .close = m_close };
+
+static struct ls_race races[N];
+static int finished;
+
+static void on_decided(struct ls_race *r) { (void)r; }
+static void on_finished(struct ls_race *r) { (void)r; finished++; }
+
+/* Runs N races to the end: wait_ms, retries, RTO bounds as given. */
+static void sweep(int wait_ms, int retries, int rto_ms)
+{
+	uv_loop_t loop;
+	struct ls_plan plan;
+	struct ls_minst *mi;
+	struct ls_menv env;
+	char err[64];
+	int i;
+
+	memset(&plan, 0, sizeof(plan));
+	uv_loop_init(&loop);
+	plan.cfg.wait_ms = wait_ms;
+	plan.cfg.retries = retries;
+	plan.cfg.min_rto_ms = plan.cfg.max_rto_ms = rto_ms;
+	plan.cfg.window = 16;
+	plan.want = LS_M_ICMP;
+	ls_pacer_init(&plan.pacer, 0, 0);
+	env.loop = &loop;
+	env.cfg = &plan.cfg;
+	env.pacer = &plan.pacer;
+	env.net = NULL;
+	env.counters = &plan.counters;
+	assert_int_equal(fake.open(&mi, &env, err, sizeof(err)), 0);
+	plan.m[0] = &fake;
+	plan.inst[0] = mi;
+	plan.n = 1;
+	finished = 0;
+	for (i = 0; i < N; i++) {
+		memset(&races[i], 0, sizeof(races[i]));
+		races[i].plan = &plan;
+		races[i].addr.family = AF_INET;
+		races[i].addr.b[3] = (uint8_t)(i + 1);
+		races[i].decided = on_decided;
+		races[i].finished = on_finished;
+		ls_race_start(&races[i]);
+	}
+	while (finished < N)
+		uv_run(&loop, UV_RUN_ONCE);
+	fake.close(mi);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	assert_int_equal(uv_loop_close(&loop), 0);
+}
+
+static int teardown(void **state)
+{
+	int i;
+
+	(void)state;
+	for (i = 0; i < N; i++)
+		ls_race_free(&races[i]);
+	return 0;
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	memset(&net, 0, sizeof(net));
+	return 0;
+}
+
+static void test_retries_within_the_wait(void **state)
+{
+	(void)state;
+	net.answer_on_try[1] = 2;	/* answers the retry */
+	sweep(250, 5, 40);
+	/* The silent ones: tries at 0, 40, 120 (doubling) then 280 > 250: the wait ends first. */
+	assert_int_equal(net.sends[0], 3);
+	assert_true(net.last[0] - net.first[0] >= 110 && net.last[0] - net.first[0] < 150);
+	assert_int_equal(net.sends[1], 2);
+	assert_int_equal(races[1].state, LS_UP);
+	assert_int_equal(races[0].state, LS_DOWN);
+	assert_int_equal(races[2].state, LS_DOWN);
+}
+
+static void test_drops_make_silence_unknown(void **state)
+{
+	(void)state;
+	net.answer_on_try[0] = 1;
+	net.drop_after_send = true;
+	sweep(100, 0, 50);
+	assert_int_equal(races[0].state, LS_UP);	/* an answer is an answer */
+	assert_int_equal(races[1].state, LS_UNKNOWN);	/* silence during drops proves nothing */
+	assert_int_equal(races[2].state, LS_UNKNOWN);
+	assert_non_null(strstr(ls_race_error(&races[1]), "dropped"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_retries_within_the_wait, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_drops_make_silence_unknown, reset, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
