@@ -8,19 +8,21 @@ _lanscan()
 	-f|--file|--exclude-file|--ping-cmd)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
 	--method)
-		COMPREPLY=($(compgen -W "auto icmp ping" -- "$cur")); return ;;
+		# a comma-separated list: complete the last element
+		local pre=${cur%"${cur##*,}"}
+		COMPREPLY=($(compgen -P "$pre" -W "auto icmp arp nd tcp neigh ping" -- "${cur##*,}")); return ;;
 	--format)
 		COMPREPLY=($(compgen -W "text json prom" -- "$cur")); return ;;
 	--state|--prom-file)
 		COMPREPLY=($(compgen -f -- "$cur")); return ;;
-	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down)
+	-c|--count|-t|--timeout|--retries|-j|--jobs|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|-p|--ports)
 		return ;;
 	esac
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
 			--retries -j --jobs -f --file --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 --resolve-all --json --sort -r --rdns -s --summary
-			-q --quiet --min-up --ping-cmd --method --rate --min-timeout --max-timeout
+			-q --quiet --min-up --ping-cmd --method -p --ports --rate --min-timeout --max-timeout
 			--max-down --state --format --prom-file --nagios --progress --no-progress
 			-v --verbose -h --help -V --version" -- "$cur"))
 		return

@@ -5,7 +5,7 @@ load helper
 
 # Two namespaces of their own: dense-s sweeps, dense-f answers for all of 198.18.0.0/16 (a local route).
 dense_up() {
-	DS=$(lab_ns dense-s) DF=$(lab_ns dense-f)
+	DS=$(lab_ns denses) DF=$(lab_ns densef)
 	ip netns add "$DS"
 	ip netns add "$DF"
 	ip link add v0 netns "$DS" type veth peer name v0 netns "$DF"
@@ -22,8 +22,8 @@ dense_up() {
 }
 
 dense_down() {
-	ip netns del "$(lab_ns dense-s)" 2>/dev/null || true
-	ip netns del "$(lab_ns dense-f)" 2>/dev/null || true
+	ip netns del "$(lab_ns denses)" 2>/dev/null || true
+	ip netns del "$(lab_ns densef)" 2>/dev/null || true
 }
 
 setup_file() {
@@ -41,7 +41,7 @@ teardown_file() {
 }
 setup() { lab_require; }
 
-in_dense() { timeout 60 ip netns exec "$(lab_ns dense-s)" "$@"; }
+in_dense() { timeout 60 ip netns exec "$(lab_ns denses)" "$@"; }
 
 @test "load: a dense /16 at 100000 packets a second, no retries: every host found" {
 	run --separate-stderr in_dense "$LANSCAN" -s --method icmp --retries 0 --rate 100000 198.18.0.0/16

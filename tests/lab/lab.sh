@@ -43,9 +43,13 @@ ns_destroy() {
 	rm -rf "/etc/netns/$ns"
 }
 
+# Every namespace of this lab id: its roles, and those tests added (personas.sh, ...).
 lab_down() {
-	local role
+	local role ns
 	for role in $LAB_ROLES; do ns_destroy "$(lab_ns "$role")"; done
+	for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$LAB_PREFIX-$LAB_ID-" || true); do
+		ns_destroy "$ns"
+	done
 	rm -rf "$run_dir"
 }
 
