@@ -43,8 +43,9 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 # Debian packages: to build and run, to test, to benchmark against peers.
 DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
-              dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus
-DEPS_BENCH := fping nmap zmap time
+              dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
+              python3
+DEPS_BENCH := fping nmap zmap time arp-scan
 
 .PHONY: all deps deps-test deps-bench run check unit fuzz bench install uninstall clean
 all: $(BUILD)/lanscan
@@ -118,6 +119,7 @@ check: deps-test
 bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
