@@ -459,6 +459,8 @@ static int sweep(struct app *app)
 		fprintf(stderr, "lanscan: internal error: loop closed with open handles\n");
 
 	elapsed = (ls_now_ms() - app->started_ms) / 1e3;
+	pl->stats.sent = app->plan.counters.sent;
+	pl->stats.dropped = app->plan.counters.dropped;
 	if (app->opt.verbose) {
 		ls_plan_counters(&app->plan, line, sizeof(line));
 		warn(app, "%s", line);
@@ -477,7 +479,14 @@ static int sweep(struct app *app)
 	}
 	status = exit_status(app);
 	report_losses(app);
-	if (app->opt.summary && !app->opt.quiet) {
+	if (app->opt.summary && !app->opt.quiet && app->opt.format == LS_FMT_JSON) {
+		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
+			"\"sent\":%llu,\"dropped\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
+			(unsigned long long)s->targets, (unsigned long long)s->up, (unsigned long long)s->down,
+			(unsigned long long)s->unknown, (unsigned long long)s->unresolved,
+			(unsigned long long)s->sent, (unsigned long long)s->dropped, elapsed,
+			app->signum != 0 ? "true" : "false");
+	} else if (app->opt.summary && !app->opt.quiet) {
 		char dropped[48] = "";
 		if (app->plan.counters.dropped > 0)
 			snprintf(dropped, sizeof(dropped), "%llu replies dropped, ",

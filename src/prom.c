@@ -84,6 +84,10 @@ int ls_prom_write(FILE *f, void *arg)
 	fprintf(f, "lanscan_targets %llu\n", p->targets);
 	family(f, "lanscan_hosts_up", "Hosts up in the last sweep.");
 	fprintf(f, "lanscan_hosts_up %llu\n", p->up);
+	family(f, "lanscan_packets_sent", "Probe packets (and connection attempts) the last sweep sent.");
+	fprintf(f, "lanscan_packets_sent %llu\n", p->sent);
+	family(f, "lanscan_replies_dropped", "Replies the kernel dropped in the last sweep (its hosts are unknown).");
+	fprintf(f, "lanscan_replies_dropped %llu\n", p->dropped);
 	family(f, "lanscan_sweep_duration_seconds", "How long the last sweep took.");
 	fprintf(f, "lanscan_sweep_duration_seconds %.3f\n", p->duration_s);
 	family(f, "lanscan_last_run_timestamp_seconds", "When the last sweep ended, in Unix time.");

@@ -137,6 +137,8 @@ int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double ela
 		clock_gettime(CLOCK_REALTIME, &now);
 		rep->prom.targets = s->targets;
 		rep->prom.up = s->up;
+		rep->prom.sent = s->sent;
+		rep->prom.dropped = s->dropped;
 		rep->prom.duration_s = elapsed_s;
 		rep->prom.timestamp_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 		if (rep->opt->format == LS_FMT_PROM && !rep->opt->quiet && !rep->opt->nagios) {

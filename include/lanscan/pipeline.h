@@ -13,6 +13,7 @@
 
 struct ls_stats {
 	uint64_t targets, up, down, unknown, unresolved;
+	uint64_t sent, dropped;		/* filled in at the end from the methods' counters */
 };
 
 struct ls_job;

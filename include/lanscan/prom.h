@@ -21,6 +21,7 @@ struct ls_prom {
 	size_t n, cap;
 	/* sweep-level values, set before writing */
 	unsigned long long targets, up;
+	unsigned long long sent, dropped;	/* packets sent; replies the kernel dropped */
 	double duration_s, timestamp_s;
 };
 

@@ -57,6 +57,16 @@ for l in sys.stdin:
     assert sorted(o) == ["address", "error", "mac", "name", "rtt_ms", "state", "target", "via"], o'
 }
 
+@test "sweep: --json -s puts the summary, drops included, on stderr as one JSON object" {
+	run --separate-stderr lanscan --json -s -t 300 198.18.0.1 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 1
+	printf '%s\n' "$stderr" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.readline())
+assert (o["targets"], o["up"], o["down"], o["dropped"]) == (2, 1, 1, 0), o
+assert o["sent"] >= 2 and o["interrupted"] is False, o'
+}
+
 @test "sweep: the prohibited host's reason is reported" {
 	# Linux routers rate-limit route errors (net.ipv4.route.error_cost, one a
 	# second after a burst of five, not per namespace): give the retries time

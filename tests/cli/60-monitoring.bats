@@ -112,6 +112,8 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 	grep -q "^lanscan_up{address=\"$LAB_REMOTE_DEAD4\",name=\"\",target=\"$LAB_REMOTE_DEAD4\"} 0$" "$dir/m.prom"
 	grep -q '^lanscan_targets 5$' "$dir/m.prom"
 	grep -q '^lanscan_hosts_up 3$' "$dir/m.prom"
+	grep -q '^lanscan_replies_dropped 0$' "$dir/m.prom"
+	grep -qE '^lanscan_packets_sent [1-9][0-9]*$' "$dir/m.prom"
 	grep -qE '^lanscan_rtt_seconds\{address="198.18.0.2",.*\} [0-9.]+$' "$dir/m.prom"
 }
 
