@@ -18,9 +18,12 @@ struct attrs {
 
 static int attrs_init(struct attrs *a, const struct nlmsghdr *h, size_t len, size_t hdrlen)
 {
-	size_t n = h->nlmsg_len;
+	size_t n;
 
-	if (len < NLMSG_HDRLEN || n < NLMSG_HDRLEN + hdrlen || n > len)
+	if (len < NLMSG_HDRLEN)
+		return -EINVAL;
+	n = h->nlmsg_len;
+	if (n < NLMSG_HDRLEN + hdrlen || n > len)
 		return -EINVAL;
 	a->p = (const uint8_t *)h + NLMSG_HDRLEN + NLMSG_ALIGN(hdrlen);
 	a->end = (const uint8_t *)h + n;
@@ -83,7 +86,9 @@ int ls_nl_parse_link(const struct nlmsghdr *h, size_t len, struct ls_nl_link *ou
 	int rc, r2 = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (len >= NLMSG_HDRLEN && h->nlmsg_type != RTM_NEWLINK)
+	if (len < NLMSG_HDRLEN)
+		return -EINVAL;
+	if (h->nlmsg_type != RTM_NEWLINK)
 		return -ENOENT;
 	if ((rc = attrs_init(&a, h, len, sizeof(ifi))) != 0)
 		return rc;
@@ -119,7 +124,9 @@ int ls_nl_parse_addr(const struct nlmsghdr *h, size_t len, struct ls_nl_addr *ou
 	int rc, r2 = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (len >= NLMSG_HDRLEN && h->nlmsg_type != RTM_NEWADDR)
+	if (len < NLMSG_HDRLEN)
+		return -EINVAL;
+	if (h->nlmsg_type != RTM_NEWADDR)
 		return -ENOENT;
 	if ((rc = attrs_init(&a, h, len, sizeof(ifa))) != 0)
 		return rc;
@@ -161,7 +168,9 @@ int ls_nl_parse_route(const struct nlmsghdr *h, size_t len, struct ls_nl_route *
 	int rc, r2 = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (len >= NLMSG_HDRLEN && h->nlmsg_type != RTM_NEWROUTE)
+	if (len < NLMSG_HDRLEN)
+		return -EINVAL;
+	if (h->nlmsg_type != RTM_NEWROUTE)
 		return -ENOENT;
 	if ((rc = attrs_init(&a, h, len, sizeof(rtm))) != 0)
 		return rc;
@@ -202,7 +211,9 @@ int ls_nl_parse_neigh(const struct nlmsghdr *h, size_t len, struct ls_neigh *out
 
 	memset(out, 0, sizeof(*out));
 	out->confirmed_ms_ago = UINT32_MAX;
-	if (len >= NLMSG_HDRLEN && h->nlmsg_type != RTM_NEWNEIGH)
+	if (len < NLMSG_HDRLEN)
+		return -EINVAL;
+	if (h->nlmsg_type != RTM_NEWNEIGH)
 		return -ENOENT;
 	if ((rc = attrs_init(&a, h, len, sizeof(ndm))) != 0)
 		return rc;
