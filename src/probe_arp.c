@@ -35,7 +35,7 @@ struct arpm {
 	uint64_t drops;		/* PACKET_STATISTICS, summed (reading resets it) */
 	char desc[64];
 	uint8_t rbuf[BATCH][64];
-	uint8_t rctl[BATCH][64];
+	_Alignas(struct cmsghdr) uint8_t rctl[BATCH][64];	/* control messages: aligned */
 };
 
 static const struct ls_iface *iface_of(const struct ls_engine *e, const struct ls_path *path)

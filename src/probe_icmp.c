@@ -42,7 +42,7 @@ struct icmp {
 	uint8_t key[16];
 	char desc[96];
 	uint8_t rbuf[BATCH][RBUF];
-	uint8_t rctl[BATCH][64];
+	_Alignas(struct cmsghdr) uint8_t rctl[BATCH][64];	/* control messages: aligned */
 };
 
 static int fam_index(int family) { return family == AF_INET6 ? 1 : 0; }
@@ -207,7 +207,8 @@ static void on_error(struct icmp *e, int fi, const struct ls_icmp_msg *m)
 /* Datagram (unprivileged) sockets report ICMP errors on the error queue. */
 static void read_errqueue(struct icmp *e, int fi)
 {
-	uint8_t buf[256], ctl[512];
+	uint8_t buf[256];
+	_Alignas(struct cmsghdr) uint8_t ctl[512];
 	struct sockaddr_storage from;
 	struct iovec iov = { buf, sizeof(buf) };
 	struct msghdr msg;

@@ -31,7 +31,7 @@ struct ndm {
 	uv_poll_t poll;
 	char desc[64];
 	uint8_t rbuf[BATCH][256];
-	uint8_t rctl[BATCH][128];
+	_Alignas(struct cmsghdr) uint8_t rctl[BATCH][128];	/* control messages: aligned */
 };
 
 static const struct ls_iface *iface_of(const struct ls_engine *e, const struct ls_path *path)

@@ -18,7 +18,17 @@ struct ping_m {
 	struct ls_menv env;
 	struct ping_job **tab;	/* running attempts by handle */
 	uint32_t cap;
+	unsigned live;		/* jobs whose handles are not all closed */
+	bool closing;		/* closed: freed when the last job is */
 };
+
+static void ping_m_release(struct ping_m *m)
+{
+	if (--m->live == 0 && m->closing) {
+		free(m->tab);
+		free(m);
+	}
+}
 
 /* One target's run of ping, as the parser and the retries see it. */
 struct pres {
@@ -110,19 +120,22 @@ static void drain(uv_pipe_t *pipe, char *base, size_t *len, size_t cap)
 
 static int spawn(struct ping_job *job);
 
-/* Reports the finished run to the race; the job is gone by then. */
+/* Reports the finished run to the race; the job is freed first (the race
+ * may end, and the plan close, when it hears the attempt is done). */
 static void on_watchdog_closed(uv_handle_t *h)
 {
 	struct ping_job *job = h->data;
+	struct ping_m *m = job->m;
 	struct pres *p = job->p;
 	struct ls_attempt *a = job->a;
 	struct ls_answer ans;
 	char msg[300];
-	bool failed = job->start_failed;
+	bool unknown;
 
-	job->m->tab[job->idx] = NULL;
-	if (failed) {
+	m->tab[job->idx] = NULL;
+	if (job->start_failed) {
 		free(job);
+		ping_m_release(m);
 		return;
 	}
 	if (p->syserr != 0) {
@@ -138,8 +151,10 @@ static void on_watchdog_closed(uv_handle_t *h)
 		ls_attempt_negative(a, p->reason);
 	}
 	snprintf(msg, sizeof(msg), "%s", p->error);
+	unknown = p->state == LS_UNKNOWN && !p->cancelled;
 	free(job);
-	ls_attempt_done(a, p->state == LS_UNKNOWN && strcmp(msg, "cancelled") != 0 ? msg : NULL);
+	ls_attempt_done(a, unknown ? msg : NULL);
+	ping_m_release(m);	/* last: the plan may have been closed meanwhile */
 }
 
 static void finish(struct ping_job *job)
@@ -395,6 +410,7 @@ static int ping_start(struct ls_minst *mi, struct ls_attempt *a)
 		return -ENOMEM;
 	}
 	job->m = m;
+	m->live++;
 	job->a = a;
 	a->handle = job->idx;
 	p = job->p = &job->res;
@@ -431,8 +447,11 @@ static void ping_close(struct ls_minst *mi)
 {
 	struct ping_m *m = (struct ping_m *)mi;
 
-	free(m->tab);
-	free(m);
+	m->closing = true;
+	if (m->live == 0) {
+		free(m->tab);
+		free(m);
+	}
 }
 
 const struct ls_method ls_method_ping = {
