@@ -4,6 +4,7 @@
 #   personas_down  before `lab.sh down`: kills the responders, removes the namespaces
 #
 # On the scanner's segment (198.19.1.0/24, bridged in sw), one namespace each:
+# (MACs from Dell, Raspberry Pi and Apple OUIs)
 #   198.19.1.20 win     Windows with its default firewall: no ICMP answered (v4 or v6), TCP 445
 #                       open, every other TCP and UDP port silently dropped; ARP/ND answered
 #   198.19.1.21 arponly a device that drops every IP packet; it answers ARP (and ND) only
@@ -18,6 +19,10 @@ PERS_WIN4=198.19.1.20
 PERS_ARPONLY4=198.19.1.21
 PERS_SLEEPY4=198.19.1.22
 PERS_SLEEPY_MS=400
+# MACs from real vendors' OUIs (Debian ieee-data): Dell, Raspberry Pi, Apple.
+PERS_WIN_MAC=00:14:22:00:00:20
+PERS_ARPONLY_MAC=b8:27:eb:00:00:21
+PERS_SLEEPY_MAC=f0:18:98:00:00:22
 PERS_SLOW_NET4=198.19.3.0/24
 PERS_SLOW_LIVE="$(i=1; while [ $i -le 24 ]; do printf '198.19.3.%d ' $i; i=$((i+1)); done)"
 PERS_RWIN4="198.19.3.201 198.19.3.202 198.19.3.203"
@@ -27,13 +32,13 @@ PERS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The delay of slow host 198.19.3.N in ms.
 pers_slow_ms() { echo $(( 100 + 800 * ($1 - 1) / 23 )); }
 
-pers_host() {	# role address id: a host namespace on the scanner's segment
-	local role=$1 addr=$2 id=$3 ns sw
+pers_host() {	# role address id mac: a host namespace on the scanner's segment
+	local role=$1 addr=$2 id=$3 mac=$4 ns sw
 	ns=$(lab_ns "$role") sw=$(lab_ns sw)
 	ip netns add "$ns"
 	ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 \
 		net.ipv4.icmp_ratelimit=0 >/dev/null
-	ip link add eth0 netns "$ns" address "02:1a:b0:00:00:$id" type veth peer name "p$id" netns "$sw"
+	ip link add eth0 netns "$ns" address "$mac" type veth peer name "p$id" netns "$sw"
 	ip -n "$sw" link set "p$id" master br0
 	ip -n "$sw" link set "p$id" up
 	printf '%s\n' "link set lo up" "addr add $addr/24 dev eth0" "addr add fd6c:6162:1::$id/64 dev eth0 nodad" \
@@ -43,7 +48,7 @@ pers_host() {	# role address id: a host namespace on the scanner's segment
 personas_up() {
 	local ns rtr i ms hosts=""
 	rtr=$(lab_ns rtr)
-	pers_host win "$PERS_WIN4" 20
+	pers_host win "$PERS_WIN4" 20 "$PERS_WIN_MAC"
 	ip netns exec "$(lab_ns win)" nft -f - <<-EOF
 	table inet p {
 		chain input {
@@ -57,7 +62,7 @@ personas_up() {
 	EOF
 	ip netns exec "$(lab_ns win)" python3 "$PERS_DIR/persona.py" listen --port 445 --duration 3600 \
 		</dev/null >/dev/null 2>&1 &
-	pers_host arponly "$PERS_ARPONLY4" 21
+	pers_host arponly "$PERS_ARPONLY4" 21 "$PERS_ARPONLY_MAC"
 	ip netns exec "$(lab_ns arponly)" nft -f - <<-EOF
 	table inet p {
 		chain input {
@@ -66,7 +71,7 @@ personas_up() {
 		}
 	}
 	EOF
-	pers_host sleepy "$PERS_SLEEPY4" 22
+	pers_host sleepy "$PERS_SLEEPY4" 22 "$PERS_SLEEPY_MAC"
 	ns=$(lab_ns sleepy)
 	ip netns exec "$ns" sysctl -q -w net.ipv4.icmp_echo_ignore_all=1 net.ipv4.conf.eth0.arp_ignore=8 >/dev/null
 	ip netns exec "$ns" nft -f - <<-EOF
