@@ -46,7 +46,7 @@ struct tatt {
 	int handles;		/* open libuv handles */
 	unsigned live;		/* connects still pending */
 	bool queued, timing, ended;
-	struct conn conns[];	/* one per port */
+	struct conn *conns;	/* one per port, made at the first connect: queued attempts stay small */
 };
 
 struct tcp {
@@ -97,6 +97,7 @@ static void att_closed(struct tatt *t)
 		return;
 	m->tab[t->idx] = NULL;
 	m->free_idx[m->nfree++] = t->idx;
+	free(t->conns);
 	free(t);
 	ls_attempt_done(a, NULL);
 }
@@ -204,13 +205,18 @@ static void on_conn(uv_poll_t *h, int status, int events)
 static bool launch(struct tcp *m, struct tatt *t, double now)
 {
 	const struct ls_addr *addr = ls_attempt_addr(t->a);
-	struct conn *c = &t->conns[t->next];
+	struct conn *c;
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	int fd;
 
-	if (m->fds >= m->max_fds || ls_pacer_take(m->env.pacer, 1, false, now) == 0)
+	if (m->fds >= m->max_fds)
 		return false;
+	if (t->conns == NULL && (t->conns = calloc(m->env.cfg->nports, sizeof(*t->conns))) == NULL)
+		return false;	/* out of memory: it waits, and times out like a silent target */
+	if (ls_pacer_take(m->env.pacer, 1, false, now) == 0)
+		return false;
+	c = &t->conns[t->next];
 	c->t = t;
 	c->port = m->env.cfg->ports[t->next];
 	t->next++;
@@ -273,11 +279,15 @@ static int tcp_open(struct ls_minst **out, const struct ls_menv *env, char *err,
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return -ENOMEM;
 	m->env = *env;
-	m->max_fds = 1024;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
-		m->max_fds = rl.rlim_cur > 512 ? (size_t)(rl.rlim_cur - 256) / 2 : 64;
-	if (m->max_fds > 16384)
-		m->max_fds = 16384;
+	/* Sockets open at once: the file limit (main raised the soft one to the
+	 * hard one), less room for the other methods' sockets, stdio, and the
+	 * ping program's pipes should it run beside. */
+	m->max_fds = 512;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur > 1024 + 3 * (rlim_t)env->cfg->ping_jobs)
+		m->max_fds = (size_t)(rl.rlim_cur - 256 - 3 * (rlim_t)env->cfg->ping_jobs);
+	if (m->max_fds > 65536)
+		m->max_fds = 65536;
 	uv_timer_init(env->loop, &m->tick);
 	m->tick.data = m;
 	snprintf(m->desc, sizeof(m->desc), "tcp: connect to %zu port%s, at most %zu sockets open",
@@ -297,7 +307,7 @@ static bool tcp_applies(struct ls_minst *mi, const struct ls_addr *addr, const s
 static int tcp_start(struct ls_minst *mi, struct ls_attempt *a)
 {
 	struct tcp *m = (struct tcp *)mi;
-	struct tatt *t = calloc(1, sizeof(*t) + m->env.cfg->nports * sizeof(struct conn));
+	struct tatt *t = calloc(1, sizeof(*t));
 
 	if (t == NULL)
 		return -ENOMEM;

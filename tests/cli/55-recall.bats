@@ -117,6 +117,8 @@ as_nobody() {
 	for m in icmp ping auto; do
 		run --separate-stderr lanscan -v --method "$m" -t 500 198.19.3.100-127
 		assert_equal "$(up_list)" ""
+		as_nobody -v --method "$m" -t 500 198.19.3.100-127
+		assert_equal "$(up_list)" ""
 	done
 	wait
 }
@@ -124,11 +126,18 @@ as_nobody() {
 @test "hostile: a forged unreachable before the real reply, duplicates and forgeries: up once, RTT sane" {
 	in_ns slow ip addr add 198.19.3.150/32 dev lo
 	in_ns slow python3 "$TESTS_DIR/lab/persona.py" hostile --addrs 198.19.3.150 --delay 300 \
-		--sources 198.19.3.160/28 --duration 8 &
+		--sources 198.19.3.160/28 --duration 10 &
 	sleep 0.3
 	run --separate-stderr lanscan -v --method icmp -t 1000 198.19.3.150 198.19.3.160-175
+	root_out=$output root_err=$stderr
+	as_nobody -v --method icmp -t 1000 198.19.3.150 198.19.3.160-175
 	in_ns slow ip addr del 198.19.3.150/32 dev lo
 	wait
+	# unprivileged (ICMP datagram sockets, errors on the error queue): the same
+	assert_equal "$(up_list)" "198.19.3.150 "
+	rtt=$(line_for 198.19.3.150 | cut -f3)
+	[ "${rtt%.*}" -ge 300 ] && [ "${rtt%.*}" -lt 400 ] || fail "unprivileged RTT $rtt"
+	output=$root_out stderr=$root_err
 	assert_equal "$(up_list)" "198.19.3.150 "
 	assert_equal "$(printf '%s\n' "$output" | grep -c '^198.19.3.150	')" 1
 	rtt=$(line_for 198.19.3.150 | cut -f3)

@@ -5,10 +5,11 @@
 #
 # On the scanner's segment (198.19.1.0/24, bridged in sw), one namespace each:
 # (MACs from Dell, Raspberry Pi and Apple OUIs)
-#   198.19.1.20 win     Windows with its default firewall: no ICMP answered (v4 or v6), TCP 445
+#   198.19.1.20 win     Windows with its default firewall: no ICMP answered (v4 or v6, any type), TCP 445
 #                       open, every other TCP and UDP port silently dropped; ARP/ND answered
 #   198.19.1.21 arponly a device that drops every IP packet; it answers ARP (and ND) only
-#   198.19.1.22 sleepy  a sleepy Wi-Fi client: echo and ARP answered from user space after
+#   198.19.1.22 sleepy  a sleepy Wi-Fi client (every packet slow: other ICMP and TCP/UDP dropped):
+#                       echo and ARP answered from user space after
 #                       400 ms (the kernel answers neither), TCP and UDP dropped
 # Routed behind rtr, 198.19.3.0/24 in namespace slow (ICMP echo ignored by the kernel, TCP
 # and UDP dropped, except 445 on the Windows hosts):
@@ -53,8 +54,9 @@ personas_up() {
 	table inet p {
 		chain input {
 			type filter hook input priority 0; policy accept;
-			icmp type echo-request drop
-			icmpv6 type echo-request drop
+			meta l4proto icmp drop
+			icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert } accept
+			meta l4proto ipv6-icmp drop
 			tcp dport 445 accept
 			meta l4proto { tcp, udp } drop
 		}
@@ -78,6 +80,7 @@ personas_up() {
 	table inet p {
 		chain input {
 			type filter hook input priority 0; policy accept;
+			icmp type != echo-request drop
 			meta l4proto { tcp, udp } drop
 		}
 	}
@@ -104,6 +107,8 @@ personas_up() {
 		chain input {
 			type filter hook input priority 0; policy accept;
 			ip daddr { ${PERS_RWIN4// /, } } tcp dport 445 accept
+			ip daddr { ${PERS_RWIN4// /, } } meta l4proto icmp drop
+			icmp type != echo-request drop
 			meta l4proto { tcp, udp } drop
 		}
 	}
