@@ -120,6 +120,7 @@ bench: deps-bench
 	@$(MAKE) --no-print-directory all
 	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

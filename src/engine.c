@@ -265,6 +265,17 @@ void ls_engine_sent(struct ls_engine *e, uint32_t s, double now, uint64_t tx_ns)
 	heap_set(e, s, t < sl->deadline_ms ? t : sl->deadline_ms);
 }
 
+void ls_engine_extend(struct ls_engine *e, uint32_t s, double wait_ms)
+{
+	struct ls_eslot *sl = &e->slots[s];
+
+	if (sl->a == NULL || sl->tries == 0 || sl->first_ms + wait_ms <= sl->deadline_ms)
+		return;
+	if (sl->heap_i != NIL && e->heap[sl->heap_i].at >= sl->deadline_ms)
+		heap_set(e, s, sl->first_ms + wait_ms);	/* it was due at the old end of its wait */
+	sl->deadline_ms = sl->first_ms + wait_ms;
+}
+
 uint64_t ls_engine_realtime_ns(void)
 {
 	struct timespec ts;

@@ -6,8 +6,11 @@
  * for a target in flight that turns REACHABLE after our trigger is an
  * answer, with the MAC.  An entry already REACHABLE when the sweep starts
  * (confirmed within the kernel's reachable time) counts at once; a STALE one
- * proves nothing until confirmed; INCOMPLETE and FAILED are no answer.
- * The kernel retransmits its own requests, so the engine sends one trigger.
+ * proves nothing until confirmed: the trigger moves it to DELAY, and the
+ * kernel probes it only after delay_first_probe_time (5 s), so such a
+ * target's wait is lengthened until the kernel has confirmed the entry or
+ * failed it.  INCOMPLETE and FAILED are no answer.  The kernel retransmits
+ * its own requests, so the engine sends one trigger.
  */
 #include "lanscan/method.h"
 
@@ -30,10 +33,11 @@
 #define MAX_DUPS 16
 #define TRIGGER_PORT 9		/* discard: nothing is expected back */
 
-struct known {			/* a neighbour REACHABLE when the sweep began */
+struct known {			/* a neighbour entry the table had when the sweep began */
 	int ifindex;
 	struct ls_addr addr;
 	uint8_t mac[6];
+	uint16_t state;		/* NUD_REACHABLE/PERMANENT (proof), or STALE/DELAY/PROBE (not) */
 };
 
 struct neighm {
@@ -44,6 +48,7 @@ struct neighm {
 	struct known *known;
 	size_t nknown;
 	uint64_t drops;		/* ENOBUFS on the netlink socket: notifications lost */
+	double stale_wait_ms[2];	/* how long the kernel may take to confirm a STALE entry */
 	char desc[64];
 	uint8_t rbuf[64 * 1024];
 };
@@ -107,8 +112,10 @@ static unsigned neigh_send(struct ls_engine *e, const uint32_t *slots, unsigned 
 			break;	/* later */
 		ls_engine_sent(e, slots[i], now, 0);
 		k = known_find(m, ls_attempt_path(a)->ifindex, addr);
-		if (k != NULL)
+		if (k != NULL && (k->state & (NUD_REACHABLE | NUD_PERMANENT)))
 			answer_slot(e, slots[i], k->mac, true, false, now);
+		else if (k != NULL)	/* unconfirmed: wait for the kernel's own probe */
+			ls_engine_extend(e, slots[i], m->stale_wait_ms[addr->family == AF_INET6]);
 	}
 	return i;
 }
@@ -126,8 +133,11 @@ static void on_neigh(struct neighm *m, const struct ls_neigh *nb, double now)
 	while (n < MAX_DUPS && (s = ls_engine_find(e, &nb->addr, &cur)) != LS_ENGINE_NIL)
 		if (ls_attempt_path(e->slots[s].a)->ifindex == nb->ifindex)
 			hits[n++] = s;
+	/* No RTT when the entry existed before (the kernel's own timers set
+	 * when it was confirmed) or our trigger was not out yet. */
 	for (i = 0; i < n; i++)
-		answer_slot(e, hits[i], nb->mac, nb->has_mac, e->slots[hits[i]].tries > 0, now);
+		answer_slot(e, hits[i], nb->mac, nb->has_mac,
+			    e->slots[hits[i]].tries > 0 && known_find(m, nb->ifindex, &nb->addr) == NULL, now);
 }
 
 static void neigh_receive(struct ls_engine *e)
@@ -215,13 +225,14 @@ static int dump_known(struct neighm *m)
 		for (h = (struct nlmsghdr *)m->rbuf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {
 			if (h->nlmsg_type == NLMSG_DONE || h->nlmsg_type == NLMSG_ERROR)
 				goto done;
-			if (ls_nl_parse_neigh(h, h->nlmsg_len, &nb) != 0 || !(nb.state & (NUD_REACHABLE | NUD_PERMANENT)) ||
-			    !nb.has_mac)
+			if (ls_nl_parse_neigh(h, h->nlmsg_len, &nb) != 0 || !nb.has_mac ||
+			    !(nb.state & (NUD_REACHABLE | NUD_PERMANENT | NUD_STALE | NUD_DELAY | NUD_PROBE)))
 				continue;
 			if (ls_grow(&m->known, m->nknown, &cap, sizeof(*m->known), 64) != 0)
 				goto done;
 			m->known[m->nknown].ifindex = nb.ifindex;
 			m->known[m->nknown].addr = nb.addr;
+			m->known[m->nknown].state = nb.state;
 			memcpy(m->known[m->nknown++].mac, nb.mac, 6);
 		}
 	}
@@ -230,6 +241,22 @@ done:
 	if (m->nknown > 0)
 		qsort(m->known, m->nknown, sizeof(*m->known), known_cmp);
 	return 0;
+}
+
+/* A neighbour setting of the family (default table), or def when unreadable. */
+static long neigh_sysctl(int v6, const char *name, long def)
+{
+	char path[96];
+	long v;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv%d/neigh/default/%s", v6 ? 6 : 4, name);
+	if ((f = fopen(path, "r")) == NULL)
+		return def;
+	if (fscanf(f, "%ld", &v) != 1 || v < 0 || v > 3600000)
+		v = def;
+	fclose(f);
+	return v;
 }
 
 static int neigh_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
@@ -267,6 +294,9 @@ static int neigh_open(struct ls_minst **out, const struct ls_menv *env, char *er
 		goto fail;
 	}
 	dump_known(m);
+	for (fi = 0; fi < 2; fi++)	/* DELAY, then the unicast probes, and a margin */
+		m->stale_wait_ms[fi] = neigh_sysctl(fi, "delay_first_probe_time", 5) * 1000.0 +
+			neigh_sysctl(fi, "ucast_solicit", 3) * (double)neigh_sysctl(fi, "retrans_time_ms", 1000) + 500;
 	if ((rc = ls_engine_init(&m->e, env, &neigh_ops, m, 0, true)) != 0)
 		goto fail;
 	m->e.max_tries = 1;	/* the kernel retransmits its own requests */
@@ -274,7 +304,7 @@ static int neigh_open(struct ls_minst **out, const struct ls_menv *env, char *er
 	m->poll.data = &m->e;
 	uv_poll_start(&m->poll, UV_READABLE, poll_cb);
 	m->e.handles++;
-	snprintf(m->desc, sizeof(m->desc), "neigh: kernel neighbour table (%zu reachable now)", m->nknown);
+	snprintf(m->desc, sizeof(m->desc), "neigh: kernel neighbour table (%zu entries now)", m->nknown);
 	*out = (struct ls_minst *)m;
 	return 0;
 fail:

@@ -114,6 +114,9 @@ void ls_engine_handle_closed(uv_handle_t *h);	/* a close callback: h->data is th
  * CLOCK_REALTIME read just before it was handed to the kernel (0: read it
  * now), so that RTTs are never shorter than the truth. */
 void ls_engine_sent(struct ls_engine *e, uint32_t s, double now, uint64_t tx_ns);
+/* Lengthens slot s's wait (after its first send) to wait_ms from that send. */
+void ls_engine_extend(struct ls_engine *e, uint32_t s, double wait_ms);
+
 /* Slot s is answered: tells the race and frees the slot.  `sample`: the RTT
  * may train the retransmission timeout. */
 void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans);

@@ -96,6 +96,23 @@ as_nobody() {
 	[[ $(line_for "$PERS_ARPONLY4") == *$'\tneigh' ]]
 }
 
+@test "recall: unprivileged, hosts whose neighbour entries went STALE are confirmed, not missed" {
+	# Entries go STALE a second after traffic (instead of 30 s): the kernel
+	# probes them only after delay_first_probe_time, and lanscan waits for it.
+	in_lab sysctl -q -w net.ipv4.neigh.lan0.base_reachable_time_ms=1000
+	in_lab ip neigh flush dev lan0	# entries confirmed earlier keep their old timers
+	in_lab ping -c1 -W1 "$PERS_WIN4" >/dev/null || true
+	in_lab ping -c1 -W1 "$PERS_ARPONLY4" >/dev/null || true
+	sleep 3
+	stale=$(in_lab ip neigh show dev lan0 | grep -cE "^($PERS_WIN4|$PERS_ARPONLY4) .*(STALE|DELAY|PROBE)" || true)
+	as_nobody -a "$PERS_WIN4" "$PERS_ARPONLY4" 198.19.1.10
+	in_lab sysctl -q -w net.ipv4.neigh.lan0.base_reachable_time_ms=30000
+	assert_equal "$stale" 2	# the set-up worked: both entries unconfirmed
+	assert_equal "$(up_list)" "198.19.1.10 $PERS_WIN4 $PERS_ARPONLY4 "
+	# an entry confirmed by the kernel's own timers has no RTT of ours
+	[[ $(line_for "$PERS_WIN4") == "$PERS_WIN4	up	-	-	neigh" ]]
+}
+
 @test "recall: unprivileged without ICMP sockets (ping_group_range), the same hosts" {
 	in_lab sysctl -q -w "net.ipv4.ping_group_range=1 0"
 	as_nobody "$LAB_LAN_NET4" $PERS_RWIN4 198.19.3.5
