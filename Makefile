@@ -16,6 +16,7 @@ DATADIR   ?= $(PREFIX)/share
 DESTDIR   ?=
 BUILD     ?= build
 SANITIZE  ?= 0
+WERROR    ?= 0
 
 CC        ?= cc
 CFLAGS    ?= -O2 -g
@@ -23,8 +24,13 @@ PKG_CONFIG ?= pkg-config
 UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
 UV_LIBS   := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
 
-WARN      := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+# -Werror is for developers and CI (make check sets WERROR=1), not for people
+# building a release with their own compiler and dpkg-buildflags.
+WARN      := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
              -Wmissing-prototypes -Wpointer-arith -Wformat=2 -Wvla
+ifeq ($(WERROR),1)
+WARN      += -Werror
+endif
 ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   := $(WARN) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
@@ -44,20 +50,25 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
-              python3
+              python3 bash-completion libcap2-bin mandoc
 DEPS_BENCH := fping nmap zmap time arp-scan
 
 .PHONY: all deps deps-test deps-bench run check unit fuzz bench install uninstall clean
 all: $(BUILD)/lanscan
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard include/lanscan/*.h src/*.h) | $(BUILD)/obj
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+# -MMD: each object depends on the headers it includes (build/obj/*.d).
+$(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(OBJS:.o=.d)
 
 $(BUILD)/lanscan: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(UV_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS)
+
+-include $(UNIT_BINS:=.d)
 
 $(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
 	mkdir -p $@
@@ -110,8 +121,8 @@ fuzz: | $(BUILD)/fuzz
 
 # Both builds, then every suite against both; the last line is the total.
 check: deps-test
-	@$(MAKE) --no-print-directory all unit
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 CC=clang all unit
+	@$(MAKE) --no-print-directory WERROR=1 all unit
+	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 WERROR=1 CC=clang all unit
 	@$(MAKE) --no-print-directory BUILD=build-fuzz fuzz
 	@FUZZ_DIR=build-fuzz/fuzz tests/run-all.sh build build-asan
 

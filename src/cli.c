@@ -5,24 +5,30 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <sys/socket.h>
 
 #include "lanscan/method.h"
 #include "lanscan/util.h"
 
 enum {
-	OPT_RETRIES = 256, OPT_EXCLUDE, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
-	OPT_SORT, OPT_MIN_UP, OPT_PING_CMD, OPT_RESOLVE_ALL, OPT_METHOD, OPT_RATE,
+	OPT_EXCLUDE = 256, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
+	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
-	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS
+	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE
 };
+
+/* Short letters: where fping has the same letter, the same meaning
+ * (-4 -6 -a -A -c -d -e -f -g -h -m -n -q -r -s -t -u -x); -j, -p and -V
+ * are lanscan's own.  fping's other letters are refused with a hint. */
+#define SHORTOPTS ":46aAc:def:ghj:mnp:qr:st:uVx:"
 
 static const struct option longopts[] = {
 	{ "alive", no_argument, NULL, 'a' },
 	{ "unreachable", no_argument, NULL, 'u' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "timeout", required_argument, NULL, 't' },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "retries", required_argument, NULL, 'r' },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "file", required_argument, NULL, 'f' },
 	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
@@ -31,13 +37,14 @@ static const struct option longopts[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "ipv4", no_argument, NULL, '4' },
 	{ "ipv6", no_argument, NULL, '6' },
-	{ "resolve-all", no_argument, NULL, OPT_RESOLVE_ALL },
+	{ "resolve-all", no_argument, NULL, 'm' },
+	{ "generate", no_argument, NULL, 'g' },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sort", no_argument, NULL, OPT_SORT },
-	{ "rdns", no_argument, NULL, 'r' },
+	{ "rdns", no_argument, NULL, 'n' },
 	{ "summary", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "min-up", required_argument, NULL, OPT_MIN_UP },
+	{ "min-up", required_argument, NULL, 'x' },
 	{ "max-down", required_argument, NULL, OPT_MAX_DOWN },
 	{ "state", required_argument, NULL, OPT_STATE },
 	{ "format", required_argument, NULL, OPT_FORMAT },
@@ -51,7 +58,7 @@ static const struct option longopts[] = {
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
-	{ "verbose", no_argument, NULL, 'v' },
+	{ "verbose", no_argument, NULL, OPT_VERBOSE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 }
@@ -61,7 +68,7 @@ void ls_cli_usage(FILE *f)
 {
 	fputs(
 "Usage: lanscan [OPTION]... [TARGET]...\n"
-"Sweep hosts in parallel and print one line per host as soon as its answer is known.\n"
+"Sweep hosts in parallel; print one line per host as soon as its answer is known.\n"
 "\n"
 "Targets: 192.168.0.1  192.168.0.1-40  10.0-3.1,5,10-20  10.0.0.250-10.0.1.5\n"
 "         10.0.0.0/24  fd00::1  fd00::/120  fd00::1-fd00::20  host.example\n"
@@ -69,54 +76,56 @@ void ls_cli_usage(FILE *f)
 "\n"
 "Targets:\n"
 "  -f, --file=FILE         read targets from FILE ('-': standard input)\n"
+"  -g, --generate          fping style: TARGET is a range, or START END\n"
 "      --exclude=LIST      skip these addresses/ranges (comma-separated)\n"
 "      --exclude-file=FILE skip the addresses/ranges listed in FILE\n"
 "  -4, --ipv4              IPv4 only (names resolve to IPv4)\n"
 "  -6, --ipv6              IPv6 only (names resolve to IPv6)\n"
-"      --resolve-all       probe every address of a name, not just the first\n"
+"  -m, --resolve-all       probe every address of a name, not just the first\n"
 "      --list              print the targets, send nothing\n"
 "      --force             allow sweeps of more than 65536 addresses\n"
 "Probing:\n"
-"      --method=LIST       auto (default: every method that works here), or some of\n"
-"                          icmp,arp,nd,tcp,neigh,ping (raced; first answer wins)\n"
+"      --method=LIST       auto (default: every method that works here), or\n"
+"                          some of icmp,arp,nd,tcp,neigh,ping (raced)\n"
 "  -p, --ports=LIST        tcp: ports to connect to (default 22,80,443,445)\n"
-"  -c, --count=N           echo requests per host (1-100, default 1; ping method)\n"
+"  -c, --count=N           echo requests per host (1-100, default 1; ping)\n"
 "  -t, --timeout=MS        how long a host may take to answer, from its first\n"
 "                          probe (10-60000, default 1000); ping: per request\n"
-"      --min-timeout=MS    lower bound of the retransmission timeout (default 50)\n"
-"      --max-timeout=MS    upper bound of the retransmission timeout (default -t)\n"
+"      --min-timeout=MS    least retransmission timeout (default 50)\n"
+"      --max-timeout=MS    most retransmission timeout (default -t)\n"
 "      --rate=PPS          packets a second over all methods (0 unlimited,\n"
 "                          default 10000)\n"
-"      --retries=N         send again to a silent host up to N times within its\n"
-"                          wait (0-10; default 2, ping 0)\n"
-"  -j, --jobs=N            hosts at once (1-65535; default: enough for --rate;\n"
-"                          256 with ping)\n"
+"  -r, --retries=N         send again to a silent host up to N times within\n"
+"                          its wait (0-10; default 2, ping 0)\n"
+"  -j, --jobs=N            hosts at once (1-65535; default: enough for\n"
+"                          --rate; 256 with ping)\n"
 "      --ping-cmd=PATH     the ping program to run (default: ping)\n"
 "Output:\n"
 "  -a, --alive             print only hosts that are up\n"
 "  -u, --unreachable       print only hosts that are down or unknown\n"
-"      --json              NDJSON, one object per host (same as --format json)\n"
-"      --format=F          text (default), json, or prom (Prometheus, at the end)\n"
+"      --json              NDJSON, one object per host (--format json)\n"
+"      --format=F          text (default), json, or prom (Prometheus)\n"
 "      --prom-file=FILE    also write Prometheus metrics to FILE, atomically\n"
-"      --state=FILE        print only what changed since the sweep saved in FILE\n"
+"      --state=FILE        print only what changed since the sweep in FILE\n"
 "      --sort              print in address order at the end\n"
-"  -r, --rdns              add reverse DNS names of hosts that are up\n"
+"  -n, -d, --rdns          add reverse DNS names of hosts that are up\n"
 "  -s, --summary           print a summary on standard error\n"
 "  -q, --quiet             print nothing; only the exit status\n"
-"      --min-up=N          succeed when at least N hosts are up\n"
+"  -x, --min-up=N          succeed when at least N hosts are up\n"
 "      --max-down=N        succeed when at most N hosts are down or unknown\n"
 "      --nagios            one Nagios plugin status line; exit 0/1/2/3\n"
-"      --progress          show progress on standard error (default: when it is\n"
-"                          a terminal and standard output is not)\n"
+"      --progress          show progress on standard error (default: when it\n"
+"                          is a terminal and standard output is not)\n"
 "      --no-progress       never show progress\n"
-"  -v, --verbose           say more on standard error\n"
+"      --verbose           say more on standard error\n"
 "  -h, --help              show this help\n"
 "  -V, --version           show the version\n"
 "\n"
-"Output columns (tab-separated): address, state (up/down/unknown), RTT in ms or -,\n"
-"name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh, ping) or -.\n"
-"Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target could not\n"
-"be resolved, 3 usage error, 4 system error, 130/143 interrupted.\n", f);
+"Output columns (tab-separated): address, state (up/down/unknown), RTT in ms\n"
+"or -, name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh,\n"
+"ping) or -.  Exit status: 0 all up (or --min-up reached), 1 some down, 2 some\n"
+"target could not be resolved, 3 usage error, 4 system error, 128+N stopped\n"
+"by signal N.\n", f);
 }
 
 static int fail(char *err, size_t errlen, const char *msg, const char *opt, const char *text)
@@ -244,13 +253,243 @@ static const char *optname(int c, char *buf, size_t len)
 	return "option";
 }
 
-int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t errlen)
+/* Which options were given, for the checks that compare them. */
+struct seen {
+	bool alive, unreachable, v4, v6, json, format, rate, generate;
+};
+
+/* fping's letters that lanscan does not take, and what to use instead
+ * (fping 5.1).  Letters whose meaning agrees are parsed as options. */
+static const char *fping_hint(int c)
+{
+	switch (c) {
+	case 'b': return "fping's -b (payload size) has no equivalent: lanscan's probes carry a fixed payload";
+	case 'B': return "fping's -B (backoff) has no equivalent: lanscan adapts its retransmission "
+			 "timeout per subnet (--min-timeout, --max-timeout)";
+	case 'C': return "fping's -C: use -c N (the ping method) with --json";
+	case 'D': return "fping's -D (timestamps) has no equivalent: lines are printed as answers come";
+	case 'H': return "fping's -H (TTL) has no equivalent";
+	case 'i': return "fping's -i (interval): use --rate PACKETS-A-SECOND";
+	case 'I': return "fping's -I (interface) has no equivalent yet: lanscan follows the routes";
+	case 'k': return "fping's -k (fwmark) has no equivalent";
+	case 'l': return "fping's -l (loop): run lanscan from watch(1) or cron, with --state";
+	case 'M': case 'O': return "fping's -M/-O (IP header options) have no equivalent";
+	case 'N': return "fping's -N (netdata): use --format prom";
+	case 'o': return "fping's -o (outage time) has no equivalent";
+	case 'Q': return "fping's -Q (interval summaries): use -s/--summary";
+	case 'R': return "fping's -R (random payload) has no equivalent";
+	case 'S': return "fping's -S (source address) has no equivalent yet: lanscan uses the route's source";
+	case 'T': return "fping's -T is ignored by fping itself; drop it";
+	case 'v': return "-v is not verbose here (fping's -v is the version): use --verbose, or -V/--version";
+	case 'X': return "fping's -X: use -x/--min-up N";
+	default: return NULL;
+	}
+}
+
+/* Applies one option. */
+static int parse_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
+		     char *err, size_t errlen)
 {
 	long long v;
+	int rc = 0;
+
+	switch (c) {
+	case '4': o->family = AF_INET; sn->v4 = true; break;
+	case '6': o->family = AF_INET6; sn->v6 = true; break;
+	case 'a': o->show = LS_SHOW_ALIVE; sn->alive = true; break;
+	case 'u': o->show = LS_SHOW_UNREACHABLE; sn->unreachable = true; break;
+	case 'A': case 'e': break;	/* fping: addresses and RTTs, which lanscan always prints */
+	case 'g': sn->generate = true; break;
+	case 'c':
+		if ((rc = number(on, arg, 1, 100, &v, err, errlen)) == 0)
+			o->count = (int)v;
+		break;
+	case 't':
+		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
+			o->timeout_ms = (int)v;
+		break;
+	case 'r':
+		if ((rc = number(on, arg, 0, 10, &v, err, errlen)) == 0)
+			o->retries = (int)v;
+		break;
+	case OPT_METHOD:
+		if (ls_cli_methods(arg, &o->methods) != 0)
+			rc = fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping", on, arg);
+		break;
+	case 'p': {
+		int n = ls_cli_ports(arg, o->ports, LS_CLI_MAX_PORTS);
+		if (n < 0)
+			rc = fail(err, errlen, n == -E2BIG ? "at most 64 ports" :
+				  "expected ports 1-65535 and ranges, comma-separated", on, arg);
+		else
+			o->nports = (size_t)n;
+		break;
+	}
+	case OPT_RATE:
+		if ((rc = number(on, arg, 0, 10000000, &v, err, errlen)) == 0)
+			o->rate = v;
+		sn->rate = true;
+		break;
+	case OPT_MIN_TIMEOUT:
+		if ((rc = number(on, arg, 1, 60000, &v, err, errlen)) == 0)
+			o->min_timeout_ms = (int)v;
+		break;
+	case OPT_MAX_TIMEOUT:
+		if ((rc = number(on, arg, 1, 60000, &v, err, errlen)) == 0)
+			o->max_timeout_ms = (int)v;
+		break;
+	case 'j':
+		if ((rc = number(on, arg, 1, LS_MAX_JOBS, &v, err, errlen)) == 0) {
+			o->jobs = (int)v;
+			o->jobs_set = true;
+		}
+		break;
+	case 'x':
+		if ((rc = number(on, arg, 0, 1LL << 32, &v, err, errlen)) == 0)
+			o->min_up = v;
+		break;
+	case OPT_MAX_DOWN:
+		if ((rc = number(on, arg, 0, 1LL << 32, &v, err, errlen)) == 0)
+			o->max_down = v;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(arg, "text") == 0)
+			o->format = LS_FMT_TEXT;
+		else if (strcmp(arg, "json") == 0)
+			o->format = LS_FMT_JSON;
+		else if (strcmp(arg, "prom") == 0)
+			o->format = LS_FMT_PROM;
+		else
+			rc = fail(err, errlen, "expected text, json or prom", on, arg);
+		sn->format = true;
+		break;
+	case OPT_JSON: o->format = LS_FMT_JSON; sn->json = true; break;
+	case OPT_STATE:
+	case OPT_PROM_FILE:
+		if (*arg == '\0')
+			rc = fail(err, errlen, "must not be empty", on, NULL);
+		*(c == OPT_STATE ? &o->state_path : &o->prom_file) = arg;
+		break;
+	case OPT_NAGIOS: o->nagios = true; break;
+	case OPT_PROGRESS: o->progress = 1; break;
+	case OPT_NO_PROGRESS: o->progress = 0; break;
+	case 'f': rc = push(&o->files, &o->nfiles, arg); break;
+	case OPT_EXCLUDE:
+		if (*arg == '\0')
+			rc = fail(err, errlen, "must not be empty", on, NULL);
+		else
+			rc = push(&o->excludes, &o->nexcludes, arg);
+		break;
+	case OPT_EXCLUDE_FILE: rc = push(&o->exclude_files, &o->nexclude_files, arg); break;
+	case OPT_PING_CMD:
+		if (*arg == '\0')
+			rc = fail(err, errlen, "must not be empty", on, NULL);
+		o->ping_cmd = arg;
+		o->ping_cmd_set = true;
+		break;
+	case OPT_LIST: o->list = true; break;
+	case OPT_FORCE: o->force = true; break;
+	case 'm': o->resolve_all = true; break;
+	case OPT_SORT: o->sort = true; break;
+	case 'n': case 'd': o->rdns = true; break;
+	case 's': o->summary = true; break;
+	case 'q': o->quiet = true; break;
+	case OPT_VERBOSE: o->verbose = true; break;
+	case 'h': o->help = true; break;
+	case 'V': o->version = true; break;
+	default: rc = -EINVAL; break;
+	}
+	return rc;
+}
+
+/* Options that contradict each other, or do nothing with the chosen
+ * methods, are usage errors: nothing is ignored silently. */
+static int check(const struct ls_options *o, const struct seen *sn, char *err, size_t errlen)
+{
+	bool only_ping = o->methods == LS_M_PING || (o->methods == 0 && (o->count > 1 || o->ping_cmd_set));
+	const char *msg = NULL;
+
+	if (sn->alive && sn->unreachable)
+		msg = "-a/--alive and -u/--unreachable cannot be used together";
+	else if (sn->v4 && sn->v6)
+		msg = "-4/--ipv4 and -6/--ipv6 cannot be used together";
+	else if (sn->json && o->format != LS_FMT_JSON)
+		msg = "--json and --format cannot name two formats";
+	else if (o->nagios && (sn->json || sn->format))
+		msg = "--nagios prints its own status line: it takes no --json or --format";
+	else if (o->methods != 0 && !(o->methods & LS_M_PING) && o->ping_cmd_set)
+		msg = "--ping-cmd needs --method ping or auto";
+	else if (o->methods != 0 && !(o->methods & LS_M_PING) && o->count > 1)
+		msg = "-c/--count above 1 needs --method ping";
+	else if (o->nports > 0 && ((o->methods != 0 && !(o->methods & LS_M_TCP)) || only_ping))
+		msg = "-p/--ports needs the tcp method (--method auto or a list with tcp); "
+		      "fping's -p (period) has no equivalent";
+	else if (sn->rate && only_ping)
+		msg = "--rate does not apply to the ping method: use -j/--jobs";
+	else if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms)
+		msg = "--min-timeout is above --max-timeout";
+	else if (o->min_timeout_ms > o->timeout_ms)
+		msg = "--min-timeout is above -t/--timeout: no retransmission could wait that long";
+	if (msg == NULL)
+		return 0;
+	snprintf(err, errlen, "%s", msg);
+	return -EINVAL;
+}
+
+/* fping's -g: the targets are one range, "START END" or a CIDR block. */
+static int generate(struct ls_options *o, char **argv, int first, int argc, char *err, size_t errlen)
+{
+	unsigned char a[16], b[16];
+	int fam;
+	size_t n;
+
+	if (argc - first == 1) {
+		o->targets = argv + first;
+		o->ntargets = 1;
+		return 0;
+	}
+	fam = argc - first == 2 && inet_pton(AF_INET, argv[first], a) == 1 ? AF_INET :
+	      argc - first == 2 && inet_pton(AF_INET6, argv[first], a) == 1 ? AF_INET6 : 0;
+	if (fam == 0 || inet_pton(fam, argv[first + 1], b) != 1) {
+		snprintf(err, errlen, "-g takes one range (10.0.0.0/24) or a start and an end address");
+		return -EINVAL;
+	}
+	n = strlen(argv[first]) + strlen(argv[first + 1]) + 2;
+	if ((o->generated = malloc(n)) == NULL)
+		return -ENOMEM;
+	snprintf(o->generated, n, "%s-%s", argv[first], argv[first + 1]);
+	o->targets = &o->generated;
+	o->ntargets = 1;
+	return 0;
+}
+
+/* An unknown option or a missing value: the message, with a hint for fping's letters. */
+static int bad_option(int c, char **argv, char *err, size_t errlen)
+{
+	const char *arg = argv[optind - 1], *hint = NULL;
+	bool is_short = strncmp(arg, "--", 2) != 0 && optopt > 0 && optopt < 256;
+
+	if (c == ':' && is_short)
+		snprintf(err, errlen, "option '-%c' needs a value", optopt);
+	else if (c == ':')
+		snprintf(err, errlen, "option '%s' needs a value", arg);
+	else if (is_short && (hint = fping_hint(optopt)) != NULL)
+		snprintf(err, errlen, "unknown option '-%c': %s", optopt, hint);
+	else if (is_short)
+		snprintf(err, errlen, "unknown option '-%c'", optopt);
+	else
+		snprintf(err, errlen, "unknown option '%s'", arg);
+	return -EINVAL;
+}
+
+int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t errlen)
+{
+	struct seen sn;
 	int c, rc = 0;
 	char name[48];
 
 	memset(o, 0, sizeof(*o));
+	memset(&sn, 0, sizeof(sn));
 	o->jobs = LS_DEFAULT_JOBS;
 	o->count = 1;
 	o->timeout_ms = LS_DEFAULT_TIMEOUT_MS;
@@ -263,153 +502,30 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->min_timeout_ms = o->max_timeout_ms = -1;
 	opterr = 0;
 	optind = 1;
-	while (rc == 0 && (c = getopt_long(argc, argv, ":46ac:f:hj:p:qrst:uvV", longopts, NULL)) != -1) {
-		const char *on = optname(c, name, sizeof(name));
-		switch (c) {
-		case '4': o->family = AF_INET; break;
-		case '6': o->family = AF_INET6; break;
-		case 'a': o->show = LS_SHOW_ALIVE; break;
-		case 'u': o->show = LS_SHOW_UNREACHABLE; break;
-		case 'c':
-			if ((rc = number(on, optarg, 1, 100, &v, err, errlen)) == 0)
-				o->count = (int)v;
-			break;
-		case 't':
-			if ((rc = number(on, optarg, 10, 60000, &v, err, errlen)) == 0)
-				o->timeout_ms = (int)v;
-			break;
-		case OPT_RETRIES:
-			if ((rc = number(on, optarg, 0, 10, &v, err, errlen)) == 0)
-				o->retries = (int)v;
-			break;
-		case OPT_METHOD:
-			if (ls_cli_methods(optarg, &o->methods) != 0)
-				rc = fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping",
-					  on, optarg);
-			break;
-		case 'p': {
-			int n = ls_cli_ports(optarg, o->ports, LS_CLI_MAX_PORTS);
-			if (n < 0)
-				rc = fail(err, errlen, n == -E2BIG ? "at most 64 ports" :
-					  "expected ports 1-65535 and ranges, comma-separated", on, optarg);
-			else
-				o->nports = (size_t)n;
-			break;
-		}
-		case OPT_RATE:
-			if ((rc = number(on, optarg, 0, 10000000, &v, err, errlen)) == 0)
-				o->rate = v;
-			break;
-		case OPT_MIN_TIMEOUT:
-			if ((rc = number(on, optarg, 1, 60000, &v, err, errlen)) == 0)
-				o->min_timeout_ms = (int)v;
-			break;
-		case OPT_MAX_TIMEOUT:
-			if ((rc = number(on, optarg, 1, 60000, &v, err, errlen)) == 0)
-				o->max_timeout_ms = (int)v;
-			break;
-		case 'j':
-			if ((rc = number(on, optarg, 1, LS_MAX_JOBS, &v, err, errlen)) == 0) {
-				o->jobs = (int)v;
-				o->jobs_set = true;
-			}
-			break;
-		case OPT_MIN_UP:
-			if ((rc = number(on, optarg, 0, 1LL << 32, &v, err, errlen)) == 0)
-				o->min_up = v;
-			break;
-		case OPT_MAX_DOWN:
-			if ((rc = number(on, optarg, 0, 1LL << 32, &v, err, errlen)) == 0)
-				o->max_down = v;
-			break;
-		case OPT_FORMAT:
-			if (strcmp(optarg, "text") == 0)
-				o->format = LS_FMT_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				o->format = LS_FMT_JSON;
-			else if (strcmp(optarg, "prom") == 0)
-				o->format = LS_FMT_PROM;
-			else
-				rc = fail(err, errlen, "expected text, json or prom", on, optarg);
-			break;
-		case OPT_STATE:
-		case OPT_PROM_FILE:
-			if (*optarg == '\0')
-				rc = fail(err, errlen, "must not be empty", on, NULL);
-			*(c == OPT_STATE ? &o->state_path : &o->prom_file) = optarg;
-			break;
-		case OPT_NAGIOS: o->nagios = true; break;
-		case OPT_PROGRESS: o->progress = 1; break;
-		case OPT_NO_PROGRESS: o->progress = 0; break;
-		case 'f': rc = push(&o->files, &o->nfiles, optarg); break;
-		case OPT_EXCLUDE: rc = push(&o->excludes, &o->nexcludes, optarg); break;
-		case OPT_EXCLUDE_FILE: rc = push(&o->exclude_files, &o->nexclude_files, optarg); break;
-		case OPT_PING_CMD:
-			if (*optarg == '\0')
-				rc = fail(err, errlen, "must not be empty", on, NULL);
-			o->ping_cmd = optarg;
-			o->ping_cmd_set = true;
-			break;
-		case OPT_LIST: o->list = true; break;
-		case OPT_FORCE: o->force = true; break;
-		case OPT_RESOLVE_ALL: o->resolve_all = true; break;
-		case OPT_JSON: o->format = LS_FMT_JSON; break;
-		case OPT_SORT: o->sort = true; break;
-		case 'r': o->rdns = true; break;
-		case 's': o->summary = true; break;
-		case 'q': o->quiet = true; break;
-		case 'v': o->verbose = true; break;
-		case 'h': o->help = true; break;
-		case 'V': o->version = true; break;
-		case ':':
-			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
-				snprintf(err, errlen, "option '-%c' needs a value", optopt);
-			else
-				snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
-			rc = -EINVAL;
-			break;
-		case '?':
-		default:
-			if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > 0 && optopt < 256)
-				snprintf(err, errlen, "unknown option '-%c'", optopt);
-			else
-				snprintf(err, errlen, "unknown option '%s'", argv[optind - 1]);
-			rc = -EINVAL;
-			break;
-		}
+	while (rc == 0 && (c = getopt_long(argc, argv, SHORTOPTS, longopts, NULL)) != -1) {
+		if (c == ':' || c == '?')
+			rc = bad_option(c, argv, err, errlen);
+		else
+			rc = parse_opt(o, &sn, c, optname(c, name, sizeof(name)), optarg, err, errlen);
 	}
-	if (rc != 0) {
+	if (rc == 0)
+		rc = check(o, &sn, err, errlen);
+	if (rc == 0 && sn.generate)
+		rc = generate(o, argv, optind, argc, err, errlen);
+	else if (rc == 0) {
+		o->targets = argv + optind;
+		o->ntargets = (size_t)(argc - optind);
+	}
+	if (rc != 0)
 		ls_cli_free(o);
-		return rc;
-	}
-	if (o->methods != 0 && !(o->methods & LS_M_PING) && o->ping_cmd_set) {
-		ls_cli_free(o);
-		snprintf(err, errlen, "--ping-cmd needs --method ping or auto");
-		return -EINVAL;
-	}
-	if (o->methods != 0 && !(o->methods & LS_M_PING) && o->count > 1) {
-		ls_cli_free(o);
-		snprintf(err, errlen, "-c/--count above 1 needs --method ping");
-		return -EINVAL;
-	}
-	if (o->nports > 0 && o->methods != 0 && !(o->methods & LS_M_TCP)) {
-		ls_cli_free(o);
-		snprintf(err, errlen, "-p/--ports needs the tcp method (--method auto or a list with tcp)");
-		return -EINVAL;
-	}
-	if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms) {
-		ls_cli_free(o);
-		snprintf(err, errlen, "--min-timeout is above --max-timeout");
-		return -EINVAL;
-	}
-	o->targets = argv + optind;
-	o->ntargets = (size_t)(argc - optind);
-	return 0;
+	return rc;
 }
 
 void ls_cli_free(struct ls_options *o)
 {
 	free(o->files);
+	free(o->generated);
+	o->generated = NULL;
 	free(o->excludes);
 	free(o->exclude_files);
 	o->files = o->excludes = o->exclude_files = NULL;

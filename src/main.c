@@ -4,9 +4,11 @@
  *   0 every target up (or --min-up reached)   1 some target down or unknown
  *   2 some target could not be resolved        3 usage error, nothing probed
  *   4 system error (ping missing or not permitted, out of memory, ...)
- *   130/143 interrupted by SIGINT/SIGTERM      141 the output pipe was closed
+ *   128+N stopped by signal N (INT 130, TERM 143, HUP 129, QUIT 131)
+ *   141 the output pipe was closed
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +26,7 @@
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
 #include "lanscan/plan.h"
+#include "lanscan/privs.h"
 #include "lanscan/report.h"
 #include "lanscan/target.h"
 #include "lanscan/util.h"
@@ -45,7 +48,8 @@ struct app {
 	struct ls_plan plan;
 	bool plan_open;
 	uv_loop_t loop;
-	uv_signal_t sigint, sigterm;
+	uv_signal_t sig[4];	/* INT, TERM, HUP, QUIT: each stops the sweep */
+	struct ls_privs privs;
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
 	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
@@ -63,29 +67,28 @@ static void warn(struct app *app, const char *fmt, ...)
 		return;
 	ls_progress_clear(&app->rep.progress);
 	va_start(ap, fmt);
-	fputs("lanscan: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	ls_vmsg(fmt, ap);
 	va_end(ap);
 }
 
-/* Reads one -f or --exclude-file file ('-' is standard input) into t. */
+/* Reads one -f or --exclude-file file ('-' is standard input) into t.
+ * Returns 0, EXIT_USAGE (a bad line) or EXIT_SYSERR (unreadable, no memory). */
 static int read_file(const char *path, struct ls_targets *t)
 {
 	char err[LS_ERRLEN + 64];
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "re");
 	int rc;
 
 	if (f == NULL) {
-		fprintf(stderr, "lanscan: %s: %s\n", path, strerror(errno));
-		return -1;
+		ls_msg("%s: %s", path, strerror(errno));
+		return errno == ENOENT || errno == EACCES || errno == ENOTDIR ? EXIT_USAGE : EXIT_SYSERR;
 	}
 	rc = ls_targets_read(t, f, strcmp(path, "-") == 0 ? "(stdin)" : path, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
 	if (rc != 0) {
-		fprintf(stderr, "lanscan: %s\n", rc == -ENOMEM ? "out of memory" : err);
-		return -1;
+		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
+		return rc == -EINVAL ? EXIT_USAGE : EXIT_SYSERR;
 	}
 	return 0;
 }
@@ -100,23 +103,23 @@ static int load_targets(struct app *app)
 
 	for (i = 0; i < o->ntargets; i++)
 		if (ls_targets_add(&app->targets, o->targets[i], err, sizeof(err)) != 0) {
-			fprintf(stderr, "lanscan: %s\n", err);
+			ls_msg("%s", err);
 			return EXIT_USAGE;
 		}
 	for (i = 0; i < o->nfiles; i++)
-		if (read_file(o->files[i], &app->targets) != 0)
-			return EXIT_USAGE;
+		if ((n = read_file(o->files[i], &app->targets)) != 0)
+			return n;
 	for (i = 0; i < o->nexcludes; i++)
 		if (ls_targets_add_list(&app->exclude, o->excludes[i], err, sizeof(err)) != 0) {
-			fprintf(stderr, "lanscan: --exclude: %s\n", err);
+			ls_msg("--exclude: %s", err);
 			return EXIT_USAGE;
 		}
 	for (i = 0; i < o->nexclude_files; i++)
-		if (read_file(o->exclude_files[i], &app->exclude) != 0)
-			return EXIT_USAGE;
+		if ((n = read_file(o->exclude_files[i], &app->exclude)) != 0)
+			return n;
 	for (i = 0; i < app->exclude.n; i++)
 		if (app->exclude.specs[i].kind == LS_SPEC_NAME) {
-			fprintf(stderr, "lanscan: --exclude: '%s': exclusions take addresses and ranges, not names\n",
+			ls_msg("--exclude: '%s': exclusions take addresses and ranges, not names",
 				app->exclude.specs[i].text);
 			return EXIT_USAGE;
 		}
@@ -124,23 +127,23 @@ static int load_targets(struct app *app)
 	if (o->ntargets == 0 && o->nfiles == 0) {
 		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, desc, sizeof(desc));
 		if (n < 0) {
-			fprintf(stderr, "lanscan: cannot list interfaces: %s\n", strerror(-n));
+			ls_msg("cannot list interfaces: %s", strerror(-n));
 			return EXIT_SYSERR;
 		}
 		if (n == 0) {
-			fprintf(stderr, "lanscan: no target given and no local IPv4 subnet found\n");
+			ls_msg("no target given and no local IPv4 subnet found");
 			return EXIT_USAGE;
 		}
 		warn(app, "no target given; sweeping %s", desc);
 	}
 	if (app->targets.n == 0) {
-		fprintf(stderr, "lanscan: no targets\n");
+		ls_msg("no targets");
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < app->targets.n && o->family != 0; i++) {
 		const struct ls_spec *s = &app->targets.specs[i];
 		if (s->kind != LS_SPEC_NAME && (s->kind == LS_SPEC_RANGE6) != (o->family == AF_INET6)) {
-			fprintf(stderr, "lanscan: '%s': not an %s target (%s given)\n", s->text,
+			ls_msg("'%s': not an %s target (%s given)", s->text,
 				o->family == AF_INET6 ? "IPv6" : "IPv4", o->family == AF_INET6 ? "-6" : "-4");
 			return EXIT_USAGE;
 		}
@@ -167,7 +170,7 @@ static int list_targets(struct app *app)
 	if (rc == -EPIPE)
 		return EXIT_PIPE;
 	if (rc != 0) {
-		fprintf(stderr, "lanscan: writing output: %s\n", strerror(-rc));
+		ls_msg("writing output: %s", strerror(-rc));
 		return EXIT_SYSERR;
 	}
 	return EXIT_UP;
@@ -258,6 +261,14 @@ static int on_result(struct ls_pipeline *pl, const struct ls_result *r)
 	return ls_report_result(&app->rep, r);
 }
 
+static void close_signals(struct app *app)
+{
+	size_t i;
+
+	for (i = 0; i < LS_ARRAY_SIZE(app->sig); i++)
+		uv_close((uv_handle_t *)&app->sig[i], NULL);
+}
+
 static void on_done(struct ls_pipeline *pl)
 {
 	struct app *app = ls_container_of(pl, struct app, pl);
@@ -265,8 +276,7 @@ static void on_done(struct ls_pipeline *pl)
 	ls_report_stop(&app->rep);
 	ls_plan_close(&app->plan);
 	app->plan_open = false;
-	uv_close((uv_handle_t *)&app->sigint, NULL);
-	uv_close((uv_handle_t *)&app->sigterm, NULL);
+	close_signals(app);
 	if (app->watching_stdout)
 		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
 }
@@ -295,27 +305,19 @@ static int exit_status(const struct app *app)
 	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
 }
 
-/* After the sockets are open, nothing needs root: when run through sudo,
- * become the invoking user, as OpenBSD's ping does. */
+/* After the sockets are open, nothing needs root: become the user for good
+ * (see privs.h), as OpenBSD's ping does. */
 static int drop_privileges(struct app *app)
 {
-	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID"), *errstr;
-	long long uid, gid;
+	bool was_root = geteuid() == 0 || app->privs.kind != LS_PRIV_NONE;
+	int rc = ls_privs_drop(&app->privs);
 
-	if (geteuid() != 0 || su == NULL || sg == NULL)
-		return 0;
-	uid = ls_parse_num(su, 1, 0x7fffffff, &errstr);
-	if (errstr != NULL)
-		return 0;
-	gid = ls_parse_num(sg, 0, 0x7fffffff, &errstr);
-	if (errstr != NULL)
-		return 0;
-	if (setgroups(0, NULL) != 0 || setgid((gid_t)gid) != 0 || setuid((uid_t)uid) != 0) {
-		fprintf(stderr, "lanscan: cannot drop privileges: %s\n", strerror(errno));
+	if (rc != 0) {
+		ls_msg("cannot drop privileges: %s", strerror(-rc));
 		return EXIT_SYSERR;
 	}
-	if (app->opt.verbose)
-		warn(app, "dropped root privileges (uid %lld)", uid);
+	if (app->opt.verbose && app->privs.kind != LS_PRIV_NONE && was_root)
+		warn(app, "dropped root privileges (uid %lld)", (long long)app->privs.uid);
 	return 0;
 }
 
@@ -368,9 +370,13 @@ static int choose_methods(struct app *app)
 	plan_config(app);
 	fit_jobs(app);	/* the ping program: one child process a target */
 	app->plan.cfg.ping_jobs = (unsigned)app->opt.jobs;
+	if ((rc = ls_privs_open(&app->privs)) != 0) {
+		ls_msg("cannot regain privileges: %s", strerror(-rc));
+		return EXIT_SYSERR;
+	}
 	rc = ls_plan_open(&app->plan, &app->loop, err, sizeof(err));
 	if (rc != 0) {
-		fprintf(stderr, "lanscan: %s\n", err);
+		ls_msg("%s", err);
 		return EXIT_SYSERR;
 	}
 	app->plan_open = true;
@@ -396,14 +402,15 @@ static int sweep(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
 	const struct ls_stats *s = &pl->stats;
-	char size[16], err[LS_ERRLEN + 64], line[512];
+	char size[16], err[LS_ERRLEN + 64] = "", line[512];
 	int rc, status;
 	bool complete;
 	double elapsed;
+	size_t i;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = ls_report_open(&app->rep, &app->opt, err, sizeof(err))) != 0) {
-		fprintf(stderr, "lanscan: %s\n", rc == -ENOMEM ? "out of memory" : err);
+		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
 	}
 	app->rep_open = true;
@@ -414,18 +421,19 @@ static int sweep(struct app *app)
 		setenv("UV_THREADPOOL_SIZE", size, 1);
 	}
 	if ((app->env = child_env()) == NULL) {
-		fprintf(stderr, "lanscan: out of memory\n");
+		ls_msg("out of memory");
 		return EXIT_SYSERR;
 	}
 	if ((rc = uv_loop_init(&app->loop)) != 0) {
-		fprintf(stderr, "lanscan: event loop: %s\n", uv_strerror(rc));
+		ls_msg("event loop: %s", uv_strerror(rc));
 		return EXIT_SYSERR;
 	}
-	uv_signal_init(&app->loop, &app->sigint);
-	uv_signal_init(&app->loop, &app->sigterm);
-	app->sigint.data = app->sigterm.data = app;
-	uv_signal_start(&app->sigint, on_signal, SIGINT);
-	uv_signal_start(&app->sigterm, on_signal, SIGTERM);
+	for (i = 0; i < LS_ARRAY_SIZE(app->sig); i++) {
+		static const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+		uv_signal_init(&app->loop, &app->sig[i]);
+		app->sig[i].data = app;
+		uv_signal_start(&app->sig[i], on_signal, signums[i]);
+	}
 	watch_stdout(app);
 
 	pl->loop = &app->loop;
@@ -438,8 +446,7 @@ static int sweep(struct app *app)
 	pl->rdns = app->opt.rdns;
 	pl->done_cb = on_done;
 	if ((rc = choose_methods(app)) != 0) {
-		uv_close((uv_handle_t *)&app->sigint, NULL);
-		uv_close((uv_handle_t *)&app->sigterm, NULL);
+		close_signals(app);
 		if (app->watching_stdout)
 			uv_close((uv_handle_t *)&app->stdout_watch, NULL);
 		uv_run(&app->loop, UV_RUN_DEFAULT);
@@ -456,7 +463,7 @@ static int sweep(struct app *app)
 	uv_run(&app->loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&app->loop);
 	if (rc != 0)
-		fprintf(stderr, "lanscan: internal error: loop closed with open handles\n");
+		ls_msg("internal error: loop closed with open handles");
 
 	elapsed = (ls_now_ms() - app->started_ms) / 1e3;
 	pl->stats.sent = app->plan.counters.sent;
@@ -467,14 +474,17 @@ static int sweep(struct app *app)
 	}
 	complete = pl->syserr == 0 && app->signum == 0 && pl->out_err == 0;
 	if (pl->syserr != 0)
-		fprintf(stderr, "lanscan: %s\n", pl->syserr_msg);
+		ls_msg("%s", pl->syserr_msg);
 	else if (pl->out_err != 0 && pl->out_err != -EPIPE)
-		fprintf(stderr, "lanscan: writing output: %s\n", strerror(-pl->out_err));
+		ls_msg("writing output: %s", strerror(-pl->out_err));
 	rc = ls_report_finish(&app->rep, s, elapsed, complete, err, sizeof(err));
 	if (rc == -EPIPE && pl->out_err == 0)
 		pl->out_err = -EPIPE;
 	else if (rc != 0 && rc != -EPIPE) {
-		fprintf(stderr, "lanscan: %s\n", err[0] != '\0' ? err : strerror(-rc));
+		if (err[0] != '\0')
+			ls_msg("%s", err);
+		else
+			ls_msg("writing output: %s", strerror(-rc));
 		pl->syserr = rc;
 	}
 	status = exit_status(app);
@@ -491,7 +501,7 @@ static int sweep(struct app *app)
 		if (app->plan.counters.dropped > 0)
 			snprintf(dropped, sizeof(dropped), "%llu replies dropped, ",
 				 (unsigned long long)app->plan.counters.dropped);
-		fprintf(stderr, "lanscan: %llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s\n",
+		ls_msg("%llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s",
 			(unsigned long long)s->targets, (unsigned long long)s->up,
 			(unsigned long long)s->down, (unsigned long long)s->unknown,
 			(unsigned long long)s->unresolved, dropped, elapsed,
@@ -501,9 +511,48 @@ static int sweep(struct app *app)
 		status = (int)ls_report_nagios(&app->rep, s, complete && pl->syserr == 0, elapsed,
 					       line, sizeof(line));
 		printf("%s\n", line);
-		fflush(stdout);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			ls_msg("writing output: %s", strerror(errno));
+			status = LS_NAGIOS_UNKNOWN;
+		}
 	}
 	return status;
+}
+
+/* More than LS_SWEEP_LIMIT targets once duplicates and exclusions are gone?
+ * Counted by walking the targets, up to one over the limit; ranges too big
+ * to walk quickly (over 2^24 addresses written) count as written. */
+static bool too_many(const struct app *app)
+{
+	struct ls_target_iter it;
+	struct ls_target t;
+	uint64_t n = 0;
+
+	if (app->targets.total <= LS_SWEEP_LIMIT)
+		return false;
+	if (app->targets.total > (1ULL << 24))
+		return true;
+	ls_target_iter_init(&it, &app->targets, &app->exclude);
+	while (n <= LS_SWEEP_LIMIT && ls_target_iter_next(&it, &t) == 1)
+		n++;
+	return n > LS_SWEEP_LIMIT;
+}
+
+/* Makes sure fds 0-2 are open: a closed one would be reused by the first
+ * socket or file opened (libuv asserts on it, and results could land in the
+ * state file's lock).  A closed stdout or stderr becomes /dev/null opened
+ * read-only, so writing to it still fails (EBADF) and is reported. */
+static int std_fds(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		if (open("/dev/null", O_RDONLY) != fd)	/* the lowest free fd: this one */
+			return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -513,11 +562,18 @@ int main(int argc, char **argv)
 	int status;
 
 	memset(&app, 0, sizeof(app));
+	if (std_fds() != 0)
+		exit(EXIT_SYSERR);
+	if ((status = ls_privs_borrow(&app.privs)) != 0) {
+		ls_msg("cannot switch to the invoking user: %s", strerror(-status));
+		exit(EXIT_SYSERR);
+	}
 	ls_targets_init(&app.targets);
 	ls_targets_init(&app.exclude);
 	app.exclude.whole_cidr = true;
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
-		fprintf(stderr, "lanscan: %s\nTry 'lanscan --help' for more information.\n", err);
+		ls_msg("%s", err);
+		fputs("Try 'lanscan --help' for more information.\n", stderr);
 		exit(EXIT_USAGE);
 	}
 	if (app.opt.help) {
@@ -530,8 +586,8 @@ int main(int argc, char **argv)
 		status = load_targets(&app);
 		if (status == 0 && app.opt.list) {
 			status = list_targets(&app);
-		} else if (status == 0 && app.targets.total > LS_SWEEP_LIMIT && !app.opt.force) {
-			fprintf(stderr, "lanscan: refusing to sweep %llu addresses (more than %d); use --force\n",
+		} else if (status == 0 && !app.opt.force && too_many(&app)) {
+			ls_msg("refusing to sweep %llu addresses (more than %d); use --force",
 				(unsigned long long)app.targets.total, LS_SWEEP_LIMIT);
 			status = EXIT_USAGE;
 		} else if (status == 0) {
@@ -544,5 +600,12 @@ int main(int argc, char **argv)
 	ls_targets_free(&app.targets);
 	ls_targets_free(&app.exclude);
 	ls_cli_free(&app.opt);
+	/* Whatever is still buffered (--help, --version): a failed write is an error. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (status == EXIT_UP)
+			ls_msg("writing output: %s", strerror(errno ? errno : EIO));
+		if (status == EXIT_UP || status == EXIT_DOWN)
+			status = EXIT_SYSERR;
+	}
 	exit(status);
 }

@@ -12,20 +12,21 @@
 
 #define LIST_BUF (64 * 1024)
 
-/* A bounded appender: never overflows, remembers whether it was cut. */
+/* A bounded appender, as snprintf: it never overflows, and counts what the
+ * whole line needs, so that a caller can retry with room enough. */
 struct sbuf {
 	char *p;
 	size_t len, cap;
+	size_t need;
 };
 
 static void put(struct sbuf *b, const char *s, size_t n)
 {
-	size_t room = b->cap - 1 - b->len;	/* keep one byte for the final '\n' */
-
-	if (n > room)
-		n = room;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
+	if (b->need == b->len && b->len + n + 1 <= b->cap) {	/* one byte kept for '\n' */
+		memcpy(b->p + b->len, s, n);
+		b->len += n;
+	}
+	b->need += n;
 }
 
 static void puts_(struct sbuf *b, const char *s)
@@ -91,7 +92,7 @@ static void put_json_str(struct sbuf *b, const char *s)
 
 size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf, size_t len)
 {
-	struct sbuf b = { buf, 0, len };
+	struct sbuf b = { buf, 0, len, 0 };
 	char addr[64];
 
 	if (len < 2) {
@@ -139,8 +140,24 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 		put(&b, "\t", 1);
 		put_field(&b, r->state == LS_UP ? r->via : NULL);
 	}
-	buf[b.len++] = '\n';
-	return b.len;
+	if (b.need == b.len)
+		buf[b.len++] = '\n';
+	return b.need + 1;
+}
+
+/* Formats r into stack (len bytes), or into a malloc'd buffer when it does
+ * not fit: *out is the line, to free when it is not stack.  Returns its
+ * length, or 0 when out of memory. */
+static size_t format_line(const struct ls_result *r, enum ls_format fmt, char *stack, size_t len, char **out)
+{
+	size_t n = ls_format_result(r, fmt, stack, len);
+
+	*out = stack;
+	if (n <= len)
+		return n;
+	if ((*out = malloc(n + 1)) == NULL)
+		return 0;
+	return ls_format_result(r, fmt, *out, n + 1);
 }
 
 /* A kept result for --sort: the result with its strings copied. */
@@ -225,36 +242,51 @@ static int keep(struct ls_output *o, const struct ls_result *r)
 
 int ls_output_result(struct ls_output *o, const struct ls_result *r)
 {
-	char line[1024];
+	char line[1024], *p;
 	size_t n;
+	int rc;
 
 	if (o->quiet || !shown(o, r))
 		return 0;
 	if (o->sort)
 		return keep(o, r);
-	n = ls_format_result(r, o->format, line, sizeof(line));
-	return write_all(o->fd, line, n);
+	if ((n = format_line(r, o->format, line, sizeof(line), &p)) == 0)
+		return -ENOMEM;
+	rc = write_all(o->fd, p, n);
+	if (p != line)
+		free(p);
+	return rc;
 }
 
 int ls_output_change(struct ls_output *o, const char *event, const struct ls_result *r,
 		     const char *previous)
 {
-	char line[1024], out[1200];
-	size_t n;
-	int k;
+	char line[1024], *p, *out;
+	size_t n, cap;
+	int k, rc;
 
 	if (o->quiet || (strcmp(event, "gone") != 0 && !shown(o, r)))
 		return 0;
-	n = ls_format_result(r, o->format == LS_FMT_JSON ? LS_FMT_JSON : LS_FMT_TEXT, line, sizeof(line));
+	n = format_line(r, o->format == LS_FMT_JSON ? LS_FMT_JSON : LS_FMT_TEXT, line, sizeof(line), &p);
+	if (n == 0)
+		return -ENOMEM;
+	cap = n + strlen(event) + (previous ? strlen(previous) : 0) + 32;
+	if ((out = malloc(cap)) == NULL) {
+		rc = -ENOMEM;
+		goto done;
+	}
 	if (o->format == LS_FMT_JSON)
-		k = snprintf(out, sizeof(out), "{\"event\":\"%s\",\"previous\":%s%s%s,%.*s", event,
+		k = snprintf(out, cap, "{\"event\":\"%s\",\"previous\":%s%s%s,%.*s", event,
 			     previous ? "\"" : "", previous ? previous : "null", previous ? "\"" : "",
-			     (int)n - 1, line + 1);
+			     (int)n - 1, p + 1);
 	else
-		k = snprintf(out, sizeof(out), "%s\t%.*s", event, (int)n, line);
-	if (k < 0)
-		return -EINVAL;
-	return write_all(o->fd, out, (size_t)k < sizeof(out) ? (size_t)k : sizeof(out) - 1);
+		k = snprintf(out, cap, "%s\t%.*s", event, (int)n, p);
+	rc = k < 0 || (size_t)k >= cap ? -EINVAL : write_all(o->fd, out, (size_t)k);
+	free(out);
+done:
+	if (p != line)
+		free(p);
+	return rc;
 }
 
 int ls_output_list(struct ls_output *o, const char *text)
@@ -269,8 +301,11 @@ int ls_output_list(struct ls_output *o, const char *text)
 		o->listlen = 0;
 		if (rc != 0)
 			return rc;
-		if (n + 1 > LIST_BUF)
-			return -EINVAL;
+		if (n + 1 > LIST_BUF) {	/* a very long name: written as it is */
+			if ((rc = write_all(o->fd, text, n)) != 0)
+				return rc;
+			return write_all(o->fd, "\n", 1);
+		}
 	}
 	memcpy(o->listbuf + o->listlen, text, n);
 	o->listbuf[o->listlen + n] = '\n';
@@ -293,7 +328,7 @@ static int cmp_sorted(const void *pa, const void *pb)
 
 int ls_output_finish(struct ls_output *o)
 {
-	char line[1024];
+	char line[1024], *p;
 	size_t i, n;
 	int rc = 0;
 
@@ -303,8 +338,10 @@ int ls_output_finish(struct ls_output *o)
 		qsort(o->sorted, o->nsorted, sizeof(*o->sorted), cmp_sorted);
 	for (i = 0; i < o->nsorted; i++) {
 		if (rc == 0) {
-			n = ls_format_result(&o->sorted[i].r, o->format, line, sizeof(line));
-			rc = write_all(o->fd, line, n);
+			n = format_line(&o->sorted[i].r, o->format, line, sizeof(line), &p);
+			rc = n == 0 ? -ENOMEM : write_all(o->fd, p, n);
+			if (p != line)
+				free(p);
 		}
 		free(o->sorted[i].target);
 		free(o->sorted[i].name);

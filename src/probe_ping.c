@@ -19,8 +19,12 @@ struct ping_m {
 	struct ping_job **tab;	/* running attempts by handle */
 	uint32_t cap;
 	unsigned live;		/* jobs whose handles are not all closed */
+	unsigned running;	/* children not reaped yet */
 	bool closing;		/* closed: freed when the last job is */
 };
+
+#define EAGAIN_TRIES 100	/* fork refused (ulimit -u): try again this often, */
+#define EAGAIN_WAIT_MS 50	/* this far apart, while other children run */
 
 static void ping_m_release(struct ping_m *m)
 {
@@ -63,6 +67,8 @@ struct ping_job {
 	bool running;		/* the child has not been reaped */
 	bool timed_out;
 	bool spawn_failed;	/* the last try could not start: finish after closing */
+	bool deferred;		/* fork was refused (EAGAIN): spawn again after closing */
+	int eagain;		/* how many times */
 	bool start_failed;	/* start() failed: free without calling cb */
 };
 
@@ -119,6 +125,14 @@ static void drain(uv_pipe_t *pipe, char *base, size_t *len, size_t cap)
 }
 
 static int spawn(struct ping_job *job);
+static void on_respawn(uv_timer_t *t);
+
+/* Signals the child's process group (it leads one), else the child. */
+static void kill_group(struct ping_job *job, int sig)
+{
+	if (kill(-(pid_t)job->proc.pid, sig) != 0)
+		uv_process_kill(&job->proc, sig);
+}
 
 /* Reports the finished run to the race; the job is freed first (the race
  * may end, and the plan close, when it hears the attempt is done). */
@@ -230,6 +244,11 @@ static void on_try_closed(uv_handle_t *h)
 
 	if (--job->closing > 0)
 		return;
+	if (job->deferred) {	/* fork was refused: wait for other children to end */
+		job->deferred = false;
+		uv_timer_start(&job->watchdog, on_respawn, EAGAIN_WAIT_MS, 0);
+		return;
+	}
 	if (job->spawn_failed) {
 		finish(job);
 		return;
@@ -261,8 +280,13 @@ static void on_exit_cb(uv_process_t *proc, int64_t status, int sig)
 	struct ping_job *job = ls_container_of(proc, struct ping_job, proc);
 
 	job->running = false;
+	job->m->running--;
 	job->exit_status = status;
 	job->term_signal = sig;
+	/* A killed wrapper (--ping-cmd) may leave children: end its whole
+	 * process group (the child leads one: UV_PROCESS_DETACHED). */
+	if (job->timed_out || job->p->cancelled)
+		kill(-(pid_t)proc->pid, SIGKILL);
 	uv_timer_stop(&job->watchdog);
 	drain(&job->out, job->obuf, &job->olen, sizeof(job->obuf));
 	drain(&job->err, job->ebuf, &job->elen, sizeof(job->ebuf));
@@ -275,7 +299,26 @@ static void on_watchdog(uv_timer_t *t)
 
 	if (job->running) {
 		job->timed_out = true;
-		uv_process_kill(&job->proc, SIGKILL);
+		kill_group(job, SIGKILL);
+	}
+}
+
+static void on_respawn(uv_timer_t *t)
+{
+	struct ping_job *job = ls_container_of(t, struct ping_job, watchdog);
+	int rc;
+
+	if (job->p->cancelled) {
+		job->p->state = LS_UNKNOWN;
+		snprintf(job->p->error, sizeof(job->p->error), "cancelled");
+		finish(job);
+		return;
+	}
+	if ((rc = spawn(job)) != 0) {
+		job->p->state = LS_UNKNOWN;
+		job->p->syserr = rc;
+		snprintf(job->p->error, sizeof(job->p->error), "cannot run %s: %s",
+			 job->p->opts->ping_cmd, uv_strerror(rc));
 	}
 }
 
@@ -330,14 +373,24 @@ static int spawn(struct ping_job *job)
 	o.stdio = stdio;
 	o.stdio_count = 3;
 	o.exit_cb = on_exit_cb;
+	o.flags = UV_PROCESS_DETACHED;	/* its own process group, killed as one */
 
 	rc = uv_spawn(p->loop, &job->proc, &o);
+	if (rc == UV_EAGAIN && !p->cancelled && job->m->running > 0 && job->eagain < EAGAIN_TRIES) {
+		/* ulimit -u: run fewer at once rather than fail the sweep. */
+		job->eagain++;
+		job->tries--;
+		job->deferred = true;
+		close_try(job);
+		return 0;
+	}
 	if (rc != 0) {
 		job->spawn_failed = true;
 		close_try(job);	/* libuv: the handle is closed even when spawning failed */
 		return rc;
 	}
 	job->running = true;
+	job->m->running++;
 	job->t0 = ls_now_ms();
 	job->m->env.counters->sent += (uint64_t)p->opts->count;
 	uv_read_start((uv_stream_t *)&job->out, on_alloc, on_read);
@@ -440,7 +493,7 @@ static void ping_cancel(struct ls_minst *mi, struct ls_attempt *a)
 		return;
 	job->p->cancelled = true;
 	if (job->running)
-		uv_process_kill(&job->proc, SIGTERM);
+		kill_group(job, SIGTERM);
 }
 
 static void ping_close(struct ls_minst *mi)

@@ -58,9 +58,7 @@ static void warn(struct ls_report *rep, const char *fmt, ...)
 		return;
 	ls_progress_clear(&rep->progress);
 	va_start(ap, fmt);
-	fputs("lanscan: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	ls_vmsg(fmt, ap);
 	va_end(ap);
 }
 

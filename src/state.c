@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lanscan/util.h"
@@ -89,10 +90,10 @@ static int parse_state(const char *s, enum ls_state *out)
 int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char line[2048], *f[4], *save;
-	size_t lineno = 1, n;
+	char *line = NULL, *f[4], *save;
+	size_t lineno = 1, n, cap = 0;
 	struct ls_state_entry *e;
-	int k;
+	int k, rc = 0;
 
 	if (len == 0)
 		return 0;
@@ -106,8 +107,17 @@ int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *e
 		if (nl == NULL)
 			goto corrupt;	/* cut short: never written by us */
 		n = (size_t)(nl - p);
-		if (n == 0 || n >= sizeof(line) || memchr(p, '\0', n) != NULL)
+		if (n == 0 || n > LS_STATE_LINE_MAX || memchr(p, '\0', n) != NULL)
 			goto corrupt;
+		if (n >= cap) {
+			char *nb = realloc(line, n + 1);
+			if (nb == NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
+			line = nb;
+			cap = n + 1;
+		}
 		memcpy(line, p, n);
 		line[n] = '\0';
 		save = line;
@@ -115,47 +125,74 @@ int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *e
 			f[k] = strsep(&save, "\t");
 		if (f[3] == NULL || save != NULL || *f[0] == '\0')
 			goto corrupt;
-		if ((e = entry(st, f[0])) == NULL)
-			return -ENOMEM;
+		if ((e = entry(st, f[0])) == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
 		if (e->has_prev || parse_state(f[1], &e->prev_state) != 0)
 			goto corrupt;
 		e->has_prev = true;
 		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
 		e->prev_target = strdup(f[3]);
-		if (e->prev_name == NULL || e->prev_target == NULL)
-			return -ENOMEM;
+		if (e->prev_name == NULL || e->prev_target == NULL) {
+			rc = -ENOMEM;
+			goto out;
+		}
 	}
-	return 0;
+	goto out;
 corrupt:
 	snprintf(err, errlen, "%s:%zu: corrupt lanscan state file", st->path ? st->path : "state", lineno);
-	return -EINVAL;
+	rc = -EINVAL;
+out:
+	free(line);
+	return rc;
 }
 
 int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
 {
 	char lock[4096], *buf = NULL;
+	struct stat sb;
 	size_t len = 0, cap = 0;
 	ssize_t r;
 	int fd, rc;
 
 	memset(st, 0, sizeof(*st));
 	st->lock_fd = -1;
-	if ((st->path = strdup(path)) == NULL)
-		return -ENOMEM;
-	snprintf(lock, sizeof(lock), "%s.lock", path);
-	st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX) != 0) {
-		rc = -errno;
-		snprintf(err, errlen, "%s: %s", lock, strerror(errno));
+	/* A symbolic link is followed on purpose (the file it names is
+	 * rewritten, the link stays), so the lock sits beside that file. */
+	if ((rc = ls_resolve_link(path, &st->path)) != 0) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (snprintf(lock, sizeof(lock), "%s.lock", st->path) >= (int)sizeof(lock)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(ENAMETOOLONG));
+		return -ENAMETOOLONG;
+	}
+	/* O_NOFOLLOW: a link planted as the lock cannot make us create a file
+	 * elsewhere; O_NONBLOCK: a FIFO there cannot hang us. */
+	st->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (st->lock_fd >= 0 && (fstat(st->lock_fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		snprintf(err, errlen, "%s: not a regular file", lock);
+		return -EINVAL;
+	}
+	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "%s: %s", lock, errno == ELOOP ? "is a symbolic link" : strerror(errno));
+		return rc;
+	}
+	fd = open(st->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;	/* the first sweep */
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return rc;
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size > LS_STATE_FILE_MAX) {
+		snprintf(err, errlen, "%s: %s", path, S_ISREG(sb.st_mode) ? "too large for a lanscan state file" :
+			 "not a regular file");
+		close(fd);
+		return -EINVAL;
 	}
 	for (;;) {
 		if (len == cap && ls_grow(&buf, len, &cap, 1, 65536) != 0) {
@@ -169,6 +206,11 @@ int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t e
 		if (r <= 0)
 			break;
 		len += (size_t)r;
+		if (len > LS_STATE_FILE_MAX) {	/* grew while we read */
+			r = -1;
+			errno = EFBIG;
+			break;
+		}
 	}
 	rc = r < 0 ? -errno : 0;
 	close(fd);

@@ -61,6 +61,9 @@ static int parse_octet_value(const char *text, const char **p, unsigned *out,
 	unsigned v = 0;
 	int digits = 0;
 
+	/* inet_aton and ping read 010 as octal 8: never guess which was meant. */
+	if ((*p)[0] == '0' && isdigit((unsigned char)(*p)[1]))
+		return fail(err, errlen, "'%s': octet with a leading zero (octal is not taken)", text);
 	while (isdigit((unsigned char)**p)) {
 		if (++digits > 3)
 			return fail(err, errlen, "'%s': octet value too long", text);
@@ -294,18 +297,55 @@ static int check_name(const char *text, char *err, size_t errlen)
 	return 0;
 }
 
+/* Does the spec hold only 0.0.0.0 or ::? */
+static bool unspecified(const struct ls_spec *s)
+{
+	static const uint8_t zero[16];
+	int i;
+
+	if (s->size != 1)
+		return false;
+	switch (s->kind) {
+	case LS_SPEC_OCTETS:
+		for (i = 0; i < 4; i++)
+			if (!(s->u.oct[i][0] & 1))
+				return false;
+		return true;
+	case LS_SPEC_RANGE4:
+		return s->u.r4.lo == 0;
+	case LS_SPEC_RANGE6:
+		return memcmp(s->u.r6.lo, zero, 16) == 0;
+	default:
+		return false;
+	}
+}
+
 int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, char *err, size_t errlen)
 {
 	size_t len = strlen(text);
+	struct in_addr a;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	if (len == 0)
 		return fail(err, errlen, "empty target");
 	if (strchr(text, ':') != NULL)
-		return parse_v6(text, s, err, errlen);
-	if (strspn(text, "0123456789.,-*/") == len)
-		return parse_v4(text, s, whole_cidr, err, errlen);
+		rc = parse_v6(text, s, err, errlen);
+	else if (strspn(text, "0123456789.,-*/") == len)
+		rc = parse_v4(text, s, whole_cidr, err, errlen);
+	else if (inet_aton(text, &a) != 0)	/* 0x7f.0.0.1, 0177.1, 2130706433 */
+		return fail(err, errlen, "'%s': not a dotted-quad address (hex, octal and short "
+			    "forms are not taken)", text);
+	else
+		rc = 1;
+	if (rc != 1) {
+		/* A target of only the unspecified address would probe this host
+		 * itself (Linux reads 0.0.0.0 and :: as local); as an exclusion it
+		 * is harmless. */
+		if (rc == 0 && !whole_cidr && unspecified(s))
+			return fail(err, errlen, "'%s': the unspecified address is not a host", text);
+		return rc;
+	}
 	rc = check_name(text, err, errlen);
 	s->kind = LS_SPEC_NAME;
 	s->size = 1;

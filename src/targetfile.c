@@ -6,19 +6,33 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanscan/util.h"
+
 int ls_targets_read(struct ls_targets *t, FILE *f, const char *name, char *err, size_t errlen)
 {
-	char *line = NULL, *p, *tok, *save = NULL, msg[LS_ERRLEN];
-	size_t cap = 0, lineno = 0;
-	ssize_t n;
-	int rc = 0;
+	char *line, *p, *tok, *save = NULL, msg[LS_ERRLEN];
+	size_t len, lineno = 0;
+	int rc = 0, got;
 
-	errno = 0;
-	while (rc == 0 && (n = getline(&line, &cap, f)) >= 0) {
+	/* Every line is bounded: /dev/zero or a runaway file is an error, never
+	 * a memory exhaustion taken for end of file. */
+	if ((line = malloc(LS_LINE_MAX + 1)) == NULL)
+		return -ENOMEM;
+	while (rc == 0 && (got = ls_read_line(f, line, LS_LINE_MAX + 1, &len)) != 0) {
 		lineno++;
-		if ((size_t)n != strlen(line)) {
+		if (got == -EINVAL) {
 			snprintf(err, errlen, "%s:%zu: NUL byte in line", name, lineno);
 			rc = -EINVAL;
+			break;
+		}
+		if (got == -E2BIG) {
+			snprintf(err, errlen, "%s:%zu: line longer than %d bytes", name, lineno, LS_LINE_MAX);
+			rc = -EINVAL;
+			break;
+		}
+		if (got < 0) {
+			snprintf(err, errlen, "%s: %s", name, strerror(errno ? errno : EIO));
+			rc = -EIO;
 			break;
 		}
 		if ((p = strchr(line, '#')) != NULL)
@@ -29,10 +43,6 @@ int ls_targets_read(struct ls_targets *t, FILE *f, const char *name, char *err, 
 			if (rc == -EINVAL)
 				snprintf(err, errlen, "%s:%zu: %s", name, lineno, msg);
 		}
-	}
-	if (rc == 0 && ferror(f)) {
-		snprintf(err, errlen, "%s: %s", name, strerror(errno ? errno : EIO));
-		rc = -EIO;
 	}
 	free(line);
 	return rc;

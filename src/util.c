@@ -5,6 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,31 +58,90 @@ int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first)
 	return 0;
 }
 
-double ls_now_ms(void)
+int ls_resolve_link(const char *path, char **out)
 {
-	struct timespec ts;
+	char target[4096], *slash;
+	struct stat sb;
+	ssize_t n;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	*out = NULL;
+	if (lstat(path, &sb) != 0 || !S_ISLNK(sb.st_mode)) {
+		*out = strdup(path);
+		return *out == NULL ? -ENOMEM : 0;
+	}
+	if ((*out = realpath(path, NULL)) != NULL)
+		return 0;
+	if (errno != ENOENT)
+		return -errno;
+	/* A link to a file not made yet: its target, relative to the link's
+	 * directory. */
+	if ((n = readlink(path, target, sizeof(target) - 1)) < 0)
+		return -errno;
+	target[n] = '\0';
+	slash = strrchr(path, '/');
+	if (target[0] == '/' || slash == NULL)
+		*out = strdup(target);
+	else if ((*out = malloc((size_t)(slash - path) + 1 + (size_t)n + 1)) != NULL)
+		sprintf(*out, "%.*s/%s", (int)(slash - path), path, target);
+	return *out == NULL ? -ENOMEM : 0;
 }
+
+static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 
 int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 {
+	char *real;
+	int rc;
+
+	/* A symbolic link is followed on purpose: the file it names is
+	 * replaced and the link stays. */
+	if ((rc = ls_resolve_link(path, &real)) != 0)
+		return rc;
+	rc = write_atomic(real, fill, arg);
+	free(real);
+	return rc;
+}
+
+static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
+{
 	char tmp[4096], dir[4096];
+	struct stat old;
+	bool had_old;
+	mode_t mask;
 	FILE *f;
 	int fd, rc;
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+	/* An unpredictable name, created O_EXCL (mkostemp): nothing planted
+	 * beside the file can be followed or clobbered. */
+	if (snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= (int)sizeof(tmp))
 		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	had_old = stat(path, &old) == 0;
+	if (had_old && !S_ISREG(old.st_mode))
+		return -EINVAL;
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* The new file keeps the old one's mode and owner; a new one gets
+	 * 0666 less the umask, as any file we create. */
+	if (had_old) {
+		if (fchown(fd, old.st_uid, old.st_gid) != 0 && errno != EPERM) {
+			rc = -errno;
+			goto fail_fd;
+		}
+		rc = fchmod(fd, old.st_mode & 07777);
+	} else {
+		mask = umask(0);
+		umask(mask);
+		rc = fchmod(fd, 0666 & ~mask);
+	}
+	if (rc != 0) {
+		rc = -errno;
+		goto fail_fd;
+	}
 	f = fdopen(fd, "w");
 	if (f == NULL) {
 		rc = -errno;
-		close(fd);
-		unlink(tmp);
-		return rc;
+		goto fail_fd;
 	}
 	rc = fill(f, arg);
 	if (rc == 0 && fflush(f) != 0)
@@ -101,4 +163,80 @@ int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg
 		close(fd);
 	}
 	return 0;
+fail_fd:
+	close(fd);
+	unlink(tmp);
+	return rc;
+}
+
+int ls_read_line(FILE *f, char *buf, size_t cap, size_t *len)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc_unlocked(f)) != EOF) {
+		if (c == '\n')
+			break;
+		if (c == '\0')
+			return -EINVAL;
+		if (n + 1 >= cap)
+			return -E2BIG;
+		buf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(f))
+		return -EIO;
+	buf[n] = '\0';
+	*len = n;
+	return c == EOF && n == 0 ? 0 : 1;
+}
+
+void ls_vmsg(const char *fmt, va_list ap)
+{
+	char buf[1024], *p = buf, *q;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(buf) && (p = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(p, (size_t)n + 1, fmt, ap);
+	else if (p == NULL)
+		p = buf;	/* no memory: the message cut short */
+	flockfile(stderr);
+	fputs("lanscan: ", stderr);
+	for (q = p; *q != '\0'; q++) {
+		unsigned char c = (unsigned char)*q;
+		if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c == '\t')
+			fputs("\\t", stderr);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			putc_unlocked(c, stderr);
+	}
+	putc_unlocked('\n', stderr);
+	funlockfile(stderr);
+	if (p != buf)
+		free(p);
+}
+
+void ls_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ls_vmsg(fmt, ap);
+	va_end(ap);
+}
+
+double ls_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }

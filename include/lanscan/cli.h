@@ -52,7 +52,8 @@ struct ls_options {
 	size_t nexcludes;
 	const char **exclude_files;	/* --exclude-file FILE */
 	size_t nexclude_files;
-	char **targets;			/* operands (point into argv) */
+	char **targets;			/* operands (point into argv, or at generated) */
+	char *generated;		/* -g START END: "START-END", malloc'd */
 	size_t ntargets;
 };
 

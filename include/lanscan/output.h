@@ -14,8 +14,9 @@ enum ls_show { LS_SHOW_ALL, LS_SHOW_ALIVE, LS_SHOW_UNREACHABLE };
 /* Formats one result as a line ending in '\n' into buf.  Text: address (or
  * the target when it has none), state, RTT in ms or '-', name or '-', the
  * method that answered or '-', separated by tabs; tabs and control characters in fields become '?'.
- * JSON: one object per line.  Returns the line's length; a line that does
- * not fit is cut short but still ends in '\n'. */
+ * JSON: one object per line.  Returns the line's whole length, as snprintf:
+ * when that is more than len, buf holds an unfinished line and the caller
+ * formats again with room for the returned length plus one. */
 size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf, size_t len);
 
 struct ls_sorted;

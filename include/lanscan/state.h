@@ -7,6 +7,13 @@
 
 #include "lanscan/output.h"
 
+/* Bounds on what is read back: a line holds an address, a state, a name
+ * (at most 1025 bytes from getnameinfo) and a target (at most 128 KiB, the
+ * kernel's limit on one argument, and LS_LINE_MAX from a file), so every
+ * line lanscan writes fits. */
+#define LS_STATE_LINE_MAX (1024 * 1024)
+#define LS_STATE_FILE_MAX (1024LL * 1024 * 1024)
+
 enum ls_change {
 	LS_CHANGE_NONE,
 	LS_CHANGE_NEW,		/* not in the previous sweep */

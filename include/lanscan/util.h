@@ -2,6 +2,7 @@
 #ifndef LANSCAN_UTIL_H
 #define LANSCAN_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -21,10 +22,34 @@ long long ls_parse_num(const char *s, long long min, long long max, const char *
 int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first);
 
 /* Replaces the file at path atomically: fill() writes the new contents into
- * a temporary file beside it, which is flushed, fsync'd and renamed over
- * path, and the directory is fsync'd.  On any failure path is untouched.
- * Returns 0 or a negative errno (or fill's negative return). */
+ * a temporary file beside it (path.XXXXXX, created O_EXCL with an
+ * unpredictable name), which is flushed, fsync'd and renamed over path, and
+ * the directory is fsync'd.  The new file keeps the old one's mode and, when
+ * permitted, its owner.  A symbolic link is followed: the file it names is
+ * replaced.  That file must be a regular file or absent (-EINVAL
+ * otherwise).  On any failure path is untouched.  Returns 0 or a negative errno (or fill's negative return). */
 int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
+/* The file a path names, following a symbolic link on purpose: path itself
+ * when it is not a link, else what the link resolves to, or, for a link to
+ * a file that does not exist yet, its target (relative to the link's
+ * directory).  *out is malloc'd.  Returns 0 or a negative errno. */
+int ls_resolve_link(const char *path, char **out);
+
+/* The longest line of a target file (-f, --exclude-file), newline excluded. */
+#define LS_LINE_MAX 65535
+
+/* Reads one line of at most cap - 1 bytes into buf (NUL-terminated, without
+ * its newline).  Returns 1 (a line, *len its length), 0 at end of file, or
+ * -E2BIG (longer than that) or -EINVAL (a NUL byte), the rest unread, or
+ * -EIO (a read error, errno kept). */
+int ls_read_line(FILE *f, char *buf, size_t cap, size_t *len);
+
+/* Prints "lanscan: MESSAGE" and a newline on stderr, control characters
+ * escaped (\n, \t, \xNN): targets and file lines are echoed in messages,
+ * and must not move the cursor or forge a line. */
+void ls_vmsg(const char *fmt, va_list ap);
+void ls_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic clock in milliseconds. */
 double ls_now_ms(void);

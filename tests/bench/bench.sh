@@ -139,10 +139,10 @@ while IFS='|' read -r name sweep baseline; do
 done <"$work/rows"
 
 # --- packets a default sweep sends (issue 8: the cost of several methods) ------
-# -v ends with "N packets sent, N dropped, ...": one run of each, default options.
+# --verbose ends with "N packets sent, N dropped, ...": one run of each, default options.
 packets() {
-	timeout 120 ip netns exec "$ns" "$LANSCAN" -v "$@" 2>&1 >/dev/null </dev/null |
+	timeout 120 ip netns exec "$ns" "$LANSCAN" --verbose "$@" 2>&1 >/dev/null </dev/null |
 		sed -n 's/.*[^0-9]\([0-9][0-9]*\) packets sent.*/\1/p' | tail -n 1
 }
-printf '\nPackets sent by one sweep with the default methods (lanscan -v): /24 %s, /16 (--rate 100000) %s\n' \
+printf '\nPackets sent by one sweep with the default methods (lanscan --verbose): /24 %s, /16 (--rate 100000) %s\n' \
 	"$(packets "$net24")" "$(packets --rate 100000 "$net16")"

@@ -60,25 +60,25 @@ row() {
 
 printf '| sweep | command | found / live | false | wall s | packets |\n|---|---|---|---|---|---|\n'
 L="on-link /24 (plain, Windows, ARP-only, sleepy), root"
-row "$L" "$ONLINK_LIVE" p_lanscan "$LANSCAN" -v "$LAB_LAN_NET4"
+row "$L" "$ONLINK_LIVE" p_lanscan "$LANSCAN" --verbose "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_nmap nmap -sn -n "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_arpscan arp-scan -q -I lan0 "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_lines fping -a -q -g "$LAB_LAN_NET4"
 L="the same, unprivileged"
-row "$L" "$ONLINK_LIVE" p_lanscan setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" -v "$LAB_LAN_NET4"
+row "$L" "$ONLINK_LIVE" p_lanscan setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" --verbose "$LAB_LAN_NET4"
 L="the same, unprivileged, no ICMP sockets"
 ip netns exec "$ns" sysctl -q -w "net.ipv4.ping_group_range=1 0"
-row "$L" "$ONLINK_LIVE" p_lanscan setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" -v "$LAB_LAN_NET4"
+row "$L" "$ONLINK_LIVE" p_lanscan setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" --verbose "$LAB_LAN_NET4"
 ip netns exec "$ns" sysctl -q -w "net.ipv4.ping_group_range=0 2147483647"
 L="routed /24: 24 hosts answering after 100-900 ms, 3 Windows (TCP 445 only)"
-row "$L" "$SLOW_LIVE" p_lanscan "$LANSCAN" -v "$PERS_SLOW_NET4"
+row "$L" "$SLOW_LIVE" p_lanscan "$LANSCAN" --verbose "$PERS_SLOW_NET4"
 row "$L" "$SLOW_LIVE" p_nmap nmap -sn -n "$PERS_SLOW_NET4"
 row "$L" "$SLOW_LIVE" p_lines fping -a -q -g "$PERS_SLOW_NET4"
 L="the same plus a /24 of 64 fast hosts, one sweep"
-row "$L" "$SLOW_LIVE $FAST_LIVE" p_lanscan "$LANSCAN" -v "$PERS_SLOW_NET4" "$LAB_REMOTE_LIVE24_NET"
+row "$L" "$SLOW_LIVE $FAST_LIVE" p_lanscan "$LANSCAN" --verbose "$PERS_SLOW_NET4" "$LAB_REMOTE_LIVE24_NET"
 row "$L" "$SLOW_LIVE $FAST_LIVE" p_nmap nmap -sn -n "$PERS_SLOW_NET4" "$LAB_REMOTE_LIVE24_NET"
 "$LANSCAN" --list "$PERS_SLOW_NET4" "$LAB_REMOTE_LIVE24_NET" >"$work/both.txt"
 row "$L" "$SLOW_LIVE $FAST_LIVE" p_lines fping -a -q -f "$work/both.txt"
 L="routed hosts with no ICMP, TCP 445 open"
-row "$L" "$PERS_RWIN4" p_lanscan "$LANSCAN" -v $PERS_RWIN4
+row "$L" "$PERS_RWIN4" p_lanscan "$LANSCAN" --verbose $PERS_RWIN4
 row "$L" "$PERS_RWIN4" p_nmap nmap -sn -n $PERS_RWIN4

@@ -80,8 +80,8 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" "198.18.0.1 198.18.0.2 198.18.0.10 198.18.0.66 fd6c:6162:18::1 "
 }
 
-@test "sweep: -r adds reverse DNS names from the lab server" {
-	run lanscan -r -t 300 198.18.0.3 198.19.1.12 "$LAB_REMOTE_DEAD4"
+@test "sweep: -n adds reverse DNS names from the lab server" {
+	run lanscan -n -t 300 198.18.0.3 198.19.1.12 "$LAB_REMOTE_DEAD4"
 	assert_equal "$(line_for 198.18.0.3 | cut -f4)" r0-3.lab.test
 	assert_equal "$(line_for 198.19.1.12 | cut -f4)" lan12.lab.test
 	assert_equal "$(line_for "$LAB_REMOTE_DEAD4" | cut -f4)" -

@@ -28,10 +28,62 @@ long_options() { "$LANSCAN" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; 
 }
 
 @test "docs: every option in the man page exists" {
-	for o in $(grep -oE '^\.BR? \\-\\-[a-z-]+|^\.BR \\-[a-zA-Z0-9] ", " \\-\\-[a-z-]+' "$TOP/man/lanscan.1" |
-		grep -oE '\\-\\-[a-z-]+' | sed 's/\\//g'); do
+	opts=$(grep -oE '^\.BR? \\-\\-[a-z-]+|^\.BR \\-[a-zA-Z0-9] ", " (\\-[a-zA-Z0-9] ", " )?\\-\\-[a-z-]+' "$TOP/man/lanscan.1" |
+		grep -oE '\\-\\-[a-z-]+' | sed 's/\\//g')
+	[ "$(echo "$opts" | wc -l)" -ge 20 ] || fail "too few options found in the man page: $opts"
+	for o in $opts; do
 		"$LANSCAN" --help | grep -q -- "$o" || fail "$o is in the man page but not in --help"
 	done
+}
+
+@test "docs: short letters agree between --help, the man page and the parser" {
+	letters=$("$LANSCAN" --help | grep -oE '^  -[a-zA-Z0-9](, -[a-zA-Z0-9])?' | grep -oE '[a-zA-Z0-9]$|-[a-zA-Z0-9],' | tr -d ',-' | sort -u)
+	[ "$(echo "$letters" | wc -l)" -ge 12 ] || fail "too few letters in --help: $letters"
+	for l in $letters; do
+		grep -E "^\.BR" "$TOP/man/lanscan.1" | grep -qF -- "\\-$l " || fail "-$l missing from the man page"
+	done
+}
+
+@test "docs: --help fits 80 columns" {
+	run bash -c "'$LANSCAN' --help | awk 'length > 80'"
+	assert_output ""
+}
+
+@test "docs: mandoc -T lint finds nothing" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run mandoc -T lint "$TOP/man/lanscan.1"
+	assert_output ""
+}
+
+@test "docs: the bash completion completes methods, formats, options and files" {
+	[ -r /usr/share/bash-completion/bash_completion ] || skip "bash-completion is not installed"
+	mkdir -p "$BATS_TEST_TMPDIR/c/my dir"
+	touch "$BATS_TEST_TMPDIR/c/my dir/hosts list"
+	complete_line() {
+		bash -c '
+			. /usr/share/bash-completion/bash_completion
+			. "$1"
+			shift
+			COMP_WORDS=("$@")
+			COMP_CWORD=$(( ${#COMP_WORDS[@]} - 1 ))
+			COMP_LINE="${COMP_WORDS[*]}"
+			COMP_POINT=${#COMP_LINE}
+			_lanscan lanscan "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+			printf "%s\n" "${COMPREPLY[@]}"' _ "$TOP/completions/lanscan.bash" "$@"
+	}
+	run complete_line lanscan --method ic
+	assert_output "icmp"
+	run complete_line lanscan --method=ic
+	assert_output "icmp"
+	run complete_line lanscan --method icmp,t
+	assert_output "icmp,tcp"
+	run complete_line lanscan --format p
+	assert_output "prom"
+	cd "$BATS_TEST_TMPDIR/c"
+	run complete_line lanscan -f my
+	assert_output "my dir"
+	run complete_line lanscan --verb
+	assert_output "--verbose"
 }
 
 @test "docs: the man page renders without warnings" {

@@ -34,8 +34,8 @@ for l in sys.stdin:
 	assert_equal "$(echo "$icmp" | grep -c ' up')" 16	# 9 IPv4 and 7 IPv6 hosts answer
 }
 
-@test "methods: auto uses icmp as root, and says so with -v" {
-	run --separate-stderr lanscan -v 198.18.0.1
+@test "methods: auto uses icmp as root, and says so with --verbose" {
+	run --separate-stderr lanscan --verbose 198.18.0.1
 	assert_success
 	assert_regex "$stderr" "icmp: raw IPv4 socket"
 }
@@ -44,7 +44,7 @@ for l in sys.stdin:
 	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
 	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
 	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$dir/lanscan" -v --method icmp --sort -t 500 198.18.0.1 "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" fd6c:6162:18::2 "$LAB_PROHIBIT6"
+		"$dir/lanscan" --verbose --method icmp --sort -t 500 198.18.0.1 "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" fd6c:6162:18::2 "$LAB_PROHIBIT6"
 	rm -rf "$dir"
 	assert_equal "$status" 1
 	assert_regex "$stderr" "icmp: datagram IPv4 socket"
@@ -65,7 +65,7 @@ for l in sys.stdin:
 	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
 	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
 	in_lab sysctl -q -w "net.ipv4.ping_group_range=1 0"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" -v 198.18.0.1
+	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" --verbose 198.18.0.1
 	auto_status=$status auto_err=$stderr auto_out=$output
 	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" --method icmp 198.18.0.1
 	in_lab sysctl -q -w "net.ipv4.ping_group_range=0 2147483647"
@@ -123,19 +123,19 @@ for l in sys.stdin:
 }
 
 @test "methods: retries back off within the target's wait, which -t bounds" {
-	run --separate-stderr lanscan -v --method icmp --retries 2 -s -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
+	run --separate-stderr lanscan --verbose --method icmp --retries 2 -s -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
 	assert_output "$LAB_REMOTE_DEAD4	down	-	-	-"
 	# Tries at 0, 100 and 300 ms (the timeout doubled), down at 400 ms.
 	assert_regex "$stderr" "1 targets, 0 up, 1 down, 0 unknown, 0 unresolved, 0\\.(39|4[0-9]) s"
 	assert_regex "$stderr" "lanscan: 3 packets sent, 0 dropped"
 	# More retries than fit in the wait are not sent: the wait ends first.
-	run --separate-stderr lanscan -v --method icmp --retries 5 -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
+	run --separate-stderr lanscan --verbose --method icmp --retries 5 -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
 	assert_regex "$stderr" "lanscan: 3 packets sent, 0 dropped"
 }
 
 @test "methods: run as root through sudo, it drops to the invoking user after opening sockets" {
-	run --separate-stderr in_lab env SUDO_UID=65534 SUDO_GID=65534 "$LANSCAN" -v --method icmp 198.18.0.1
+	run --separate-stderr in_lab env SUDO_UID=65534 SUDO_GID=65534 "$LANSCAN" --verbose --method icmp 198.18.0.1
 	assert_success
 	assert_regex "$stderr" "dropped root privileges \\(uid 65534\\)"
 	assert_output --regexp "^198.18.0.1	up	"

@@ -88,7 +88,7 @@ as_nobody() {
 }
 
 @test "recall: unprivileged, the on-link /24 is found through the kernel's neighbour table" {
-	as_nobody -v "$LAB_LAN_NET4"
+	as_nobody --verbose "$LAB_LAN_NET4"
 	assert_equal "$(up_list)" "$ONLINK_UP"
 	assert_regex "$stderr" "neigh: kernel neighbour table"
 	# Windows and the ARP-only device answer no IP: only the table knows them.
@@ -132,9 +132,9 @@ as_nobody() {
 		--rate 4000 --duration 6 &
 	sleep 0.3
 	for m in icmp ping auto; do
-		run --separate-stderr lanscan -v --method "$m" -t 500 198.19.3.100-127
+		run --separate-stderr lanscan --verbose --method "$m" -t 500 198.19.3.100-127
 		assert_equal "$(up_list)" ""
-		as_nobody -v --method "$m" -t 500 198.19.3.100-127
+		as_nobody --verbose --method "$m" -t 500 198.19.3.100-127
 		assert_equal "$(up_list)" ""
 	done
 	wait
@@ -145,9 +145,9 @@ as_nobody() {
 	in_ns slow python3 "$TESTS_DIR/lab/persona.py" hostile --addrs 198.19.3.150 --delay 300 \
 		--sources 198.19.3.160/28 --duration 10 &
 	sleep 0.3
-	run --separate-stderr lanscan -v --method icmp -t 1000 198.19.3.150 198.19.3.160-175
+	run --separate-stderr lanscan --verbose --method icmp -t 1000 198.19.3.150 198.19.3.160-175
 	root_out=$output root_err=$stderr
-	as_nobody -v --method icmp -t 1000 198.19.3.150 198.19.3.160-175
+	as_nobody --verbose --method icmp -t 1000 198.19.3.150 198.19.3.160-175
 	in_ns slow ip addr del 198.19.3.150/32 dev lo
 	wait
 	# unprivileged (ICMP datagram sockets, errors on the error queue): the same

@@ -45,7 +45,7 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 
 @test "state: a name change is reported (reverse DNS)" {
 	printf '# lanscan state 1\n198.18.0.30\tup\told.lab.test\t198.18.0.30\n' >"$state"
-	run lanscan --state "$state" -r 198.18.0.30
+	run lanscan --state "$state" -n 198.18.0.30
 	assert_equal "$(masked)" "$(printf 'renamed\t198.18.0.30\tup\tRTT\tr0-30.lab.test\ticmp')"
 }
 
@@ -103,7 +103,7 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 }
 
 @test "prom: --format prom passes promtool check metrics" {
-	run --separate-stderr lanscan --format prom -r 198.18.0.1-3 "$LAB_REMOTE_DEAD4" "$LAB_NAME_MISSING"
+	run --separate-stderr lanscan --format prom -d 198.18.0.1-3 "$LAB_REMOTE_DEAD4" "$LAB_NAME_MISSING"
 	assert_equal "$status" 2
 	printf '%s\n' "$output" >"$dir/m.prom"
 	run promtool check metrics <"$dir/m.prom"

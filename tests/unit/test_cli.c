@@ -50,7 +50,7 @@ static void test_all_options(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, err, "-a", "-j", "8", "-c", "3", "-t", "250", "--retries=2",
 			       "-f", "a.txt", "--file", "b.txt", "--exclude", "10.0.0.1",
-			       "--exclude-file", "ex.txt", "--json", "--sort", "-r", "-s", "-6",
+			       "--exclude-file", "ex.txt", "--json", "--sort", "-n", "-s", "-6",
 			       "--min-up", "5", "--ping-cmd", "/bin/ping", "--resolve-all",
 			       "--force", "h1", "h2", "-q"), 0);
 	assert_int_equal(o.show, LS_SHOW_ALIVE);
@@ -110,6 +110,52 @@ static void test_unknown_and_missing(void **state)
 	ERR("option '-j' needs a value", "-j");
 	ERR("option '--jobs' needs a value", "--jobs");
 	ERR("--ping-cmd: must not be empty", "--ping-cmd=");
+}
+
+/* fping's letters: the same meaning, or a refusal that names lanscan's option. */
+static void test_fping_letters(void **state)
+{
+	struct ls_options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-r", "3", "-x", "2", "-d", "-m", "-A", "-e", "h"), 0);
+	assert_int_equal(o.retries, 3);
+	assert_int_equal(o.min_up, 2);
+	assert_true(o.rdns && o.resolve_all);
+	ls_cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-n", "h"), 0);
+	assert_true(o.rdns);
+	ls_cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-g", "10.0.0.1", "10.0.0.9"), 0);
+	assert_int_equal(o.ntargets, 1);
+	assert_string_equal(o.targets[0], "10.0.0.1-10.0.0.9");
+	ls_cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-g", "10.0.0.0/30"), 0);
+	assert_string_equal(o.targets[0], "10.0.0.0/30");
+	ls_cli_free(&o);
+	ERR("-g takes one range", "-g", "10.0.0.1", "fd00::1");
+	ERR("-g takes one range", "-g", "a", "b", "c");
+	ERR("unknown option '-v': -v is not verbose here", "-v");
+	ERR("use --rate", "-i", "10");
+	ERR("watch(1)", "-l");
+	ERR("option '-r' needs a value", "-r");
+	ERR("-r/--retries 'h': invalid", "-r", "h");
+}
+
+/* Contradictions and options that would do nothing are refused. */
+static void test_conflicts(void **state)
+{
+	(void)state;
+	ERR("-a/--alive and -u/--unreachable", "-a", "-u");
+	ERR("-4/--ipv4 and -6/--ipv6", "-4", "-6");
+	ERR("--json and --format", "--json", "--format", "prom");
+	ERR("--nagios prints its own", "--format", "prom", "--nagios");
+	ERR("--rate does not apply to the ping method", "--method", "ping", "--rate", "10");
+	ERR("--rate does not apply to the ping method", "-c", "3", "--rate", "10");
+	ERR("-p/--ports needs the tcp method", "-c", "3", "-p", "200");
+	ERR("--min-timeout is above -t/--timeout", "-t", "60", "--min-timeout", "150");
+	ERR("--exclude: must not be empty", "--exclude", "");
 }
 
 static void test_parse_num(void **state)
@@ -175,6 +221,8 @@ int main(void)
 		cmocka_unit_test(test_bad_numbers_name_option_and_text),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_parse_num),
+		cmocka_unit_test(test_fping_letters),
+		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_methods_list),
 		cmocka_unit_test(test_ports_list),
 	};

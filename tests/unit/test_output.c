@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -93,16 +94,22 @@ static void test_json(void **state)
 			    "\"rtt_ms\":null,\"via\":null,\"mac\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
 }
 
-static void test_truncation_keeps_newline(void **state)
+/* Like snprintf: a short buffer tells the length the whole line needs, and
+ * that much room gives the same line as a big buffer. */
+static void test_short_buffer_tells_the_length(void **state)
 {
 	struct ls_result r = up4();
-	char buf[12];
-	size_t n;
+	char small[12], big[512], exact[512];
+	size_t n, whole;
 
 	(void)state;
-	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
-	assert_int_equal(n, sizeof(buf));
-	assert_int_equal(buf[n - 1], '\n');
+	whole = ls_format_result(&r, LS_FMT_JSON, big, sizeof(big));
+	assert_true(whole < sizeof(big));
+	n = ls_format_result(&r, LS_FMT_JSON, small, sizeof(small));
+	assert_int_equal(n, whole);
+	assert_int_equal(ls_format_result(&r, LS_FMT_JSON, exact, n + 1), whole);
+	assert_memory_equal(exact, big, whole);
+	assert_int_equal(exact[whole - 1], '\n');
 }
 
 /* Runs results through an ls_output into a pipe; returns what came out. */
@@ -154,6 +161,35 @@ static void test_filters_and_sort(void **state)
 	assert_string_equal(through(&o, rs, 3), "");
 }
 
+/* No fixed buffer cuts a line: a 3000-character target comes out whole, in
+ * completion order, sorted, and as a --state change. */
+static void test_long_target_is_never_cut(void **state)
+{
+	static char target[3001];
+	struct ls_result r = up4();
+	struct ls_output o;
+	char *out;
+	size_t len;
+
+	(void)state;
+	memset(target, '1', sizeof(target) - 1);
+	memcpy(target, "10.0.0.", 7);
+	r.target = target;
+	ls_output_init(&o, -1);
+	o.format = LS_FMT_JSON;
+	out = strdup(through(&o, &r, 1));	/* through() reuses its buffer */
+	assert_non_null(out);
+	len = strlen(out);
+	assert_true(len > 3000);
+	assert_non_null(strstr(out, target));
+	assert_string_equal(out + len - 2, "}\n");
+	ls_output_init(&o, -1);
+	o.format = LS_FMT_JSON;
+	o.sort = true;
+	assert_string_equal(through(&o, &r, 1), out);
+	free(out);
+}
+
 static void test_epipe(void **state)
 {
 	struct ls_result r = up4();
@@ -175,7 +211,8 @@ int main(void)
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_text_fields_cannot_break_columns),
 		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_truncation_keeps_newline),
+		cmocka_unit_test(test_short_buffer_tells_the_length),
+		cmocka_unit_test(test_long_target_is_never_cut),
 		cmocka_unit_test(test_filters_and_sort),
 		cmocka_unit_test(test_epipe),
 	};
