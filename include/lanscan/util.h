@@ -48,7 +48,7 @@ int ls_read_line(FILE *f, char *buf, size_t cap, size_t *len);
 /* Prints "lanscan: MESSAGE" and a newline on stderr, control characters
  * escaped (\n, \t, \xNN): targets and file lines are echoed in messages,
  * and must not move the cursor or forge a line. */
-void ls_vmsg(const char *fmt, va_list ap);
+void ls_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void ls_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Monotonic clock in milliseconds. */
