@@ -15,7 +15,7 @@ enum {
 	OPT_EXCLUDE = 256, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
 	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
-	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE
+	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL
 };
 
 /* Short letters: where fping has the same letter, the same meaning
@@ -50,6 +50,8 @@ static const struct option longopts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 	{ "nagios", no_argument, NULL, OPT_NAGIOS },
+	{ "warning", required_argument, NULL, OPT_WARNING },
+	{ "critical", required_argument, NULL, OPT_CRITICAL },
 	{ "progress", no_argument, NULL, OPT_PROGRESS },
 	{ "no-progress", no_argument, NULL, OPT_NO_PROGRESS },
 	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
@@ -114,6 +116,8 @@ void ls_cli_usage(FILE *f)
 "  -x, --min-up=N          succeed when at least N hosts are up\n"
 "      --max-down=N        succeed when at most N hosts are down or unknown\n"
 "      --nagios            one Nagios plugin status line; exit 0/1/2/3\n"
+"      --warning=RANGE     --nagios: WARNING when the hosts up are outside RANGE\n"
+"      --critical=RANGE    --nagios: CRITICAL likewise (N, N:, ~:N, N:M, @N:M)\n"
 "      --progress          show progress on standard error (default: when it\n"
 "                          is a terminal and standard output is not)\n"
 "      --no-progress       never show progress\n"
@@ -371,6 +375,11 @@ static int parse_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 		*(c == OPT_STATE ? &o->state_path : &o->prom_file) = arg;
 		break;
 	case OPT_NAGIOS: o->nagios = true; break;
+	case OPT_WARNING:
+	case OPT_CRITICAL:
+		if (ls_range_parse(arg, c == OPT_WARNING ? &o->warning : &o->critical) != 0)
+			rc = fail(err, errlen, "expected a Nagios range: N, N:, ~:N, N:M or @N:M", on, arg);
+		break;
 	case OPT_PROGRESS: o->progress = 1; break;
 	case OPT_NO_PROGRESS: o->progress = 0; break;
 	case 'f': rc = push(&o->files, &o->nfiles, arg); break;
@@ -415,6 +424,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "-4/--ipv4 and -6/--ipv6 cannot be used together";
 	else if (sn->json && o->format != LS_FMT_JSON)
 		msg = "--json and --format cannot name two formats";
+	else if ((o->warning.set || o->critical.set) && !o->nagios)
+		msg = "--warning and --critical need --nagios";
 	else if (o->nagios && (sn->json || sn->format))
 		msg = "--nagios prints its own status line: it takes no --json or --format";
 	else if (o->methods != 0 && !(o->methods & LS_M_PING) && o->ping_cmd_set)

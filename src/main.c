@@ -297,9 +297,7 @@ static int exit_status(const struct app *app)
 		return EXIT_NOTFOUND;
 	if ((app->opt.min_up >= 0 || app->opt.max_down >= 0) &&
 	    !(app->plan.counters.dropped > 0 && s->unknown > 0))
-		return (app->opt.min_up < 0 || (long long)s->up >= app->opt.min_up) &&
-		       (app->opt.max_down < 0 || (long long)(s->down + s->unknown) <= app->opt.max_down) ?
-		       EXIT_UP : EXIT_DOWN;
+		return ls_report_thresholds_met(&app->opt, s->up, s->down + s->unknown) ? EXIT_UP : EXIT_DOWN;
 	if (app->plan.counters.dropped > 0 && s->unknown > 0)
 		return EXIT_DOWN;	/* never a clean status when replies were lost */
 	return s->down + s->unknown > 0 ? EXIT_DOWN : EXIT_UP;
@@ -574,6 +572,7 @@ int main(int argc, char **argv)
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
 		ls_msg("%s", err);
 		fputs("Try 'lanscan --help' for more information.\n", stderr);
+		(void)ls_privs_drop(&app.privs);
 		exit(EXIT_USAGE);
 	}
 	if (app.opt.help) {
@@ -600,6 +599,9 @@ int main(int argc, char **argv)
 	ls_targets_free(&app.targets);
 	ls_targets_free(&app.exclude);
 	ls_cli_free(&app.opt);
+	/* Nothing ends holding borrowed root (an early error, --help). */
+	if (!app.privs.dropped)
+		(void)ls_privs_drop(&app.privs);
 	/* Whatever is still buffered (--help, --version): a failed write is an error. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (status == EXIT_UP)

@@ -12,6 +12,26 @@
 
 #include "lanscan/util.h"
 
+/* Changing ids makes the process non-dumpable, and LeakSanitizer, which
+ * inspects the process as a tracer at exit, then fails the run.  In
+ * sanitizer builds only (tests), keep it dumpable; never in a release, where
+ * a tracer could take the sockets opened as root. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define LS_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define LS_SANITIZED 1
+#endif
+
+static void keep_dumpable_for_sanitizers(void)
+{
+#ifdef LS_SANITIZED
+	(void)prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+#endif
+}
+
 static int sudo_ids(uid_t *uid, gid_t *gid)
 {
 	const char *su = getenv("SUDO_UID"), *sg = getenv("SUDO_GID"), *errstr;
@@ -91,5 +111,6 @@ int ls_privs_drop(struct ls_privs *p)
 			return rc;
 	}
 	p->dropped = true;
+	keep_dumpable_for_sanitizers();
 	return 0;
 }

@@ -157,6 +157,12 @@ int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double ela
 	return ls_output_finish(&rep->out);
 }
 
+bool ls_report_thresholds_met(const struct ls_options *o, unsigned long long up, unsigned long long down)
+{
+	return (o->min_up < 0 || (long long)up >= o->min_up) &&
+	       (o->max_down < 0 || (long long)down <= o->max_down);
+}
+
 enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_stats *s,
 				bool complete, double elapsed_s, char *line, size_t len)
 {
@@ -164,30 +170,40 @@ enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_sta
 	const struct ls_options *o = rep->opt;
 	unsigned long long down = s->down + s->unknown;
 	enum ls_nagios st;
-	char why[128] = "", crit_up[24] = "", crit_down[24] = "";
-	bool thresholds = o->min_up >= 0 || o->max_down >= 0;
+	char why[128] = "", warn_up[40] = "", crit_up[40] = "", crit_down[24] = "", rtt[32];
+	bool limits = o->min_up >= 0 || o->max_down >= 0;
+	bool ranges = o->warning.set || o->critical.set;
 
 	if (!complete || s->unresolved > 0) {
 		st = LS_NAGIOS_UNKNOWN;
 		snprintf(why, sizeof(why), ", %s", !complete ? "sweep did not finish" : "some names did not resolve");
-	} else if (thresholds ? (o->min_up >= 0 && (long long)s->up < o->min_up) ||
-				(o->max_down >= 0 && (long long)down > o->max_down)
-			      : down > 0) {	/* no threshold: any host down is critical */
+	} else if (ls_range_alert(&o->critical, (double)s->up) ||
+		   (limits && !ls_report_thresholds_met(o, s->up, down)) ||
+		   (!limits && !ranges && down > 0)) {	/* no threshold: any host down is critical */
 		st = LS_NAGIOS_CRITICAL;
-	} else if (down > 0 && thresholds) {
+	} else if (ls_range_alert(&o->warning, (double)s->up) ||
+		   (limits && !o->warning.set && down > 0)) {
 		st = LS_NAGIOS_WARNING;
 	} else {
 		st = LS_NAGIOS_OK;
 	}
-	if (o->min_up >= 0)
+	/* perfdata thresholds: the ranges as given, else the limits as ranges */
+	if (o->warning.set)
+		snprintf(warn_up, sizeof(warn_up), "%s", o->warning.text);
+	if (o->critical.set)
+		snprintf(crit_up, sizeof(crit_up), "%s", o->critical.text);
+	else if (o->min_up >= 0)
 		snprintf(crit_up, sizeof(crit_up), "%lld:", o->min_up);
 	if (o->max_down >= 0)
 		snprintf(crit_down, sizeof(crit_down), "%lld", o->max_down);
-	snprintf(line, len, "LANSCAN %s - %llu of %llu hosts up, %llu down%s | up=%llu;;%s;0;%llu down=%llu;;%s;0;%llu rtt_avg=%.6fs;;;0 duration=%.3fs;;;0",
+	if (rep->rtt_n > 0)
+		snprintf(rtt, sizeof(rtt), "%.6fs", rep->rtt_sum_ms / (double)rep->rtt_n / 1000.0);
+	else
+		snprintf(rtt, sizeof(rtt), "U");	/* no value, as the guidelines say */
+	snprintf(line, len, "LANSCAN %s - %llu of %llu hosts up, %llu down%s | up=%llu;%s;%s;0;%llu down=%llu;;%s;0;%llu rtt_avg=%s;;;0 duration=%.3fs;;;0",
 		 names[st], (unsigned long long)s->up, (unsigned long long)s->targets, down, why,
-		 (unsigned long long)s->up, crit_up, (unsigned long long)s->targets, down, crit_down,
-		 (unsigned long long)s->targets,
-		 rep->rtt_n ? rep->rtt_sum_ms / (double)rep->rtt_n / 1000.0 : 0.0, elapsed_s);
+		 (unsigned long long)s->up, warn_up, crit_up, (unsigned long long)s->targets, down, crit_down,
+		 (unsigned long long)s->targets, rtt, elapsed_s);
 	return st;
 }
 

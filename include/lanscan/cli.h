@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lanscan/nagios.h"
 #include "lanscan/output.h"
 
 #define LS_DEFAULT_JOBS 256
@@ -39,6 +40,7 @@ struct ls_options {
 	const char *state_path;	/* --state FILE */
 	const char *prom_file;	/* --prom-file FILE */
 	bool nagios;
+	struct ls_range warning, critical;	/* --warning/--critical: on the hosts up */
 	int progress;		/* -1: when stderr is a terminal and stdout is not; 0 off; 1 on */
 	bool list, force, sort, rdns, summary, quiet, resolve_all, verbose;
 	bool help, version;

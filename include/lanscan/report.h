@@ -46,6 +46,9 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r);
 int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double elapsed_s,
 		     bool complete, char *err, size_t errlen);
 
+/* --min-up and --max-down hold (each when given)? */
+bool ls_report_thresholds_met(const struct ls_options *o, unsigned long long up, unsigned long long down);
+
 /* The Nagios status for these results, and its one-line text with perfdata. */
 enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_stats *s,
 				bool complete, double elapsed_s, char *line, size_t len);

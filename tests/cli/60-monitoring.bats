@@ -145,6 +145,27 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 	assert_equal "${#lines[@]}" 1
 }
 
+@test "nagios: --warning and --critical take the plugin guidelines' ranges; no RTT is U, not 0" {
+	run lanscan --nagios -t 300 --warning 3: --critical 1: 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 1
+	assert_output --regexp '^LANSCAN WARNING - 2 of 3 hosts up, 1 down \| up=2;3:;1:;0;3 '
+	run lanscan --nagios -t 300 --warning 3: --critical 3: 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 2
+	run lanscan --nagios -t 300 --critical @0:1 198.18.0.1-2
+	assert_equal "$status" 0
+	run lanscan --nagios -t 300 --critical '~:1' 198.18.0.1-2
+	assert_equal "$status" 2
+	run lanscan --nagios -t 300 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 2
+	assert_output --regexp ' rtt_avg=U;;;0 '
+	run --separate-stderr lanscan --nagios --critical 5:2 198.18.0.1
+	assert_equal "$status" 3
+	assert_regex "$stderr" "expected a Nagios range"
+	run --separate-stderr lanscan --critical 2: 198.18.0.1
+	assert_equal "$status" 3
+	assert_regex "$stderr" "need --nagios"
+}
+
 @test "thresholds: --max-down sets the plain exit status too" {
 	run lanscan -q --max-down 1 198.18.0.1 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 0
