@@ -50,10 +50,10 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
-              python3 bash-completion libcap2-bin mandoc
+              python3 bash-completion libcap2-bin mandoc systemd
 DEPS_BENCH := fping nmap zmap time arp-scan
 
-.PHONY: all deps deps-test deps-bench run check unit fuzz bench install uninstall clean
+.PHONY: all deps deps-test deps-bench run check unit fuzz fuzz-merge bench install uninstall clean
 all: $(BUILD)/lanscan
 
 # -MMD: each object depends on the headers it includes (build/obj/*.d).
@@ -117,6 +117,18 @@ fuzz: | $(BUILD)/fuzz
 		clang $(ALL_CPPFLAGS) -std=c11 -Wall -Wextra -Werror -g -O1 \
 			-fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
 			$(filter-out src/main.c,$(SRCS)) $(UV_LIBS) || exit 1; \
+	done
+
+# Grows the seed corpora: each fuzzer runs FUZZ_MERGE_SECONDS (default 60),
+# then what it found that adds coverage is merged into tests/fuzz/corpus/.
+FUZZ_MERGE_SECONDS ?= 60
+fuzz-merge: fuzz
+	@for f in $(BUILD)/fuzz/fuzz_*; do \
+		n=$$(basename $$f); c=tests/fuzz/corpus/$${n#fuzz_}; w=$$(mktemp -d); \
+		mkdir -p $$c; cp -r $$c/. $$w/; \
+		$$f -max_total_time=$(FUZZ_MERGE_SECONDS) -timeout=5 -rss_limit_mb=1024 $$w >/dev/null 2>&1; \
+		$$f -merge=1 $$c $$w >/dev/null 2>&1; rm -rf $$w; \
+		echo "$$n: $$(ls $$c | wc -l) inputs in $$c"; \
 	done
 
 # Both builds, then every suite against both; the last line is the total.

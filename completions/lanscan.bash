@@ -14,7 +14,7 @@ _lanscan()
 		COMPREPLY=($(compgen -P "$pre" -W "auto icmp arp nd tcp neigh ping" -- "${cur##*,}")); return ;;
 	--format)
 		COMPREPLY=($(compgen -W "text json prom" -- "$cur")); return ;;
-	-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|-p|--ports)
+	-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
 		return ;;
 	esac
 	$split && return
@@ -23,7 +23,7 @@ _lanscan()
 			-r --retries -j --jobs -f --file -g --generate --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --rdns -s --summary
 			-q --quiet -x --min-up --ping-cmd --method -p --ports --rate --min-timeout --max-timeout
-			--max-down --state --format --prom-file --nagios --progress --no-progress
+			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
 			--verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return

@@ -26,6 +26,8 @@ complete -c lanscan -l prom-file -r -F -d 'Also write Prometheus metrics to a fi
 complete -c lanscan -l state -r -F -d 'Print only what changed since the state in a file'
 complete -c lanscan -l max-down -x -d 'Succeed when at most N hosts are down'
 complete -c lanscan -l nagios -d 'One Nagios plugin status line'
+complete -c lanscan -l warning -x -d 'Nagios WARNING range on the hosts up'
+complete -c lanscan -l critical -x -d 'Nagios CRITICAL range on the hosts up'
 complete -c lanscan -l progress -d 'Show progress on standard error'
 complete -c lanscan -l no-progress -d 'Never show progress'
 complete -c lanscan -l sort -d 'Print in address order at the end'

@@ -396,20 +396,20 @@ static void report_losses(struct app *app)
 		warn(app, "asked for --rate %lld, reached %.0f packets a second", app->opt.rate, got);
 }
 
-static int sweep(struct app *app)
+/* Opens the reports, the loop and its signal handles, and fills in the
+ * pipeline.  Returns 0 or an exit status. */
+static int sweep_setup(struct app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
-	const struct ls_stats *s = &pl->stats;
-	char size[16], err[LS_ERRLEN + 64] = "", line[512];
-	int rc, status;
-	bool complete;
-	double elapsed;
+	static const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	char size[16], err[LS_ERRLEN + 64] = "";
 	size_t i;
+	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
 	if ((rc = ls_report_open(&app->rep, &app->opt, err, sizeof(err))) != 0) {
 		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
-		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
+		return EXIT_SYSERR;
 	}
 	app->rep_open = true;
 	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
@@ -427,13 +427,11 @@ static int sweep(struct app *app)
 		return EXIT_SYSERR;
 	}
 	for (i = 0; i < LS_ARRAY_SIZE(app->sig); i++) {
-		static const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 		uv_signal_init(&app->loop, &app->sig[i]);
 		app->sig[i].data = app;
 		uv_signal_start(&app->sig[i], on_signal, signums[i]);
 	}
 	watch_stdout(app);
-
 	pl->loop = &app->loop;
 	pl->plan = &app->plan;
 	pl->result_cb = on_result;
@@ -443,27 +441,53 @@ static int sweep(struct app *app)
 	pl->resolve_all = app->opt.resolve_all;
 	pl->rdns = app->opt.rdns;
 	pl->done_cb = on_done;
-	if ((rc = choose_methods(app)) != 0) {
-		close_signals(app);
-		if (app->watching_stdout)
-			uv_close((uv_handle_t *)&app->stdout_watch, NULL);
-		uv_run(&app->loop, UV_RUN_DEFAULT);
-		uv_loop_close(&app->loop);
-		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
-	}
-	if (app->opt.verbose)
-		warn(app, "methods: %s; %u targets at once, wait %d ms, %d retries, rate %lld/s",
-		     app->plan.why, pl->max_jobs, app->plan.cfg.wait_ms, app->plan.cfg.retries, app->opt.rate);
+	return 0;
+}
 
-	app->started_ms = ls_now_ms();
-	ls_report_start(&app->rep, &app->loop, s, app->targets.total);
-	ls_pipeline_start(pl);
+/* Closes what sweep_setup opened on the loop, when the sweep cannot start. */
+static void sweep_abort(struct app *app)
+{
+	close_signals(app);
+	if (app->watching_stdout)
+		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
 	uv_run(&app->loop, UV_RUN_DEFAULT);
-	rc = uv_loop_close(&app->loop);
-	if (rc != 0)
-		ls_msg("internal error: loop closed with open handles");
+	uv_loop_close(&app->loop);
+}
 
-	elapsed = (ls_now_ms() - app->started_ms) / 1e3;
+/* The summary line (-s), as text or JSON, on stderr. */
+static void print_summary(const struct app *app, double elapsed)
+{
+	const struct ls_stats *s = &app->pl.stats;
+	char dropped[48] = "";
+
+	if (!app->opt.summary || app->opt.quiet)
+		return;
+	if (app->opt.format == LS_FMT_JSON) {
+		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
+			"\"sent\":%llu,\"dropped\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
+			(unsigned long long)s->targets, (unsigned long long)s->up, (unsigned long long)s->down,
+			(unsigned long long)s->unknown, (unsigned long long)s->unresolved,
+			(unsigned long long)s->sent, (unsigned long long)s->dropped, elapsed,
+			app->signum != 0 ? "true" : "false");
+		return;
+	}
+	if (s->dropped > 0)
+		snprintf(dropped, sizeof(dropped), "%llu replies dropped, ", (unsigned long long)s->dropped);
+	ls_msg("%llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s",
+	       (unsigned long long)s->targets, (unsigned long long)s->up,
+	       (unsigned long long)s->down, (unsigned long long)s->unknown,
+	       (unsigned long long)s->unresolved, dropped, elapsed,
+	       app->signum != 0 ? " (interrupted)" : "");
+}
+
+/* After the loop: errors, the reports' end, the summary, the exit status. */
+static int sweep_finish(struct app *app, double elapsed)
+{
+	struct ls_pipeline *pl = &app->pl;
+	char err[LS_ERRLEN + 64] = "", line[512];
+	bool complete;
+	int rc, status;
+
 	pl->stats.sent = app->plan.counters.sent;
 	pl->stats.dropped = app->plan.counters.dropped;
 	if (app->opt.verbose) {
@@ -475,7 +499,7 @@ static int sweep(struct app *app)
 		ls_msg("%s", pl->syserr_msg);
 	else if (pl->out_err != 0 && pl->out_err != -EPIPE)
 		ls_msg("writing output: %s", strerror(-pl->out_err));
-	rc = ls_report_finish(&app->rep, s, elapsed, complete, err, sizeof(err));
+	rc = ls_report_finish(&app->rep, &pl->stats, elapsed, complete, err, sizeof(err));
 	if (rc == -EPIPE && pl->out_err == 0)
 		pl->out_err = -EPIPE;
 	else if (rc != 0 && rc != -EPIPE) {
@@ -487,26 +511,9 @@ static int sweep(struct app *app)
 	}
 	status = exit_status(app);
 	report_losses(app);
-	if (app->opt.summary && !app->opt.quiet && app->opt.format == LS_FMT_JSON) {
-		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
-			"\"sent\":%llu,\"dropped\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
-			(unsigned long long)s->targets, (unsigned long long)s->up, (unsigned long long)s->down,
-			(unsigned long long)s->unknown, (unsigned long long)s->unresolved,
-			(unsigned long long)s->sent, (unsigned long long)s->dropped, elapsed,
-			app->signum != 0 ? "true" : "false");
-	} else if (app->opt.summary && !app->opt.quiet) {
-		char dropped[48] = "";
-		if (app->plan.counters.dropped > 0)
-			snprintf(dropped, sizeof(dropped), "%llu replies dropped, ",
-				 (unsigned long long)app->plan.counters.dropped);
-		ls_msg("%llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s",
-			(unsigned long long)s->targets, (unsigned long long)s->up,
-			(unsigned long long)s->down, (unsigned long long)s->unknown,
-			(unsigned long long)s->unresolved, dropped, elapsed,
-			app->signum != 0 ? " (interrupted)" : "");
-	}
+	print_summary(app, elapsed);
 	if (app->opt.nagios) {
-		status = (int)ls_report_nagios(&app->rep, s, complete && pl->syserr == 0, elapsed,
+		status = (int)ls_report_nagios(&app->rep, &pl->stats, complete && pl->syserr == 0, elapsed,
 					       line, sizeof(line));
 		printf("%s\n", line);
 		if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -515,6 +522,35 @@ static int sweep(struct app *app)
 		}
 	}
 	return status;
+}
+
+static int sweep(struct app *app)
+{
+	struct ls_pipeline *pl = &app->pl;
+	int rc;
+
+	if ((rc = sweep_setup(app)) != 0)
+		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
+	if ((rc = choose_methods(app)) != 0) {
+		sweep_abort(app);
+		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
+	}
+	if (app->opt.verbose)
+		warn(app, "methods: %s; %u targets at once, wait %d ms, %d retries, rate %lld/s",
+		     app->plan.why, pl->max_jobs, app->plan.cfg.wait_ms, app->plan.cfg.retries, app->opt.rate);
+	app->started_ms = ls_now_ms();
+	ls_report_start(&app->rep, &app->loop, &pl->stats, app->targets.total);
+	if ((rc = ls_pipeline_start(pl)) != 0) {
+		ls_msg("cannot start the sweep: %s", strerror(-rc));
+		on_done(pl);	/* closes the plan, the reports' timer and the signals */
+		uv_run(&app->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&app->loop);
+		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
+	}
+	uv_run(&app->loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&app->loop) != 0)
+		ls_msg("internal error: loop closed with open handles");
+	return sweep_finish(app, (ls_now_ms() - app->started_ms) / 1e3);
 }
 
 /* More than LS_SWEEP_LIMIT targets once duplicates and exclusions are gone?

@@ -59,7 +59,7 @@ static void put_field(struct sbuf *b, const char *s)
 		return;
 	}
 	for (; *s != '\0'; s++) {
-		c = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
+		c = ls_field_char((unsigned char)*s);
 		put(b, &c, 1);
 	}
 }
@@ -173,22 +173,7 @@ void ls_output_init(struct ls_output *o, int fd)
 	o->fd = fd;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
+#define write_all ls_write_all
 
 static bool shown(const struct ls_output *o, const struct ls_result *r)
 {

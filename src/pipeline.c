@@ -292,13 +292,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 		job_free(job);
 	} else {
 		for (ai = res; ai != NULL && nseen < LS_ARRAY_SIZE(seen); ai = ai->ai_next) {
-			memset(&a, 0, sizeof(a));
-			a.family = ai->ai_family;
-			if (ai->ai_family == AF_INET)
-				memcpy(a.b, &((struct sockaddr_in *)ai->ai_addr)->sin_addr, 4);
-			else if (ai->ai_family == AF_INET6)
-				memcpy(a.b, &((struct sockaddr_in6 *)ai->ai_addr)->sin6_addr, 16);
-			else
+			if (ls_addr_from_sockaddr(ai->ai_addr, &a) != 0)
 				continue;
 			for (dup = false, i = 0; i < nseen && !dup; i++)
 				dup = ls_addr_cmp(&seen[i], &a) == 0;
@@ -429,6 +423,8 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	if (p->onlink_max == 0)
 		p->onlink_max = LS_ONLINK_MAX;
 	p->releases = calloc(p->onlink_max, sizeof(*p->releases));
+	if (p->releases == NULL)
+		return -ENOMEM;
 	uv_timer_init(p->loop, &p->release_timer);
 	p->timer_open = true;
 	pump(p);

@@ -166,12 +166,8 @@ static uint32_t match(struct icmp *e, int fi, const struct ls_icmp_msg *m, const
 
 static void to_addr(const struct sockaddr_storage *ss, struct ls_addr *a)
 {
-	memset(a, 0, sizeof(*a));
-	a->family = ss->ss_family;
-	if (a->family == AF_INET)
-		memcpy(a->b, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	else if (a->family == AF_INET6)
-		memcpy(a->b, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	if (ls_addr_from_sockaddr((const struct sockaddr *)ss, a) != 0)
+		memset(a, 0, sizeof(*a));
 }
 
 static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const struct sockaddr_storage *from,
@@ -242,12 +238,7 @@ static void read_errqueue(struct icmp *e, int fi)
 			ls_icmp_parse(fi ? AF_INET6 : AF_INET, buf, (size_t)n, false, &m);
 			if (m.kind != LS_ICMP_REPLY || !m.has_payload)
 				continue;
-			memset(&m.target, 0, sizeof(m.target));
-			m.target.family = from.ss_family;
-			if (from.ss_family == AF_INET)
-				memcpy(m.target.b, &((struct sockaddr_in *)&from)->sin_addr, 4);
-			else
-				memcpy(m.target.b, &((struct sockaddr_in6 *)&from)->sin6_addr, 16);
+			to_addr(&from, &m.target);
 			m.reason = ls_icmp_reason(fi ? AF_INET6 : AF_INET, ee->ee_type, ee->ee_code);
 			on_error(e, fi, &m);
 		}

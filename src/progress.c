@@ -8,14 +8,10 @@
 
 #define REDRAW_MS 100
 
+/* Progress is best effort: a failed write is not an error of the sweep. */
 static void write_all(int fd, const char *s, size_t n)
 {
-	ssize_t w;
-
-	while (n > 0 && (w = write(fd, s, n)) > 0) {
-		s += w;
-		n -= (size_t)w;
-	}
+	(void)ls_write_all(fd, s, n);
 }
 
 static void draw(uv_timer_t *t)

@@ -26,9 +26,9 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *er
 	rep->want_prom = opt->format == LS_FMT_PROM || opt->prom_file != NULL;
 	rep->stdout_tty = isatty(STDOUT_FILENO);
 	if (opt->state_path != NULL) {
-		rc = ls_state_open(&rep->state, opt->state_path, err, errlen);
+		rc = ls_statefile_open(&rep->state, opt->state_path, err, errlen);
 		if (rc != 0) {
-			ls_state_close(&rep->state);
+			ls_statefile_close(&rep->state);
 			return rc;
 		}
 		rep->have_state = true;
@@ -64,7 +64,7 @@ static void warn(struct ls_report *rep, const char *fmt, ...)
 
 int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 {
-	const struct ls_state_entry *e;
+	const struct ls_statefile_entry *e;
 	enum ls_change c;
 	int rc;
 
@@ -79,7 +79,7 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 	if (rep->stdout_tty)
 		ls_progress_clear(&rep->progress);	/* results go to the same terminal */
 	if (rep->have_state) {
-		c = ls_state_observe(&rep->state, r, &e);
+		c = ls_statefile_observe(&rep->state, r, &e);
 		if (e == NULL)
 			return -ENOMEM;
 		if (c == LS_CHANGE_NONE || rep->opt->format == LS_FMT_PROM)
@@ -92,7 +92,7 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 	return ls_output_result(&rep->out, r);
 }
 
-static void print_gone(const struct ls_state_entry *e, void *arg)
+static void print_gone(const struct ls_statefile_entry *e, void *arg)
 {
 	struct ls_report *rep = arg;
 	struct ls_result r;
@@ -123,8 +123,8 @@ int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double ela
 
 	ls_progress_clear(&rep->progress);
 	if (rep->have_state && complete) {
-		ls_state_each_gone(&rep->state, print_gone, rep);
-		rc = ls_state_save(&rep->state);
+		ls_statefile_each_gone(&rep->state, print_gone, rep);
+		rc = ls_statefile_save(&rep->state);
 		if (rc != 0) {
 			snprintf(err, errlen, "%s: %s (the previous state is kept)", rep->opt->state_path,
 				 strerror(-rc));
@@ -215,7 +215,7 @@ void ls_report_stop(struct ls_report *rep)
 void ls_report_close(struct ls_report *rep)
 {
 	if (rep->have_state)
-		ls_state_close(&rep->state);
+		ls_statefile_close(&rep->state);
 	ls_prom_free(&rep->prom);
 	ls_output_finish(&rep->out);
 }

@@ -40,27 +40,18 @@ void ls_targets_free(struct ls_targets *t)
 
 /* --- hashing of single addresses and names ----------------------------- */
 
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
-{
-	const uint8_t *s = p;
-
-	while (n--) {
-		h ^= *s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
+#define fnv ls_fnv1a
 
 static uint64_t hash_addr(const struct ls_addr *a)
 {
-	uint64_t h = fnv(14695981039346656037ULL, &a->family, sizeof(a->family));
+	uint64_t h = fnv(LS_FNV_INIT, &a->family, sizeof(a->family));
 
 	return fnv(h, a->b, a->family == AF_INET ? 4 : 16) | 1;
 }
 
 static uint64_t hash_name(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
+	uint64_t h = LS_FNV_INIT;
 	uint8_t c;
 
 	for (; *s != '\0'; s++) {
@@ -476,6 +467,19 @@ unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage
 	s4->sin_family = AF_INET;
 	memcpy(&s4->sin_addr, addr->b, 4);
 	return sizeof(*s4);
+}
+
+int ls_addr_from_sockaddr(const struct sockaddr *sa, struct ls_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (sa->sa_family == AF_INET)
+		memcpy(a->b, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
+	else if (sa->sa_family == AF_INET6)
+		memcpy(a->b, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
+	else
+		return -EAFNOSUPPORT;
+	a->family = sa->sa_family;
+	return 0;
 }
 
 int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b)

@@ -233,6 +233,40 @@ void ls_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
+int ls_write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+uint64_t ls_fnv1a(uint64_t h, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n--) {
+		h ^= *p++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+char ls_field_char(unsigned char c)
+{
+	return c < 0x20 || c == 0x7f ? '?' : (char)c;
+}
+
 double ls_now_ms(void)
 {
 	struct timespec ts;

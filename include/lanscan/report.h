@@ -11,7 +11,7 @@
 #include "lanscan/pipeline.h"
 #include "lanscan/progress.h"
 #include "lanscan/prom.h"
-#include "lanscan/state.h"
+#include "lanscan/statefile.h"
 
 enum ls_nagios { LS_NAGIOS_OK, LS_NAGIOS_WARNING, LS_NAGIOS_CRITICAL, LS_NAGIOS_UNKNOWN };
 

@@ -114,6 +114,11 @@ char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len);
 struct sockaddr_storage;
 unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage *ss);
 
+/* The address of an AF_INET or AF_INET6 socket address: 0, or
+ * -EAFNOSUPPORT for another family. */
+struct sockaddr;
+int ls_addr_from_sockaddr(const struct sockaddr *sa, struct ls_addr *a);
+
 /* Orders addresses: IPv4 before IPv6, then numerically. */
 int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b);
 

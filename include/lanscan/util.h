@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define ls_container_of(ptr, type, member) \
@@ -50,6 +51,17 @@ int ls_read_line(FILE *f, char *buf, size_t cap, size_t *len);
  * and must not move the cursor or forge a line. */
 void ls_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void ls_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes all n bytes, retrying short writes and EINTR; 0 or a negative errno. */
+int ls_write_all(int fd, const void *buf, size_t n);
+
+/* FNV-1a over n bytes, continuing from h (start with LS_FNV_INIT). */
+#define LS_FNV_INIT 14695981039346656037ULL
+uint64_t ls_fnv1a(uint64_t h, const void *buf, size_t n);
+
+/* A byte as a text field (TSV, the state file) may hold it: control
+ * characters and DEL become '?', so no field breaks a column or a line. */
+char ls_field_char(unsigned char c);
 
 /* Monotonic clock in milliseconds. */
 double ls_now_ms(void);

@@ -1,4 +1,4 @@
-/* test_state.c -- unit tests of the state file, Prometheus writing and the Nagios status. */
+/* test_statefile.c -- unit tests of the state file, Prometheus writing and the Nagios status. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,7 +14,7 @@
 
 #include "lanscan/prom.h"
 #include "lanscan/report.h"
-#include "lanscan/state.h"
+#include "lanscan/statefile.h"
 
 static struct ls_result res(uint8_t last, enum ls_state st, const char *name)
 {
@@ -28,7 +28,7 @@ static int parse(struct ls_statefile *st, const char *text, char *err, size_t er
 {
 	memset(st, 0, sizeof(*st));
 	st->lock_fd = -1;
-	return ls_state_parse(st, text, strlen(text), err, errlen);
+	return ls_statefile_parse(st, text, strlen(text), err, errlen);
 }
 
 static void test_parse_good_and_bad(void **state)
@@ -43,12 +43,12 @@ static void test_parse_good_and_bad(void **state)
 	assert_true(st.e[0].has_prev && st.e[0].prev_state == LS_UP);
 	assert_string_equal(st.e[0].prev_name, "h1");
 	assert_string_equal(st.e[1].prev_name, "");
-	ls_state_close(&st);
+	ls_statefile_close(&st);
 	assert_int_equal(parse(&st, "", err, sizeof(err)), 0);	/* empty: no previous sweep */
-	ls_state_close(&st);
+	ls_statefile_close(&st);
 	assert_int_equal(parse(&st, "hello\n", err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "not a lanscan state file"));
-	ls_state_close(&st);
+	ls_statefile_close(&st);
 	const char *corrupt[] = {
 		"# lanscan state 1\n10.0.0.1\tup\th1\n",			/* 3 fields */
 		"# lanscan state 1\n10.0.0.1\tsideways\t-\tt\n",		/* bad state */
@@ -60,14 +60,27 @@ static void test_parse_good_and_bad(void **state)
 	for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
 		assert_int_equal(parse(&st, corrupt[i], err, sizeof(err)), -EINVAL);
 		assert_non_null(strstr(err, "corrupt lanscan state file"));
-		ls_state_close(&st);
+		ls_statefile_close(&st);
 	}
+}
+
+struct gone {
+	size_t n;
+	char key[64];
+};
+
+static void on_gone(const struct ls_statefile_entry *e, void *arg)
+{
+	struct gone *g = arg;
+
+	g->n++;
+	snprintf(g->key, sizeof(g->key), "%s", e->key);
 }
 
 static void test_changes(void **state)
 {
 	struct ls_statefile st;
-	const struct ls_state_entry *e;
+	const struct ls_statefile_entry *e;
 	char err[256];
 	struct ls_result r;
 
@@ -76,60 +89,60 @@ static void test_changes(void **state)
 				    "10.0.0.3\tup\th3\tt\n10.0.0.4\tup\th4\tt\n10.0.0.5\tup\t-\tt\n",
 			       err, sizeof(err)), 0);
 	r = res(1, LS_UP, "h1");
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NONE);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
 	r = res(2, LS_UP, NULL);
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_UP);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_UP);
 	assert_int_equal(e->prev_state, LS_DOWN);
 	r = res(3, LS_UNKNOWN, NULL);
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_DOWN);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_DOWN);
 	r = res(4, LS_UP, "other");
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_RENAMED);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_RENAMED);
 	r = res(9, LS_DOWN, NULL);
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NEW);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NEW);
 	assert_false(e->has_prev);
 	r = res(9, LS_UP, NULL);	/* the same host twice in one sweep: once */
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NONE);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
 	r.has_addr = false;
 	r.target = "no.such";
-	assert_int_equal(ls_state_observe(&st, &r, &e), LS_CHANGE_NEW);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NEW);
 	assert_string_equal(e->key, "no.such");
-	/* 10.0.0.5 was not seen: gone. */
-	size_t gone = 0;
-	for (size_t i = 0; i < st.n; i++)
-		gone += st.e[i].has_prev && !st.e[i].has_cur;
-	assert_int_equal(gone, 1);
-	ls_state_close(&st);
+	/* 10.0.0.5 was not seen: the module reports it gone, and only it. */
+	struct gone g = { 0, "" };
+	ls_statefile_each_gone(&st, on_gone, &g);
+	assert_int_equal(g.n, 1);
+	assert_string_equal(g.key, "10.0.0.5");
+	ls_statefile_close(&st);
 }
 
 static void test_save_and_reload(void **state)
 {
 	struct ls_statefile st;
-	const struct ls_state_entry *e;
+	const struct ls_statefile_entry *e;
 	char dir[] = "/tmp/lanscan-test-XXXXXX", path[300], err[256];
 	struct ls_result r;
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/state", dir);
-	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), 0);	/* first sweep */
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);	/* first sweep */
 	r = res(1, LS_UP, "h\tone");	/* a tab cannot break the format */
-	ls_state_observe(&st, &r, &e);
+	ls_statefile_observe(&st, &r, &e);
 	r = res(2, LS_DOWN, NULL);
-	ls_state_observe(&st, &r, &e);
-	assert_int_equal(ls_state_save(&st), 0);
-	ls_state_close(&st);
-	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), 0);
+	ls_statefile_observe(&st, &r, &e);
+	assert_int_equal(ls_statefile_save(&st), 0);
+	ls_statefile_close(&st);
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
 	assert_int_equal(st.n, 2);
 	assert_string_equal(st.e[0].key, "10.0.0.1");
 	assert_string_equal(st.e[0].prev_name, "h?one");
 	assert_int_equal(st.e[1].prev_state, LS_DOWN);
-	ls_state_close(&st);
+	ls_statefile_close(&st);
 	/* A foreign file is refused and left alone. */
 	FILE *f = fopen(path, "w");
 	fputs("precious data\n", f);
 	fclose(f);
-	assert_int_equal(ls_state_open(&st, path, err, sizeof(err)), -EINVAL);
-	ls_state_close(&st);
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), -EINVAL);
+	ls_statefile_close(&st);
 	char buf[400] = "";
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));

@@ -1,6 +1,6 @@
-/* state.h -- --state: keep each sweep's results in a file and tell what changed since the last one. */
-#ifndef LANSCAN_STATE_H
-#define LANSCAN_STATE_H
+/* statefile.h -- --state: keep each sweep's results in a file and tell what changed since the last one. */
+#ifndef LANSCAN_STATEFILE_H
+#define LANSCAN_STATEFILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -24,7 +24,7 @@ enum ls_change {
 };
 
 /* One host, keyed by its address (or the target text when it has none). */
-struct ls_state_entry {
+struct ls_statefile_entry {
 	char *key;
 	bool has_prev, has_cur;
 	enum ls_state prev_state, cur_state;
@@ -35,7 +35,7 @@ struct ls_state_entry {
 struct ls_statefile {
 	char *path;
 	int lock_fd;
-	struct ls_state_entry *e;
+	struct ls_statefile_entry *e;
 	size_t n, cap;
 	size_t *hash;		/* entry index + 1; 0: empty */
 	size_t hcap;
@@ -47,24 +47,24 @@ const char *ls_change_name(enum ls_change c);
  * previous sweep from it; a missing or empty file is an empty state.
  * Returns 0, -EINVAL for a file that is not a lanscan state file (message
  * in err), or another negative errno. */
-int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t errlen);
+int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size_t errlen);
 
 /* Records one result of this sweep; returns what changed and points *e at
  * the host's entry.  A host seen twice in one sweep changes once. */
-enum ls_change ls_state_observe(struct ls_statefile *st, const struct ls_result *r,
-				const struct ls_state_entry **e);
+enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
+				const struct ls_statefile_entry **e);
 
 /* Calls cb for each host of the previous sweep that this one did not see. */
-void ls_state_each_gone(const struct ls_statefile *st,
-			void (*cb)(const struct ls_state_entry *e, void *arg), void *arg);
+void ls_statefile_each_gone(const struct ls_statefile *st,
+			void (*cb)(const struct ls_statefile_entry *e, void *arg), void *arg);
 
 /* Replaces the file with this sweep's results, atomically.  0 or -errno. */
-int ls_state_save(struct ls_statefile *st);
+int ls_statefile_save(struct ls_statefile *st);
 
 /* Releases the lock and the memory. */
-void ls_state_close(struct ls_statefile *st);
+void ls_statefile_close(struct ls_statefile *st);
 
-/* Reads a state file's contents (for ls_state_open and the fuzz target). */
-int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen);
+/* Reads a state file's contents (for ls_statefile_open and the fuzz target). */
+int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen);
 
 #endif

@@ -1,9 +1,9 @@
-/* fuzz_state.c -- libFuzzer target: reading a --state file. */
+/* fuzz_statefile.c -- libFuzzer target: reading a --state file. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "lanscan/state.h"
+#include "lanscan/statefile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(&st, 0, sizeof(st));
 	st.lock_fd = -1;
-	ls_state_parse(&st, (const char *)data, size, err, sizeof(err));
-	ls_state_close(&st);
+	ls_statefile_parse(&st, (const char *)data, size, err, sizeof(err));
+	ls_statefile_close(&st);
 	return 0;
 }

@@ -1,5 +1,5 @@
-/* state.c -- the --state file: lock, load, compare a sweep with the last one, save atomically. */
-#include "lanscan/state.h"
+/* statefile.c -- the --state file: lock, load, compare a sweep with the last one, save atomically. */
+#include "lanscan/statefile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,13 +24,7 @@ const char *ls_change_name(enum ls_change c)
 
 static uint64_t hash_key(const char *s)
 {
-	uint64_t h = 14695981039346656037ULL;
-
-	for (; *s != '\0'; s++) {
-		h ^= (uint8_t)*s;
-		h *= 1099511628211ULL;
-	}
-	return h;
+	return ls_fnv1a(LS_FNV_INIT, s, strlen(s));
 }
 
 static int rehash(struct ls_statefile *st, size_t ncap)
@@ -51,10 +45,10 @@ static int rehash(struct ls_statefile *st, size_t ncap)
 }
 
 /* The entry for key, created when missing; NULL when out of memory. */
-static struct ls_state_entry *entry(struct ls_statefile *st, const char *key)
+static struct ls_statefile_entry *entry(struct ls_statefile *st, const char *key)
 {
 	size_t j;
-	struct ls_state_entry *e;
+	struct ls_statefile_entry *e;
 
 	if (st->hcap > 0)
 		for (j = hash_key(key) & (st->hcap - 1); st->hash[j] != 0; j = (j + 1) & (st->hcap - 1))
@@ -87,12 +81,12 @@ static int parse_state(const char *s, enum ls_state *out)
 	return 0;
 }
 
-int ls_state_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
+int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
 	char *line = NULL, *f[4], *save;
 	size_t lineno = 1, n, cap = 0;
-	struct ls_state_entry *e;
+	struct ls_statefile_entry *e;
 	int k, rc = 0;
 
 	if (len == 0)
@@ -148,7 +142,7 @@ out:
 	return rc;
 }
 
-int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
+int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
 {
 	char lock[4096], *buf = NULL;
 	struct stat sb;
@@ -217,16 +211,16 @@ int ls_state_open(struct ls_statefile *st, const char *path, char *err, size_t e
 	if (rc != 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
 	else
-		rc = ls_state_parse(st, buf, len, err, errlen);
+		rc = ls_statefile_parse(st, buf, len, err, errlen);
 	free(buf);
 	return rc;
 }
 
-enum ls_change ls_state_observe(struct ls_statefile *st, const struct ls_result *r,
-				const struct ls_state_entry **out)
+enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
+				const struct ls_statefile_entry **out)
 {
 	char key[64];
-	struct ls_state_entry *e;
+	struct ls_statefile_entry *e;
 
 	if (r->has_addr)
 		ls_addr_format(&r->addr, key, sizeof(key));
@@ -250,8 +244,8 @@ enum ls_change ls_state_observe(struct ls_statefile *st, const struct ls_result 
 	return LS_CHANGE_NONE;
 }
 
-void ls_state_each_gone(const struct ls_statefile *st,
-			void (*cb)(const struct ls_state_entry *e, void *arg), void *arg)
+void ls_statefile_each_gone(const struct ls_statefile *st,
+			void (*cb)(const struct ls_statefile_entry *e, void *arg), void *arg)
 {
 	size_t i;
 
@@ -269,7 +263,7 @@ static void put_field(FILE *f, const char *s)
 		return;
 	}
 	for (; *s != '\0'; s++)
-		fputc((unsigned char)*s < 0x20 ? '?' : *s, f);
+		fputc(ls_field_char((unsigned char)*s), f);
 }
 
 static int fill(FILE *f, void *arg)
@@ -279,7 +273,7 @@ static int fill(FILE *f, void *arg)
 
 	fputs(HEADER, f);
 	for (i = 0; i < st->n; i++) {
-		const struct ls_state_entry *e = &st->e[i];
+		const struct ls_statefile_entry *e = &st->e[i];
 		if (!e->has_cur)
 			continue;
 		put_field(f, e->key);
@@ -292,12 +286,12 @@ static int fill(FILE *f, void *arg)
 	return ferror(f) ? -EIO : 0;
 }
 
-int ls_state_save(struct ls_statefile *st)
+int ls_statefile_save(struct ls_statefile *st)
 {
 	return ls_write_atomic(st->path, fill, st);
 }
 
-void ls_state_close(struct ls_statefile *st)
+void ls_statefile_close(struct ls_statefile *st)
 {
 	size_t i;
 
