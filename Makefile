@@ -144,6 +144,7 @@ bench: deps-bench
 	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \

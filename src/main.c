@@ -143,7 +143,7 @@ static int load_targets(struct app *app)
 	for (i = 0; i < app->targets.n && o->family != 0; i++) {
 		const struct ls_spec *s = &app->targets.specs[i];
 		if (s->kind != LS_SPEC_NAME && (s->kind == LS_SPEC_RANGE6) != (o->family == AF_INET6)) {
-			ls_msg("'%s': not an %s target (%s given)", s->text,
+			ls_msg("'%s': not an %s target (%s given)", ls_spec_text(s, desc, sizeof(desc)),
 				o->family == AF_INET6 ? "IPv6" : "IPv4", o->family == AF_INET6 ? "-6" : "-4");
 			return EXIT_USAGE;
 		}

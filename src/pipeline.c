@@ -108,9 +108,10 @@ static void emit_race(struct ls_job *job)
 {
 	const struct ls_race *rc = &job->race;
 	struct ls_result r;
+	char text[16];
 
 	memset(&r, 0, sizeof(r));
-	r.target = job->spec->text;
+	r.target = ls_spec_text(job->spec, text, sizeof(text));
 	r.has_addr = true;
 	r.addr = rc->addr;
 	r.state = rc->state;

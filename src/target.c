@@ -15,12 +15,6 @@
 
 #include "lanscan/util.h"
 
-/* A hash slot: idx + 1 of a spec that is one address or a name (0: empty). */
-struct ls_hslot {
-	uint64_t h;
-	size_t idx1;
-};
-
 void ls_targets_init(struct ls_targets *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -31,10 +25,12 @@ void ls_targets_free(struct ls_targets *t)
 	size_t i;
 
 	for (i = 0; i < t->n; i++)
-		free(t->specs[i].text);
+		ls__spec_free(&t->specs[i]);
 	free(t->specs);
 	free(t->multi);
+	free(t->multi4);
 	free(t->hash);
+	ls__cover_free(t->cover);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -44,9 +40,13 @@ void ls_targets_free(struct ls_targets *t)
 
 static uint64_t hash_addr(const struct ls_addr *a)
 {
-	uint64_t h = fnv(LS_FNV_INIT, &a->family, sizeof(a->family));
+	uint32_t v;
 
-	return fnv(h, a->b, a->family == AF_INET ? 4 : 16) | 1;
+	if (a->family == AF_INET) {	/* the hot path: files of millions of addresses */
+		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		return ((uint64_t)v * 0x9e3779b97f4a7c15ULL) | 1;
+	}
+	return fnv(LS_FNV_INIT, a->b, 16) | 1;
 }
 
 static uint64_t hash_name(const char *s)
@@ -66,7 +66,7 @@ static void spec_first(const struct ls_spec *s, struct ls_addr *a)
 	memset(a, 0, sizeof(*a));
 	if (s->kind == LS_SPEC_RANGE6) {
 		a->family = AF_INET6;
-		memcpy(a->b, s->u.r6.lo, 16);
+		memcpy(a->b, s->u.r6->lo, 16);
 	} else {
 		a->family = AF_INET;
 		a->b[0] = (uint8_t)(s->u.r4.lo >> 24);
@@ -82,6 +82,47 @@ static bool addr_eq(const struct ls_addr *a, const struct ls_addr *b)
 	       memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16) == 0;
 }
 
+/* A hash slot: the key is the IPv4 address itself for one, else 32 bits of
+ * the hash; idx1 is the spec's index + 1 (0: empty).  Keys are compared
+ * before any spec is read, so a lookup that misses touches no spec. */
+struct ls_hslot {
+	uint32_t key, idx1;
+};
+
+/* The first slot to probe: the hash mixed (its low bit only tells names
+ * from addresses, and FNV's low bits are weak). */
+static size_t slot_of(uint64_t h, size_t cap)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h & (cap - 1);
+}
+
+static uint32_t key_of(uint64_t h, const struct ls_addr *addr)
+{
+	if (addr != NULL && addr->family == AF_INET)
+		return (uint32_t)addr->b[0] << 24 | (uint32_t)addr->b[1] << 16 | (uint32_t)addr->b[2] << 8 | addr->b[3];
+	return (uint32_t)(h >> 32);
+}
+
+/* The hash and key of a spec that is one address or a name. */
+static uint64_t spec_hash(const struct ls_spec *s, uint32_t *key)
+{
+	struct ls_addr a;
+	uint64_t h;
+
+	if (s->kind == LS_SPEC_NAME) {
+		h = hash_name(s->text);
+		*key = key_of(h, NULL);
+		return h;
+	}
+	spec_first(s, &a);
+	h = hash_addr(&a);
+	*key = key_of(h, &a);
+	return h;
+}
+
 /* Finds the slot of an address (name == NULL) or a name: its spec index + 1, or 0. */
 static size_t hash_find(const struct ls_targets *t, uint64_t h, const struct ls_addr *addr,
 			const char *name)
@@ -89,17 +130,18 @@ static size_t hash_find(const struct ls_targets *t, uint64_t h, const struct ls_
 	size_t i;
 	struct ls_addr a;
 	const struct ls_spec *s;
+	uint32_t key = key_of(h, name != NULL ? NULL : addr);
 
 	if (t->hcap == 0)
 		return 0;
-	for (i = h & (t->hcap - 1); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1)) {
-		if (t->hash[i].h != h)
+	for (i = slot_of(h, t->hcap); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1)) {
+		if (t->hash[i].key != key)
 			continue;
 		s = &t->specs[t->hash[i].idx1 - 1];
 		if (name != NULL) {
-			if (strcasecmp(s->text, name) == 0)
+			if (s->kind == LS_SPEC_NAME && strcasecmp(s->text, name) == 0)
 				return t->hash[i].idx1;
-		} else {
+		} else if (s->kind != LS_SPEC_NAME) {
 			spec_first(s, &a);
 			if (addr_eq(&a, addr))
 				return t->hash[i].idx1;
@@ -108,73 +150,151 @@ static size_t hash_find(const struct ls_targets *t, uint64_t h, const struct ls_
 	return 0;
 }
 
-static int hash_insert(struct ls_targets *t, uint64_t h, size_t idx)
+/* Is text an IPv4 address written as ls_addr_format writes it?  Digits and
+ * dots only, of a one-address spec: the parser takes such text only as a
+ * plain dotted quad without leading zeros, which is the canonical form. */
+static bool canonical4(const char *text)
+{
+	size_t n = strspn(text, "0123456789.");
+
+	return n <= 15 && text[n] == '\0';
+}
+
+/* Makes room for one more entry (load at most 3/4). */
+static int hash_reserve(struct ls_targets *t)
 {
 	size_t i, j, ncap;
 	struct ls_hslot *nh;
+	uint32_t k;
 
-	if ((t->hcount + 1) * 2 > t->hcap) {
-		ncap = t->hcap ? t->hcap * 2 : 64;
-		nh = calloc(ncap, sizeof(*nh));
-		if (nh == NULL)
-			return -ENOMEM;
-		for (i = 0; i < t->hcap; i++) {
-			if (t->hash[i].idx1 == 0)
-				continue;
-			for (j = t->hash[i].h & (ncap - 1); nh[j].idx1 != 0; j = (j + 1) & (ncap - 1))
-				;
-			nh[j] = t->hash[i];
-		}
-		free(t->hash);
-		t->hash = nh;
-		t->hcap = ncap;
+	if ((t->hcount + 1) * 4 <= t->hcap * 3)
+		return 0;
+	ncap = t->hcap ? t->hcap * 2 : 64;
+	nh = calloc(ncap, sizeof(*nh));
+	if (nh == NULL)
+		return -ENOMEM;
+	for (i = 0; i < t->hcap; i++) {
+		if (t->hash[i].idx1 == 0)
+			continue;
+		for (j = slot_of(spec_hash(&t->specs[t->hash[i].idx1 - 1], &k), ncap); nh[j].idx1 != 0;
+		     j = (j + 1) & (ncap - 1))
+			;
+		nh[j] = t->hash[i];
 	}
-	for (i = h & (t->hcap - 1); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1))
-		;
-	t->hash[i].h = h;
-	t->hash[i].idx1 = idx + 1;
-	t->hcount++;
+	free(t->hash);
+	t->hash = nh;
+	t->hcap = ncap;
 	return 0;
+}
+
+/* Puts spec idx in the free slot `slot` (from hash_probe, after hash_reserve). */
+static void hash_put(struct ls_targets *t, size_t slot, uint32_t key, size_t idx)
+{
+	t->hash[slot].key = key;
+	t->hash[slot].idx1 = (uint32_t)(idx + 1);
+	t->hcount++;
+}
+
+/* One pass over an address's probe sequence: its index + 1 when present,
+ * else 0 and the free slot where it would go in *slot. */
+static size_t hash_probe(const struct ls_targets *t, uint64_t h, uint32_t key, const struct ls_addr *addr,
+			 size_t *slot)
+{
+	struct ls_addr a;
+	size_t i;
+
+	for (i = slot_of(h, t->hcap); t->hash[i].idx1 != 0; i = (i + 1) & (t->hcap - 1)) {
+		const struct ls_spec *s;
+		if (t->hash[i].key != key)
+			continue;
+		s = &t->specs[t->hash[i].idx1 - 1];
+		if (s->kind == LS_SPEC_NAME)
+			continue;
+		spec_first(s, &a);
+		if (addr_eq(&a, addr))
+			return t->hash[i].idx1;
+	}
+	*slot = i;
+	return 0;
+}
+
+const char *ls_spec_text(const struct ls_spec *s, char *buf, size_t len)
+{
+	struct ls_addr a;
+
+	if (s->text != NULL)
+		return s->text;
+	spec_first(s, &a);
+	return ls_addr_format(&a, buf, len);
 }
 
 int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t errlen)
 {
 	struct ls_spec s;
 	struct ls_addr a;
-	uint64_t h = 0;
+	uint64_t h = 0, size;
+	uint32_t key = 0;
+	size_t slot = 0;
+	bool multi4, multi;
 	int rc;
 
-	rc = ls__spec_parse(text, t->whole_cidr, &s, err, errlen);
+	if (t->n >= UINT32_MAX - 1)
+		return -ENOMEM;	/* the hash holds 32-bit indices */
+	rc = ls__spec_parse(text, t->whole_cidr, &s, &size, err, errlen);
 	if (rc != 0)
 		return rc;
 
 	if (s.kind == LS_SPEC_NAME) {
 		h = hash_name(text);
-		if (hash_find(t, h, NULL, text) != 0)
+		key = key_of(h, NULL);
+		if (hash_find(t, h, NULL, text) != 0) {
+			ls__spec_free(&s);
 			return 0;	/* the same name twice: probed once */
-	} else if (s.size == 1) {
+		}
+	} else if (size == 1) {
 		spec_first(&s, &a);
 		h = hash_addr(&a);
+		key = key_of(h, &a);
 	}
-
+	if (h != 0 && hash_reserve(t) != 0) {
+		ls__spec_free(&s);
+		return -ENOMEM;
+	}
+	if (h != 0 && s.kind != LS_SPEC_NAME && hash_probe(t, h, key, &a, &slot) != 0) {
+		ls__spec_free(&s);
+		return 0;	/* the same address twice: kept once, first */
+	}
+	multi4 = s.kind == LS_SPEC_RANGE4 && size > 1;
+	multi = s.kind != LS_SPEC_NAME && size > 1 && !multi4;
+	rc = -ENOMEM;
 	if (ls_grow(&t->specs, t->n, &t->cap, sizeof(*t->specs), 16) != 0 ||
-	    (s.kind != LS_SPEC_NAME && s.size > 1 &&
-	     ls_grow(&t->multi, t->nmulti, &t->capmulti, sizeof(*t->multi), 16) != 0))
-		return -ENOMEM;
-	s.text = strdup(text);
-	if (s.text == NULL)
-		return -ENOMEM;
-	/* A single address already present keeps its first index in the hash. */
-	if (h != 0 && (s.kind == LS_SPEC_NAME || hash_find(t, h, &a, NULL) == 0) &&
-	    hash_insert(t, h, t->n) != 0) {
-		free(s.text);
-		return -ENOMEM;
+	    (multi4 && ls_grow(&t->multi4, t->nmulti4, &t->capmulti4, sizeof(*t->multi4), 16) != 0) ||
+	    (multi && ls_grow(&t->multi, t->nmulti, &t->capmulti, sizeof(*t->multi), 16) != 0))
+		goto fail;
+	/* One IPv4 address written canonically keeps no text: a file of
+	 * millions of addresses then costs no string per line. */
+	if (!(s.kind == LS_SPEC_RANGE4 && size == 1 && canonical4(text)) &&
+	    (s.text = strdup(text)) == NULL)
+		goto fail;
+	if (h != 0 && s.kind == LS_SPEC_NAME) {
+		for (slot = slot_of(h, t->hcap); t->hash[slot].idx1 != 0; slot = (slot + 1) & (t->hcap - 1))
+			;
 	}
-	if (s.kind != LS_SPEC_NAME && s.size > 1)
+	if (h != 0)
+		hash_put(t, slot, key, t->n);
+	if (multi4) {
+		t->multi4[t->nmulti4++] = t->n;
+		ls__cover_free(t->cover);	/* rebuilt on the next lookup */
+		t->cover = NULL;
+	}
+	if (multi)
 		t->multi[t->nmulti++] = t->n;
 	t->specs[t->n++] = s;
-	t->total += s.size;
+	t->total += size;
 	return 0;
+fail:
+	ls__spec_free(&s);
+	return rc;
 }
 
 int ls_targets_add_list(struct ls_targets *t, const char *list, char *err, size_t errlen)
@@ -234,28 +354,57 @@ static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
 		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
 		return v >= s->u.r4.lo && v <= s->u.r4.hi;
 	case LS_SPEC_RANGE6:
-		return a->family == AF_INET6 && memcmp(a->b, s->u.r6.lo, 16) >= 0 &&
-		       memcmp(a->b, s->u.r6.hi, 16) <= 0;
+		return a->family == AF_INET6 && memcmp(a->b, s->u.r6->lo, 16) >= 0 &&
+		       memcmp(a->b, s->u.r6->hi, 16) <= 0;
 	case LS_SPEC_NAME:
 		break;
 	}
 	return false;
 }
 
+/* Is the spec one address? */
+static bool spec_single(const struct ls_spec *s)
+{
+	return (s->kind == LS_SPEC_RANGE4 && s->u.r4.lo == s->u.r4.hi) ||
+	       (s->kind == LS_SPEC_RANGE6 && memcmp(s->u.r6->lo, s->u.r6->hi, 16) == 0);
+}
+
+/* Below this many IPv4 ranges a linear scan beats building the index. */
+#define COVER_MIN 16
+
 /* The spec before index `before` (SIZE_MAX: any) that covers a, or NULL.
  * A multi-address spec is preferred to a single one, so that the iterator can
- * jump over the whole covered stretch. */
+ * jump over the whole covered stretch.  The IPv4 ranges are looked up in an
+ * index (target_cover.c), built on first use: t is const to callers, but the
+ * index is a cache of its contents. */
 static const struct ls_spec *covered_before(const struct ls_targets *t, const struct ls_addr *a,
-					    size_t before)
+					    size_t before, bool single)
 {
 	size_t i, idx1;
+	uint32_t v, first;
 
 	if (t == NULL || t->n == 0 || before == 0)
 		return NULL;	/* nothing earlier to compare with: the common case */
+	if (a->family == AF_INET && t->nmulti4 > 0) {
+		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		if (t->nmulti4 >= COVER_MIN && t->cover == NULL)
+			(void)ls__cover_build((struct ls_targets *)t);	/* no memory: scan */
+		if (t->cover != NULL) {
+			first = ls__cover_first(t->cover, v);
+			if (first != UINT32_MAX && first < before)
+				return &t->specs[first];
+		} else {
+			for (i = 0; i < t->nmulti4 && t->multi4[i] < before; i++)
+				if (spec_contains(&t->specs[t->multi4[i]], a))
+					return &t->specs[t->multi4[i]];
+		}
+	}
 	for (i = 0; i < t->nmulti && t->multi[i] < before; i++)
 		if (spec_contains(&t->specs[t->multi[i]], a))
 			return &t->specs[t->multi[i]];
-	if (t->hcount == 0)
+	/* One address is in the hash once, at its first spec: a single spec
+	 * cannot repeat an earlier single one (ls_targets_add drops those). */
+	if (t->hcount == 0 || single)
 		return NULL;
 	idx1 = hash_find(t, hash_addr(a), a, NULL);
 	if (idx1 != 0 && idx1 - 1 < before)
@@ -310,12 +459,12 @@ static void skip_covered(struct ls_target_iter *it, const struct ls_spec *s, con
 	} else if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_RANGE4)
 		it->cur4 = cover->u.r4.hi < s->u.r4.hi ? cover->u.r4.hi : s->u.r4.hi;
 	else if (s->kind == LS_SPEC_RANGE6 && cover->kind == LS_SPEC_RANGE6)
-		memcpy(it->cur6, memcmp(cover->u.r6.hi, s->u.r6.hi, 16) < 0 ? cover->u.r6.hi : s->u.r6.hi, 16);
+		memcpy(it->cur6, memcmp(cover->u.r6->hi, s->u.r6->hi, 16) < 0 ? cover->u.r6->hi : s->u.r6->hi, 16);
 }
 
 bool ls_targets_contains(const struct ls_targets *t, const struct ls_addr *addr)
 {
-	return covered_before(t, addr, SIZE_MAX) != NULL;
+	return covered_before(t, addr, SIZE_MAX, false) != NULL;
 }
 
 void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
@@ -368,10 +517,10 @@ static bool step(struct ls_target_iter *it, const struct ls_spec *s, bool first)
 		return true;
 	case LS_SPEC_RANGE6:
 		if (first) {
-			memcpy(it->cur6, s->u.r6.lo, 16);
+			memcpy(it->cur6, s->u.r6->lo, 16);
 			return true;
 		}
-		if (memcmp(it->cur6, s->u.r6.hi, 16) == 0)
+		if (memcmp(it->cur6, s->u.r6->hi, 16) == 0)
 			return false;
 		for (k = 15; k >= 0 && ++it->cur6[k] == 0; k--)
 			;
@@ -417,9 +566,9 @@ int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
 				a->b[3] = (uint8_t)it->cur4;
 			}
 		}
-		cover = covered_before(it->exclude, a, SIZE_MAX);
+		cover = covered_before(it->exclude, a, SIZE_MAX, false);
 		if (cover == NULL)
-			cover = covered_before(it->t, a, it->spec);
+			cover = covered_before(it->t, a, it->spec, spec_single(s));
 		if (cover != NULL) {
 			skip_covered(it, s, cover);
 			continue;

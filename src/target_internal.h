@@ -1,15 +1,29 @@
-/* target_internal.h -- what target.c and target_parse.c share; not part of the interface. */
+/* target_internal.h -- what target.c, target_parse.c and target_cover.c share; not part of the interface. */
 #ifndef LANSCAN_TARGET_INTERNAL_H
 #define LANSCAN_TARGET_INTERNAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lanscan/target.h"
 
-/* Parses one spec's text into s (text not copied).  whole_cidr keeps the
- * network and broadcast addresses of a CIDR.  Returns 0, or -EINVAL with a
- * message naming the text in err. */
-int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, char *err, size_t errlen);
+/* Parses one spec's text into s (its kind and the union, whose OCTETS
+ * bitsets and RANGE6 bounds are malloc'd (free them with ls__spec_free);
+ * s->text is left NULL.  whole_cidr keeps the network and broadcast
+ * addresses of a CIDR.  Returns 0, or -EINVAL with a message naming the
+ * text in err, or -ENOMEM. */
+int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, uint64_t *size,
+		   char *err, size_t errlen);
+
+/* Frees what a spec holds (its text too). */
+void ls__spec_free(struct ls_spec *s);
+
+/* An index of the IPv4 ranges of more than one address (t->multi4): for an
+ * address, the first spec that covers it, in O(log n).  Built by
+ * ls__cover_build; UINT32_MAX when none covers it. */
+int ls__cover_build(struct ls_targets *t);
+uint32_t ls__cover_first(const struct ls_cover *c, uint32_t addr);
+void ls__cover_free(struct ls_cover *c);
 
 #endif

@@ -11,6 +11,17 @@
 
 #include "target_internal.h"
 
+/* What the parser fills in before the spec is made compact. */
+struct pspec {
+	enum ls_spec_kind kind;
+	uint64_t size;
+	union {
+		uint8_t oct[4][32];
+		struct { uint32_t lo, hi; } r4;
+		struct ls_range6 r6;
+	} u;
+};
+
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
@@ -36,6 +47,8 @@ static bool parse_quad(const char *s, size_t len, uint32_t *out)
 	for (k = 0; k < 4; k++) {
 		o = 0;
 		digits = 0;
+		if (i + 1 < len && s[i] == '0' && isdigit((unsigned char)s[i + 1]))
+			return false;	/* 010: octal to inet_aton; never guess */
 		while (i < len && isdigit((unsigned char)s[i]) && digits < 4) {
 			o = o * 10 + (uint32_t)(s[i++] - '0');
 			digits++;
@@ -78,7 +91,7 @@ static int parse_octet_value(const char *text, const char **p, unsigned *out,
 }
 
 /* 10.0-3.1,5,10-20 and plain 10.0.0.1: four fields of numbers, N-M ranges, lists or '*'. */
-static int parse_octets(const char *text, struct ls_spec *s, char *err, size_t errlen)
+static int parse_octets(const char *text, struct pspec *s, char *err, size_t errlen)
 {
 	const char *p = text;
 	unsigned lo, hi, v, count;
@@ -152,7 +165,7 @@ static long parse_prefix(const char *p, long digits, long max)
 	return *end != '\0' || end - p > digits || n > max ? -1 : n;
 }
 
-static int parse_v4(const char *text, struct ls_spec *s, bool whole, char *err, size_t errlen)
+static int parse_v4(const char *text, struct pspec *s, bool whole, char *err, size_t errlen)
 {
 	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
 	const char *p;
@@ -232,7 +245,7 @@ static bool parse_v6_addr(const char *s, size_t len, uint8_t out[16])
 	return inet_pton(AF_INET6, buf, out) == 1;
 }
 
-static int parse_v6(const char *text, struct ls_spec *s, char *err, size_t errlen)
+static int parse_v6(const char *text, struct pspec *s, char *err, size_t errlen)
 {
 	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
 	u128 lo, hi, mask;
@@ -298,7 +311,7 @@ static int check_name(const char *text, char *err, size_t errlen)
 }
 
 /* Does the spec hold only 0.0.0.0 or ::? */
-static bool unspecified(const struct ls_spec *s)
+static bool unspecified(const struct pspec *s)
 {
 	static const uint8_t zero[16];
 	int i;
@@ -320,15 +333,61 @@ static bool unspecified(const struct ls_spec *s)
 	}
 }
 
-int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, char *err, size_t errlen)
+/* The parse result made compact: bitsets and IPv6 bounds move to the heap. */
+static int compact(const struct pspec *p, struct ls_spec *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->kind = p->kind;
+	switch (p->kind) {
+	case LS_SPEC_OCTETS:
+		if ((s->u.oct = malloc(sizeof(p->u.oct))) == NULL)
+			return -ENOMEM;
+		memcpy(s->u.oct, p->u.oct, sizeof(p->u.oct));
+		break;
+	case LS_SPEC_RANGE4:
+		s->u.r4.lo = p->u.r4.lo;
+		s->u.r4.hi = p->u.r4.hi;
+		break;
+	case LS_SPEC_RANGE6:
+		if ((s->u.r6 = malloc(sizeof(*s->u.r6))) == NULL)
+			return -ENOMEM;
+		*s->u.r6 = p->u.r6;
+		break;
+	case LS_SPEC_NAME:
+		break;
+	}
+	return 0;
+}
+
+void ls__spec_free(struct ls_spec *s)
+{
+	if (s->kind == LS_SPEC_OCTETS)
+		free(s->u.oct);
+	else if (s->kind == LS_SPEC_RANGE6)
+		free(s->u.r6);
+	free(s->text);
+	memset(s, 0, sizeof(*s));
+}
+
+static int parse(const char *text, bool whole_cidr, struct pspec *s, char *err, size_t errlen)
 {
 	size_t len = strlen(text);
 	struct in_addr a;
+	uint32_t v;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
 	if (len == 0)
 		return fail(err, errlen, "empty target");
+	/* The common case first: one plain address (files of millions). */
+	if (len <= 15 && parse_quad(text, len, &v)) {
+		if (v == 0 && !whole_cidr)
+			return fail(err, errlen, "'%s': the unspecified address is not a host", text);
+		s->kind = LS_SPEC_RANGE4;
+		s->u.r4.lo = s->u.r4.hi = v;
+		s->size = 1;
+		return 0;
+	}
 	if (strchr(text, ':') != NULL)
 		rc = parse_v6(text, s, err, errlen);
 	else if (strspn(text, "0123456789.,-*/") == len)
@@ -350,4 +409,17 @@ int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, char *e
 	s->kind = LS_SPEC_NAME;
 	s->size = 1;
 	return rc;
+}
+
+int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, uint64_t *size,
+		   char *err, size_t errlen)
+{
+	struct pspec p;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	if ((rc = parse(text, whole_cidr, &p, err, errlen)) != 0)
+		return rc;
+	*size = p.size;
+	return compact(&p, s);
 }

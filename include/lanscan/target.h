@@ -38,27 +38,42 @@ enum ls_spec_kind {
 	LS_SPEC_NAME		/* a host name, resolved later */
 };
 
+struct ls_range6 {
+	uint8_t lo[16], hi[16];
+};
+
+/* One target spec, compact (24 bytes): a file of millions of addresses
+ * costs under 40 bytes an address with the hash below. */
 struct ls_spec {
 	enum ls_spec_kind kind;
-	char *text;		/* as the user wrote it */
-	uint64_t size;		/* addresses it expands to (1 for a name) */
+	char *text;		/* as the user wrote it; NULL for one IPv4 address
+				 * written canonically (ls_spec_text formats it) */
 	union {
-		uint8_t oct[4][32];	/* bitset of allowed values per octet */
+		uint8_t (*oct)[32];	/* OCTETS: 4 bitsets of allowed values (malloc'd) */
 		struct { uint32_t lo, hi; } r4;
-		struct { uint8_t lo[16], hi[16]; } r6;
+		struct ls_range6 *r6;	/* RANGE6 (malloc'd) */
 	} u;
 };
 
+/* The spec's text as the user wrote it (buf: at least 16 bytes, used when
+ * the spec keeps none). */
+const char *ls_spec_text(const struct ls_spec *s, char *buf, size_t len);
+
+
+struct ls_cover;
 struct ls_hslot;
 
 struct ls_targets {
 	struct ls_spec *specs;
 	size_t n, cap;
 	uint64_t total;			/* sum of the specs' sizes */
-	size_t *multi;			/* indices of specs of more than one address */
+	size_t *multi4;			/* indices of IPv4 ranges of more than one address */
+	size_t nmulti4, capmulti4;
+	size_t *multi;			/* indices of the other multi-address specs */
 	size_t nmulti, capmulti;
-	struct ls_hslot *hash;		/* single addresses and names: first index */
+	struct ls_hslot *hash;		/* single addresses and names (target.c) */
 	size_t hcap, hcount;
+	struct ls_cover *cover;		/* index of multi4, built on first use (target_cover.c) */
 	bool whole_cidr;		/* CIDR keeps network and broadcast (exclusions) */
 };
 

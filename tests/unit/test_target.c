@@ -235,6 +235,83 @@ static void test_read_file(void **state)
 	ls_targets_free(&t);
 }
 
+/* Many ranges (the indexed path of target_cover.c) against a brute-force
+ * model over 10.0.0.0/20: every address once, in first-spec order, none
+ * excluded, whatever the overlaps. */
+static void test_many_ranges_match_a_model(void **state)
+{
+	struct ls_targets t, ex;
+	struct ls_target_iter it;
+	struct ls_target tg;
+	static uint8_t covered[4096], excluded[4096], seen[4096];
+	static uint32_t order[1 << 16];
+	char err[LS_ERRLEN], text[64];
+	size_t norder = 0, k, i;
+	uint32_t lo, hi, v, want = 0;
+	unsigned seed = 12345, round;
+
+	(void)state;
+	for (round = 0; round < 20; round++) {
+		ls_targets_init(&t);
+		ls_targets_init(&ex);
+		ex.whole_cidr = true;
+		memset(covered, 0, sizeof(covered));
+		memset(excluded, 0, sizeof(excluded));
+		memset(seen, 0, sizeof(seen));
+		norder = 0;
+		for (k = 0; k < 60 + round * 10; k++) {	/* targets: ranges and singles, in order */
+			seed = seed * 1103515245u + 12345u;
+			lo = (seed >> 8) % 4096;
+			hi = lo + (k % 3 == 0 ? 0 : (seed >> 20) % 64);
+			if (hi > 4095)
+				hi = 4095;
+			if (lo == hi)
+				snprintf(text, sizeof(text), "10.0.%u.%u", lo >> 8, lo & 255);
+			else
+				snprintf(text, sizeof(text), "10.0.%u.%u-10.0.%u.%u", lo >> 8, lo & 255, hi >> 8, hi & 255);
+			if (lo == 0 && hi == 0)
+				continue;
+			assert_int_equal(ls_targets_add(&t, text, err, sizeof(err)), 0);
+			for (v = lo; v <= hi; v++)
+				if (!covered[v]) {
+					covered[v] = 1;
+					order[norder++] = v;
+				}
+		}
+		for (k = 0; k < 30; k++) {	/* exclusions */
+			seed = seed * 1103515245u + 12345u;
+			lo = (seed >> 8) % 4096;
+			hi = lo + (seed >> 24) % 32;
+			if (hi > 4095)
+				hi = 4095;
+			snprintf(text, sizeof(text), "10.0.%u.%u-10.0.%u.%u", lo >> 8, lo & 255, hi >> 8, hi & 255);
+			assert_int_equal(ls_targets_add(&ex, text, err, sizeof(err)), 0);
+			for (v = lo; v <= hi; v++)
+				excluded[v] = 1;
+		}
+		assert_true(t.nmulti4 >= 16);	/* the index is used */
+		ls_target_iter_init(&it, &t, &ex);
+		i = 0;
+		while (ls_target_iter_next(&it, &tg)) {
+			v = (uint32_t)tg.addr.b[2] << 8 | tg.addr.b[3];
+			assert_int_equal(tg.addr.b[0], 10);
+			assert_false(excluded[v]);
+			assert_false(seen[v]);
+			seen[v] = 1;
+			while (i < norder && excluded[order[i]])
+				i++;
+			assert_true(i < norder);
+			want = order[i++];
+			assert_int_equal(v, want);	/* first-spec order */
+		}
+		while (i < norder && excluded[order[i]])
+			i++;
+		assert_int_equal(i, norder);	/* nothing missed */
+		ls_targets_free(&t);
+		ls_targets_free(&ex);
+	}
+}
+
 static void test_addr_cmp(void **state)
 {
 	struct ls_addr a = { AF_INET, { 10, 0, 0, 2 } }, b = { AF_INET, { 10, 0, 0, 10 } };
@@ -261,6 +338,7 @@ int main(void)
 		cmocka_unit_test(test_lazy_large_range),
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_addr_cmp),
+		cmocka_unit_test(test_many_ranges_match_a_model),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
