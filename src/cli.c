@@ -290,73 +290,102 @@ static const char *fping_hint(int c)
 	}
 }
 
-/* Applies one option. */
-static int parse_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
+/* The options that say what to sweep.  Returns 0, -EINVAL, or 1: not one of these. */
+static int target_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
+		      char *err, size_t errlen)
+{
+	switch (c) {
+	case '4': o->family = AF_INET; sn->v4 = true; return 0;
+	case '6': o->family = AF_INET6; sn->v6 = true; return 0;
+	case 'g': sn->generate = true; return 0;
+	case 'f': return push(&o->files, &o->nfiles, arg);
+	case OPT_EXCLUDE:
+		if (*arg == '\0')
+			return fail(err, errlen, "must not be empty", on, NULL);
+		return push(&o->excludes, &o->nexcludes, arg);
+	case OPT_EXCLUDE_FILE: return push(&o->exclude_files, &o->nexclude_files, arg);
+	case OPT_LIST: o->list = true; return 0;
+	case OPT_FORCE: o->force = true; return 0;
+	case 'm': o->resolve_all = true; return 0;
+	default: return 1;
+	}
+}
+
+/* The options that say how to probe.  Returns 0, -EINVAL, or 1: not one of these. */
+static int probe_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
 		     char *err, size_t errlen)
 {
 	long long v;
-	int rc = 0;
+	int rc = 0, n;
 
 	switch (c) {
-	case '4': o->family = AF_INET; sn->v4 = true; break;
-	case '6': o->family = AF_INET6; sn->v6 = true; break;
-	case 'a': o->show = LS_SHOW_ALIVE; sn->alive = true; break;
-	case 'u': o->show = LS_SHOW_UNREACHABLE; sn->unreachable = true; break;
-	case 'A': case 'e': break;	/* fping: addresses and RTTs, which lanscan always prints */
-	case 'g': sn->generate = true; break;
 	case 'c':
 		if ((rc = number(on, arg, 1, 100, &v, err, errlen)) == 0)
 			o->count = (int)v;
-		break;
+		return rc;
 	case 't':
 		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
 			o->timeout_ms = (int)v;
-		break;
+		return rc;
 	case 'r':
 		if ((rc = number(on, arg, 0, 10, &v, err, errlen)) == 0)
 			o->retries = (int)v;
-		break;
+		return rc;
 	case OPT_METHOD:
 		if (ls_cli_methods(arg, &o->methods) != 0)
-			rc = fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping", on, arg);
-		break;
-	case 'p': {
-		int n = ls_cli_ports(arg, o->ports, LS_CLI_MAX_PORTS);
-		if (n < 0)
-			rc = fail(err, errlen, n == -E2BIG ? "at most 64 ports" :
-				  "expected ports 1-65535 and ranges, comma-separated", on, arg);
-		else
-			o->nports = (size_t)n;
-		break;
-	}
+			return fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping", on, arg);
+		return 0;
+	case 'p':
+		if ((n = ls_cli_ports(arg, o->ports, LS_CLI_MAX_PORTS)) < 0)
+			return fail(err, errlen, n == -E2BIG ? "at most 64 ports" :
+				    "expected ports 1-65535 and ranges, comma-separated", on, arg);
+		o->nports = (size_t)n;
+		return 0;
 	case OPT_RATE:
+		sn->rate = true;
 		if ((rc = number(on, arg, 0, 10000000, &v, err, errlen)) == 0)
 			o->rate = v;
-		sn->rate = true;
-		break;
+		return rc;
 	case OPT_MIN_TIMEOUT:
-		if ((rc = number(on, arg, 1, 60000, &v, err, errlen)) == 0)
-			o->min_timeout_ms = (int)v;
-		break;
 	case OPT_MAX_TIMEOUT:
 		if ((rc = number(on, arg, 1, 60000, &v, err, errlen)) == 0)
-			o->max_timeout_ms = (int)v;
-		break;
+			*(c == OPT_MIN_TIMEOUT ? &o->min_timeout_ms : &o->max_timeout_ms) = (int)v;
+		return rc;
 	case 'j':
 		if ((rc = number(on, arg, 1, LS_MAX_JOBS, &v, err, errlen)) == 0) {
 			o->jobs = (int)v;
 			o->jobs_set = true;
 		}
-		break;
+		return rc;
+	case OPT_PING_CMD:
+		if (*arg == '\0')
+			return fail(err, errlen, "must not be empty", on, NULL);
+		o->ping_cmd = arg;
+		o->ping_cmd_set = true;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The options that say what to print and how to exit. */
+static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
+		      char *err, size_t errlen)
+{
+	long long v;
+	int rc = 0;
+
+	switch (c) {
+	case 'a': o->show = LS_SHOW_ALIVE; sn->alive = true; return 0;
+	case 'u': o->show = LS_SHOW_UNREACHABLE; sn->unreachable = true; return 0;
+	case 'A': case 'e': return 0;	/* fping: addresses and RTTs, which lanscan always prints */
 	case 'x':
-		if ((rc = number(on, arg, 0, 1LL << 32, &v, err, errlen)) == 0)
-			o->min_up = v;
-		break;
 	case OPT_MAX_DOWN:
 		if ((rc = number(on, arg, 0, 1LL << 32, &v, err, errlen)) == 0)
-			o->max_down = v;
-		break;
+			*(c == 'x' ? &o->min_up : &o->max_down) = v;
+		return rc;
 	case OPT_FORMAT:
+		sn->format = true;
 		if (strcmp(arg, "text") == 0)
 			o->format = LS_FMT_TEXT;
 		else if (strcmp(arg, "json") == 0)
@@ -364,51 +393,47 @@ static int parse_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 		else if (strcmp(arg, "prom") == 0)
 			o->format = LS_FMT_PROM;
 		else
-			rc = fail(err, errlen, "expected text, json or prom", on, arg);
-		sn->format = true;
-		break;
-	case OPT_JSON: o->format = LS_FMT_JSON; sn->json = true; break;
+			return fail(err, errlen, "expected text, json or prom", on, arg);
+		return 0;
+	case OPT_JSON: o->format = LS_FMT_JSON; sn->json = true; return 0;
 	case OPT_STATE:
 	case OPT_PROM_FILE:
 		if (*arg == '\0')
-			rc = fail(err, errlen, "must not be empty", on, NULL);
+			return fail(err, errlen, "must not be empty", on, NULL);
 		*(c == OPT_STATE ? &o->state_path : &o->prom_file) = arg;
-		break;
-	case OPT_NAGIOS: o->nagios = true; break;
+		return 0;
+	case OPT_NAGIOS: o->nagios = true; return 0;
 	case OPT_WARNING:
 	case OPT_CRITICAL:
 		if (ls_range_parse(arg, c == OPT_WARNING ? &o->warning : &o->critical) != 0)
-			rc = fail(err, errlen, "expected a Nagios range: N, N:, ~:N, N:M or @N:M", on, arg);
-		break;
-	case OPT_PROGRESS: o->progress = 1; break;
-	case OPT_NO_PROGRESS: o->progress = 0; break;
-	case 'f': rc = push(&o->files, &o->nfiles, arg); break;
-	case OPT_EXCLUDE:
-		if (*arg == '\0')
-			rc = fail(err, errlen, "must not be empty", on, NULL);
-		else
-			rc = push(&o->excludes, &o->nexcludes, arg);
-		break;
-	case OPT_EXCLUDE_FILE: rc = push(&o->exclude_files, &o->nexclude_files, arg); break;
-	case OPT_PING_CMD:
-		if (*arg == '\0')
-			rc = fail(err, errlen, "must not be empty", on, NULL);
-		o->ping_cmd = arg;
-		o->ping_cmd_set = true;
-		break;
-	case OPT_LIST: o->list = true; break;
-	case OPT_FORCE: o->force = true; break;
-	case 'm': o->resolve_all = true; break;
-	case OPT_SORT: o->sort = true; break;
-	case 'n': case 'd': o->rdns = true; break;
-	case 's': o->summary = true; break;
-	case 'q': o->quiet = true; break;
-	case OPT_VERBOSE: o->verbose = true; break;
-	case 'h': o->help = true; break;
-	case 'V': o->version = true; break;
-	default: rc = -EINVAL; break;
+			return fail(err, errlen, "expected a Nagios range: N, N:, ~:N, N:M or @N:M", on, arg);
+		return 0;
+	case OPT_PROGRESS: o->progress = 1; return 0;
+	case OPT_NO_PROGRESS: o->progress = 0; return 0;
+	case OPT_SORT: o->sort = true; return 0;
+	case 'n': case 'd': o->rdns = true; return 0;
+	case 's': o->summary = true; return 0;
+	case 'q': o->quiet = true; return 0;
+	case OPT_VERBOSE: o->verbose = true; return 0;
+	case 'h': o->help = true; return 0;
+	case 'V': o->version = true; return 0;
+	default: return 1;
 	}
-	return rc;
+}
+
+/* Applies one option. */
+static int parse_opt(struct ls_options *o, struct seen *sn, int c, const char *on, char *arg,
+		     char *err, size_t errlen)
+{
+	int rc;
+
+	if ((rc = target_opt(o, sn, c, on, arg, err, errlen)) != 1)
+		return rc;
+	if ((rc = probe_opt(o, sn, c, on, arg, err, errlen)) != 1)
+		return rc;
+	if ((rc = output_opt(o, sn, c, on, arg, err, errlen)) != 1)
+		return rc;
+	return -EINVAL;
 }
 
 /* Options that contradict each other, or do nothing with the chosen

@@ -322,29 +322,22 @@ static void on_respawn(uv_timer_t *t)
 	}
 }
 
-/* Starts one try; on failure its handles are closing and it returns the error. */
-static int spawn(struct ping_job *job)
-{
-	struct pres *p = job->p;
-	uv_process_options_t o;
-	uv_stdio_container_t stdio[3];
+/* The ping program's argv (never a shell): buffers belong to the caller. */
+struct ping_argv {
 	char count[16], wait[32], interval[16], addr[64];
 	char *args[16];
-	int n = 0, rc;
-	uint64_t deadline;
+};
 
-	job->olen = job->elen = 0;
-	job->exit_status = 0;
-	job->term_signal = 0;
-	job->tries++;
-	uv_pipe_init(p->loop, &job->out, 0);
-	uv_pipe_init(p->loop, &job->err, 0);
-	job->out.data = job->err.data = job->proc.data = job;
+static void build_argv(const struct pres *p, struct ping_argv *v)
+{
+	char *count = v->count, *wait = v->wait, *interval = v->interval, *addr = v->addr;
+	char **args = v->args;
+	int n = 0;
 
-	snprintf(count, sizeof(count), "%d", p->opts->count);
-	snprintf(wait, sizeof(wait), "%.3f", p->opts->wait_ms / 1000.0);
-	snprintf(interval, sizeof(interval), "%.3f", PING_INTERVAL_MS / 1000.0);
-	ls_addr_format(&p->addr, addr, sizeof(addr));
+	snprintf(count, sizeof(v->count), "%d", p->opts->count);
+	snprintf(wait, sizeof(v->wait), "%.3f", p->opts->wait_ms / 1000.0);
+	snprintf(interval, sizeof(v->interval), "%.3f", PING_INTERVAL_MS / 1000.0);
+	ls_addr_format(&p->addr, addr, sizeof(v->addr));
 	args[n++] = (char *)p->opts->ping_cmd;
 	args[n++] = p->addr.family == AF_INET6 ? "-6" : "-4";
 	args[n++] = "-n";
@@ -359,6 +352,26 @@ static int spawn(struct ping_job *job)
 	args[n++] = "--";
 	args[n++] = addr;
 	args[n] = NULL;
+}
+
+/* Starts one try; on failure its handles are closing and it returns the error. */
+static int spawn(struct ping_job *job)
+{
+	struct pres *p = job->p;
+	uv_process_options_t o;
+	uv_stdio_container_t stdio[3];
+	struct ping_argv argv;
+	uint64_t deadline;
+	int rc;
+
+	job->olen = job->elen = 0;
+	job->exit_status = 0;
+	job->term_signal = 0;
+	job->tries++;
+	uv_pipe_init(p->loop, &job->out, 0);
+	uv_pipe_init(p->loop, &job->err, 0);
+	job->out.data = job->err.data = job->proc.data = job;
+	build_argv(p, &argv);
 
 	memset(&o, 0, sizeof(o));
 	memset(stdio, 0, sizeof(stdio));
@@ -368,7 +381,7 @@ static int spawn(struct ping_job *job)
 	stdio[2].flags = UV_CREATE_PIPE | UV_WRITABLE_PIPE;
 	stdio[2].data.stream = (uv_stream_t *)&job->err;
 	o.file = p->opts->ping_cmd;
-	o.args = args;
+	o.args = argv.args;
 	o.env = p->opts->env;
 	o.stdio = stdio;
 	o.stdio_count = 3;

@@ -142,12 +142,36 @@ out:
 	return rc;
 }
 
+/* Reads the whole file (at most LS_STATE_FILE_MAX) into *buf (malloc'd, also
+ * on error).  Returns 0 or a negative errno. */
+static int read_all(int fd, char **buf, size_t *len)
+{
+	size_t cap = 0;
+	ssize_t r;
+
+	*buf = NULL;
+	*len = 0;
+	for (;;) {
+		if (*len == cap && ls_grow(buf, *len, &cap, 1, 65536) != 0)
+			return -ENOMEM;
+		r = read(fd, *buf + *len, cap - *len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return 0;
+		*len += (size_t)r;
+		if (*len > LS_STATE_FILE_MAX)	/* grew while we read */
+			return -EFBIG;
+	}
+}
+
 int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
 {
 	char lock[4096], *buf = NULL;
 	struct stat sb;
-	size_t len = 0, cap = 0;
-	ssize_t r;
+	size_t len = 0;
 	int fd, rc;
 
 	memset(st, 0, sizeof(*st));
@@ -188,25 +212,7 @@ int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size
 		close(fd);
 		return -EINVAL;
 	}
-	for (;;) {
-		if (len == cap && ls_grow(&buf, len, &cap, 1, 65536) != 0) {
-			close(fd);
-			free(buf);
-			return -ENOMEM;
-		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		len += (size_t)r;
-		if (len > LS_STATE_FILE_MAX) {	/* grew while we read */
-			r = -1;
-			errno = EFBIG;
-			break;
-		}
-	}
-	rc = r < 0 ? -errno : 0;
+	rc = read_all(fd, &buf, &len);
 	close(fd);
 	if (rc != 0)
 		snprintf(err, errlen, "%s: %s", path, strerror(-rc));

@@ -228,10 +228,38 @@ const char *ls_spec_text(const struct ls_spec *s, char *buf, size_t len)
 	return ls_addr_format(&a, buf, len);
 }
 
+/* For a spec that is one address or a name: its hash and key, and the free
+ * slot it will take (*h stays 0 for the others).  Returns 0, 1 when it is
+ * already there, or -ENOMEM. */
+static int hash_place(struct ls_targets *t, const struct ls_spec *s, const char *text, uint64_t size,
+		      uint64_t *h, uint32_t *key, size_t *slot)
+{
+	struct ls_addr a;
+
+	if (s->kind == LS_SPEC_NAME) {
+		*h = hash_name(text);
+		*key = key_of(*h, NULL);
+		if (hash_find(t, *h, NULL, text) != 0)
+			return 1;
+	} else if (size == 1) {
+		spec_first(s, &a);
+		*h = hash_addr(&a);
+		*key = key_of(*h, &a);
+	} else {
+		return 0;
+	}
+	if (hash_reserve(t) != 0)
+		return -ENOMEM;
+	if (s->kind != LS_SPEC_NAME)
+		return hash_probe(t, *h, *key, &a, slot) != 0 ? 1 : 0;
+	for (*slot = slot_of(*h, t->hcap); t->hash[*slot].idx1 != 0; *slot = (*slot + 1) & (t->hcap - 1))
+		;
+	return 0;
+}
+
 int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t errlen)
 {
 	struct ls_spec s;
-	struct ls_addr a;
 	uint64_t h = 0, size;
 	uint32_t key = 0;
 	size_t slot = 0;
@@ -244,25 +272,9 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 	if (rc != 0)
 		return rc;
 
-	if (s.kind == LS_SPEC_NAME) {
-		h = hash_name(text);
-		key = key_of(h, NULL);
-		if (hash_find(t, h, NULL, text) != 0) {
-			ls__spec_free(&s);
-			return 0;	/* the same name twice: probed once */
-		}
-	} else if (size == 1) {
-		spec_first(&s, &a);
-		h = hash_addr(&a);
-		key = key_of(h, &a);
-	}
-	if (h != 0 && hash_reserve(t) != 0) {
+	if ((rc = hash_place(t, &s, text, size, &h, &key, &slot)) != 0) {
 		ls__spec_free(&s);
-		return -ENOMEM;
-	}
-	if (h != 0 && s.kind != LS_SPEC_NAME && hash_probe(t, h, key, &a, &slot) != 0) {
-		ls__spec_free(&s);
-		return 0;	/* the same address twice: kept once, first */
+		return rc < 0 ? rc : 0;	/* the same address or name twice: kept once, first */
 	}
 	multi4 = s.kind == LS_SPEC_RANGE4 && size > 1;
 	multi = s.kind != LS_SPEC_NAME && size > 1 && !multi4;
@@ -276,10 +288,6 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 	if (!(s.kind == LS_SPEC_RANGE4 && size == 1 && canonical4(text)) &&
 	    (s.text = strdup(text)) == NULL)
 		goto fail;
-	if (h != 0 && s.kind == LS_SPEC_NAME) {
-		for (slot = slot_of(h, t->hcap); t->hash[slot].idx1 != 0; slot = (slot + 1) & (t->hcap - 1))
-			;
-	}
 	if (h != 0)
 		hash_put(t, slot, key, t->n);
 	if (multi4) {

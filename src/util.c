@@ -102,12 +102,27 @@ int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg
 	return rc;
 }
 
+/* The new file keeps the old one's mode and owner (when permitted); a new
+ * one gets 0666 less the umask, as any file we create. */
+static int keep_mode(int fd, const struct stat *old)
+{
+	mode_t mask;
+
+	if (old != NULL) {
+		if (fchown(fd, old->st_uid, old->st_gid) != 0 && errno != EPERM)
+			return -errno;
+		return fchmod(fd, old->st_mode & 07777) != 0 ? -errno : 0;
+	}
+	mask = umask(0);
+	umask(mask);
+	return fchmod(fd, 0666 & ~mask) != 0 ? -errno : 0;
+}
+
 static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 {
 	char tmp[4096], dir[4096];
 	struct stat old;
 	bool had_old;
-	mode_t mask;
 	FILE *f;
 	int fd, rc;
 
@@ -121,23 +136,8 @@ static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void 
 	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	/* The new file keeps the old one's mode and owner; a new one gets
-	 * 0666 less the umask, as any file we create. */
-	if (had_old) {
-		if (fchown(fd, old.st_uid, old.st_gid) != 0 && errno != EPERM) {
-			rc = -errno;
-			goto fail_fd;
-		}
-		rc = fchmod(fd, old.st_mode & 07777);
-	} else {
-		mask = umask(0);
-		umask(mask);
-		rc = fchmod(fd, 0666 & ~mask);
-	}
-	if (rc != 0) {
-		rc = -errno;
+	if ((rc = keep_mode(fd, had_old ? &old : NULL)) != 0)
 		goto fail_fd;
-	}
 	f = fdopen(fd, "w");
 	if (f == NULL) {
 		rc = -errno;
