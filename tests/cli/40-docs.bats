@@ -105,3 +105,19 @@ long_options() { "$LANSCAN" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u; 
 	assert_success
 	[ -z "$(find "$dest" -type f)" ]
 }
+
+@test "build: -Werror only with WERROR=1 (release builds use their own flags); -MMD per object" {
+	run make -n -B -C "$TOP" --no-print-directory BUILD="$BATS_TEST_TMPDIR/b" "$BATS_TEST_TMPDIR/b/obj/util.o"
+	assert_success
+	assert_output --partial "-MMD"
+	refute_output --partial "-Werror"
+	run make -n -B -C "$TOP" --no-print-directory BUILD="$BATS_TEST_TMPDIR/b" WERROR=1 "$BATS_TEST_TMPDIR/b/obj/util.o"
+	assert_output --partial "-Werror"
+}
+
+@test "repo: no build output is tracked, and there is a licence" {
+	command -v git >/dev/null && [ -d "$TOP/.git" ] || skip "not a git checkout"
+	run git -C "$TOP" ls-files 'build*' '*.o'
+	assert_output ""
+	[ -s "$TOP/LICENSE" ]
+}
