@@ -127,9 +127,10 @@ void ls_cli_usage(FILE *f)
 "\n"
 "Output columns (tab-separated): address, state (up/down/unknown), RTT in ms\n"
 "or -, name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh,\n"
-"ping) or -.  Exit status: 0 all up (or --min-up reached), 1 some down, 2 some\n"
-"target could not be resolved, 3 usage error, 4 system error, 128+N stopped\n"
-"by signal N.\n", f);
+"ping) or -, MAC or -, vendor or -.\n"
+"Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target\n"
+"could not be resolved, 3 usage error, 4 system error, 128+N stopped by\n"
+"signal N.\n", f);
 }
 
 static int fail(char *err, size_t errlen, const char *msg, const char *opt, const char *text)

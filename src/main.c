@@ -23,6 +23,7 @@
 
 #include "lanscan/cli.h"
 #include "lanscan/ifaces.h"
+#include "lanscan/oui.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
 #include "lanscan/plan.h"
@@ -50,6 +51,7 @@ struct app {
 	uv_loop_t loop;
 	uv_signal_t sig[4];	/* INT, TERM, HUP, QUIT: each stops the sweep */
 	struct ls_privs privs;
+	struct ls_oui *oui;	/* MAC vendors, read on first use */
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
 	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
@@ -422,6 +424,11 @@ static int sweep_setup(struct app *app)
 		ls_msg("out of memory");
 		return EXIT_SYSERR;
 	}
+	/* Read as the user, after privileges drop, and only if a MAC is seen. */
+	if ((app->oui = ls_oui_new(getenv("LANSCAN_OUI_DIR"))) == NULL) {
+		ls_msg("out of memory");
+		return EXIT_SYSERR;
+	}
 	if ((rc = uv_loop_init(&app->loop)) != 0) {
 		ls_msg("event loop: %s", uv_strerror(rc));
 		return EXIT_SYSERR;
@@ -441,6 +448,7 @@ static int sweep_setup(struct app *app)
 	pl->resolve_all = app->opt.resolve_all;
 	pl->rdns = app->opt.rdns;
 	pl->done_cb = on_done;
+	pl->oui = app->oui;
 	return 0;
 }
 
@@ -631,6 +639,7 @@ int main(int argc, char **argv)
 	}
 	if (app.rep_open)
 		ls_report_close(&app.rep);
+	ls_oui_free(app.oui);	/* after the report: sorted lines point into it */
 	free(app.env);
 	ls_targets_free(&app.targets);
 	ls_targets_free(&app.exclude);

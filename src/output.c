@@ -121,6 +121,8 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 			     r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
 		else
 			puts_(&b, ",\"mac\":null");
+		puts_(&b, ",\"vendor\":");
+		put_json_str(&b, r->has_mac ? r->vendor : NULL);
 		puts_(&b, ",\"name\":");
 		put_json_str(&b, r->name);
 		puts_(&b, ",\"error\":");
@@ -139,6 +141,14 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 		put_field(&b, r->name);
 		put(&b, "\t", 1);
 		put_field(&b, r->state == LS_UP ? r->via : NULL);
+		put(&b, "\t", 1);
+		if (r->has_mac)
+			putf(&b, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1], r->mac[2], r->mac[3],
+			     r->mac[4], r->mac[5]);
+		else
+			put(&b, "-", 1);
+		put(&b, "\t", 1);
+		put_field(&b, r->has_mac ? r->vendor : NULL);
 	}
 	if (b.need == b.len)
 		buf[b.len++] = '\n';

@@ -119,6 +119,8 @@ static void emit_race(struct ls_job *job)
 	r.via = rc->state == LS_UP ? rc->ans.via : NULL;
 	r.has_mac = rc->state == LS_UP && rc->ans.has_mac;
 	memcpy(r.mac, rc->ans.mac, sizeof(r.mac));
+	if (r.has_mac)
+		r.vendor = ls_oui_vendor(job->pl->oui, r.mac);
 	r.name = job->name != NULL ? job->name : job->is_name ? job->spec->text : NULL;
 	r.error = ls_race_error(rc);
 	job->emitted = true;

@@ -2,6 +2,7 @@
 #include "lanscan/prom.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,11 @@ int ls_prom_add(struct ls_prom *p, const struct ls_result *r)
 	}
 	h->up = r->state == LS_UP;
 	h->rtt_ms = r->rtt_ms;
+	if (r->has_mac) {
+		snprintf(h->mac, sizeof(h->mac), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
+			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
+		h->vendor = r->vendor;
+	}
 	p->n++;
 	return 0;
 }
@@ -79,6 +85,20 @@ int ls_prom_write(FILE *f, void *arg)
 		fputs("lanscan_rtt_seconds", f);
 		labels(f, &p->h[i]);
 		fprintf(f, " %.6f\n", p->h[i].rtt_ms / 1000.0);
+	}
+	family(f, "lanscan_host_info", "The link-layer identity of a host up in the last sweep (always 1).");
+	for (i = 0; i < p->n; i++) {
+		if (!p->h[i].up || p->h[i].mac[0] == '\0')
+			continue;
+		fputs("lanscan_host_info{address=\"", f);
+		label_value(f, p->h[i].address);
+		fputs("\",mac=\"", f);
+		label_value(f, p->h[i].mac);
+		fputs("\",vendor=\"", f);
+		label_value(f, p->h[i].vendor != NULL ? p->h[i].vendor : "");
+		fputs("\",name=\"", f);
+		label_value(f, p->h[i].name);
+		fputs("\"} 1\n", f);
 	}
 	family(f, "lanscan_targets", "Targets in the last sweep.");
 	fprintf(f, "lanscan_targets %llu\n", p->targets);

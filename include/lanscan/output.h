@@ -13,7 +13,7 @@ enum ls_show { LS_SHOW_ALL, LS_SHOW_ALIVE, LS_SHOW_UNREACHABLE };
 
 /* Formats one result as a line ending in '\n' into buf.  Text: address (or
  * the target when it has none), state, RTT in ms or '-', name or '-', the
- * method that answered or '-', separated by tabs; tabs and control characters in fields become '?'.
+ * method that answered or '-', the MAC or '-', its vendor or '-', separated by tabs; tabs and control characters in fields become '?'.
  * JSON: one object per line.  Returns the line's whole length, as snprintf:
  * when that is more than len, buf holds an unfinished line and the caller
  * formats again with room for the returned length plus one. */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "lanscan/oui.h"
 #include "lanscan/output.h"
 #include "lanscan/plan.h"
 #include "lanscan/result.h"
@@ -33,6 +34,7 @@ struct ls_pipeline {
 	unsigned max_jobs;			/* targets probed at once */
 	int family;				/* names: 0, AF_INET or AF_INET6 */
 	bool resolve_all, rdns;
+	struct ls_oui *oui;			/* vendors of MACs seen (may be NULL) */
 	ls_pipeline_done_cb done_cb;
 	/* state */
 	struct ls_target_iter it;

@@ -14,6 +14,8 @@ struct ls_prom_host {
 	char *target;
 	bool up;
 	double rtt_ms;
+	char mac[18];		/* "" when none */
+	const char *vendor;	/* NULL when none (the oui database's string) */
 };
 
 struct ls_prom {

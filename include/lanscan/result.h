@@ -31,7 +31,8 @@ struct ls_result {
 	double rtt_ms;		/* < 0: none */
 	const char *via;	/* the method that answered, or NULL */
 	bool has_mac;
-	uint8_t mac[6];
+	uint8_t mac[6];		/* the link-layer address that answered (arp, nd, neigh) */
+	const char *vendor;	/* its registered vendor, LS_OUI_LOCAL, or NULL (oui.h) */
 	const char *name;	/* host name (given or reverse DNS), or NULL */
 	const char *error;	/* why it is down or unknown, or NULL */
 };

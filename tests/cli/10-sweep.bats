@@ -13,8 +13,8 @@ line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 @test "sweep: live, blackholed, unreachable and on-link hosts get the right state" {
 	run lanscan -t 500 "$LAB_NAME_LIVE_ADDR" "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" 198.19.1.10 "$LAB_LAN_DEAD4"
 	assert_equal "$status" 1
-	[[ $(line_for "$LAB_NAME_LIVE_ADDR") =~ ^198\.18\.0\.1$'\t'up$'\t'[0-9]+\.[0-9]{3}$'\t'-$'\t'icmp$ ]]
-	assert_equal "$(line_for "$LAB_REMOTE_DEAD4")" "$LAB_REMOTE_DEAD4	down	-	-	-"
+	[[ $(line_for "$LAB_NAME_LIVE_ADDR") =~ ^198\.18\.0\.1$'\t'up$'\t'[0-9]+\.[0-9]{3}$'\t'-$'\t'icmp$'\t'-$'\t'-$ ]]
+	assert_equal "$(line_for "$LAB_REMOTE_DEAD4")" "$LAB_REMOTE_DEAD4	down	-	-	-	-	-"
 	assert_equal "$(line_for "$LAB_UNREACH4" | cut -f2)" down
 	assert_equal "$(line_for 198.19.1.10 | cut -f2)" up
 	assert_equal "$(line_for "$LAB_LAN_DEAD4" | cut -f2)" down
@@ -47,14 +47,14 @@ line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 	assert_equal "$status" 2
 	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
 	assert_line --partial "{\"address\":\"$LAB_NAME_LIVE_ADDR\",\"target\":\"$LAB_NAME_LIVE\",\"state\":\"up\",\"rtt_ms\":"
-	assert_line "{\"address\":\"$LAB_UNREACH4\",\"target\":\"$LAB_UNREACH4\",\"state\":\"down\",\"rtt_ms\":null,\"via\":null,\"mac\":null,\"name\":null,\"error\":\"host unreachable\"}"
-	assert_line --regexp "^\\{\"address\":null,\"target\":\"$LAB_NAME_MISSING\",\"state\":\"unknown\",\"rtt_ms\":null,\"via\":null,\"mac\":null,\"name\":null,\"error\":\"[^\"]+\"\\}$"
+	assert_line "{\"address\":\"$LAB_UNREACH4\",\"target\":\"$LAB_UNREACH4\",\"state\":\"down\",\"rtt_ms\":null,\"via\":null,\"mac\":null,\"vendor\":null,\"name\":null,\"error\":\"host unreachable\"}"
+	assert_line --regexp "^\\{\"address\":null,\"target\":\"$LAB_NAME_MISSING\",\"state\":\"unknown\",\"rtt_ms\":null,\"via\":null,\"mac\":null,\"vendor\":null,\"name\":null,\"error\":\"[^\"]+\"\\}$"
 	# Every line is valid JSON with exactly these keys.
 	printf '%s\n' "$output" | python3 -c '
 import json, sys
 for l in sys.stdin:
     o = json.loads(l)
-    assert sorted(o) == ["address", "error", "mac", "name", "rtt_ms", "state", "target", "via"], o'
+    assert sorted(o) == ["address", "error", "mac", "name", "rtt_ms", "state", "target", "vendor", "via"], o'
 }
 
 @test "sweep: --json -s puts the summary, drops included, on stderr as one JSON object" {
@@ -89,7 +89,7 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 
 @test "sweep: a name target shows its name; -4/-6 pick the family" {
 	run lanscan -t 300 "$LAB_NAME_HOSTSFILE"
-	assert_output --regexp "^$LAB_NAME_HOSTSFILE_ADDR	up	[0-9.]+	$LAB_NAME_HOSTSFILE	icmp\$"
+	assert_output --regexp "^$LAB_NAME_HOSTSFILE_ADDR	up	[0-9.]+	$LAB_NAME_HOSTSFILE	icmp	-	-\$"
 	run lanscan -4 -t 300 "$LAB_NAME_DUAL"
 	assert_output --partial "198.18.0.5	up"
 	run lanscan -6 -t 300 "$LAB_NAME_DUAL"
@@ -123,7 +123,7 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 	run --separate-stderr lanscan -t 200 198.18.0.1 "$LAB_NAME_MISSING"
 	assert_equal "$status" 2
 	assert_equal "$stderr" "lanscan: $LAB_NAME_MISSING: unknown node or service"
-	assert_line "$LAB_NAME_MISSING	unknown	-	-	-"
+	assert_line "$LAB_NAME_MISSING	unknown	-	-	-	-	-"
 }
 
 @test "exit: 3 for usage errors, with one line naming the text" {
@@ -171,5 +171,5 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 @test "sweep: --count 3 sends three requests and reports their average" {
 	run lanscan -c 3 198.18.0.1
 	assert_success
-	assert_output --regexp "^198.18.0.1	up	[0-9]+\.[0-9]{3}	-	ping$"
+	assert_output --regexp "^198.18.0.1	up	[0-9]+\.[0-9]{3}	-	ping	-	-$"
 }

@@ -125,7 +125,7 @@ for l in sys.stdin:
 @test "methods: retries back off within the target's wait, which -t bounds" {
 	run --separate-stderr lanscan --verbose --method icmp --retries 2 -s -t 400 --min-timeout 100 --max-timeout 100 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
-	assert_output "$LAB_REMOTE_DEAD4	down	-	-	-"
+	assert_output "$LAB_REMOTE_DEAD4	down	-	-	-	-	-"
 	# Tries at 0, 100 and 300 ms (the timeout doubled), down at 400 ms.
 	assert_regex "$stderr" "1 targets, 0 up, 1 down, 0 unknown, 0 unresolved, 0\\.(39|4[0-9]) s"
 	assert_regex "$stderr" "lanscan: 3 packets sent, 0 dropped"

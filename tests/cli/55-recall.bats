@@ -39,12 +39,38 @@ as_nobody() {
 @test "recall: as root, the on-link /24 finds every host by ARP, with its MAC, the sleepy one too" {
 	run --separate-stderr lanscan -s "$LAB_LAN_NET4"
 	assert_equal "$(up_list)" "$ONLINK_UP"
-	[[ $(line_for "$PERS_WIN4") == *$'\tarp' ]]
-	[[ $(line_for "$PERS_ARPONLY4") == *$'\tarp' ]]
+	# MAC and vendor columns (Debian ieee-data; LANSCAN_OUI_DIR when it is elsewhere)
+	assert_equal "$(line_for "$PERS_WIN4" | cut -f5-)" "$(printf 'arp\t%s\tDell Inc.' "$PERS_WIN_MAC")"
+	assert_equal "$(line_for "$PERS_ARPONLY4" | cut -f5-)" "$(printf 'arp\t%s\tRaspberry Pi Foundation' "$PERS_ARPONLY_MAC")"
+	assert_equal "$(line_for "$PERS_SLEEPY4" | cut -f5-)" "$(printf 'arp\t%s\tApple, Inc.' "$PERS_SLEEPY_MAC")"
 	rtt=$(line_for "$PERS_SLEEPY4" | cut -f3)
 	[ "${rtt%.*}" -ge "$PERS_SLEEPY_MS" ] && [ "${rtt%.*}" -lt $((PERS_SLEEPY_MS + 200)) ] || fail "sleepy RTT $rtt"
 	run lanscan --json "$PERS_WIN4"
-	assert_output --partial "\"via\":\"arp\",\"mac\":\"$PERS_WIN_MAC\""
+	assert_output --partial "\"via\":\"arp\",\"mac\":\"$PERS_WIN_MAC\",\"vendor\":\"Dell Inc.\""
+}
+
+@test "identity: a locally administered MAC says so; without registry files, no vendor and no error" {
+	in_ns arponly ip link set eth0 address 02:00:5e:00:00:21
+	run --separate-stderr lanscan -t 500 "$PERS_ARPONLY4"
+	in_ns arponly ip link set eth0 address "$PERS_ARPONLY_MAC"
+	assert_success
+	assert_equal "$(line_for "$PERS_ARPONLY4" | cut -f6-)" "$(printf '02:00:5e:00:00:21\t(locally administered)')"
+	run --separate-stderr in_lab env LANSCAN_OUI_DIR=/nonexistent "$LANSCAN" -t 500 "$PERS_WIN4"
+	assert_success
+	assert_equal "$stderr" ""
+	assert_equal "$(line_for "$PERS_WIN4" | cut -f6-)" "$(printf '%s\t-' "$PERS_WIN_MAC")"
+}
+
+@test "identity: Prometheus carries MAC and vendor in lanscan_host_info, and promtool accepts it" {
+	run --separate-stderr lanscan -t 500 --format prom "$PERS_WIN4" "$PERS_ARPONLY4" 198.18.0.1
+	assert_success
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/m.prom"
+	grep -qx "lanscan_host_info{address=\"$PERS_WIN4\",mac=\"$PERS_WIN_MAC\",vendor=\"Dell Inc.\",name=\"\"} 1" "$BATS_TEST_TMPDIR/m.prom"
+	grep -qx "lanscan_host_info{address=\"$PERS_ARPONLY4\",mac=\"$PERS_ARPONLY_MAC\",vendor=\"Raspberry Pi Foundation\",name=\"\"} 1" "$BATS_TEST_TMPDIR/m.prom"
+	! grep -q 'lanscan_host_info{address="198.18.0.1"' "$BATS_TEST_TMPDIR/m.prom"	# routed: no MAC
+	command -v promtool >/dev/null || skip "promtool is not installed"
+	run promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
+	assert_success
 }
 
 @test "recall: the routed slow /24 is all up, each RTT timed from the probe it answers" {
@@ -70,7 +96,7 @@ as_nobody() {
 
 @test "recall: late answers count until the wait ends, which -t sets" {
 	run lanscan --method icmp -t 1000 198.19.3.24
-	assert_output --regexp "^198.19.3.24	up	9[0-9]{2}\.[0-9]{3}	-	icmp$"
+	assert_output --regexp "^198.19.3.24	up	9[0-9]{2}\.[0-9]{3}	-	icmp	-	-$"
 	run lanscan --method icmp -t 500 198.19.3.24
 	assert_output --regexp "^198.19.3.24	down	"
 }
@@ -92,8 +118,8 @@ as_nobody() {
 	assert_equal "$(up_list)" "$ONLINK_UP"
 	assert_regex "$stderr" "neigh: kernel neighbour table"
 	# Windows and the ARP-only device answer no IP: only the table knows them.
-	[[ $(line_for "$PERS_WIN4") == *$'\tneigh' ]]
-	[[ $(line_for "$PERS_ARPONLY4") == *$'\tneigh' ]]
+	assert_equal "$(line_for "$PERS_WIN4" | cut -f5-)" "$(printf 'neigh\t%s\tDell Inc.' "$PERS_WIN_MAC")"
+	assert_equal "$(line_for "$PERS_ARPONLY4" | cut -f5,6)" "$(printf 'neigh\t%s' "$PERS_ARPONLY_MAC")"
 }
 
 @test "recall: unprivileged, hosts whose neighbour entries went STALE are confirmed, not missed" {
@@ -110,7 +136,7 @@ as_nobody() {
 	assert_equal "$stale" 2	# the set-up worked: both entries unconfirmed
 	assert_equal "$(up_list)" "198.19.1.10 $PERS_WIN4 $PERS_ARPONLY4 "
 	# an entry confirmed by the kernel's own timers has no RTT of ours
-	[[ $(line_for "$PERS_WIN4") == "$PERS_WIN4	up	-	-	neigh" ]]
+	[[ $(line_for "$PERS_WIN4" | cut -f1-5) == "$PERS_WIN4	up	-	-	neigh" ]]
 }
 
 @test "recall: unprivileged without ICMP sockets (ping_group_range), the same hosts" {

@@ -18,7 +18,7 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 @test "state: the first sweep reports every host as new, the next one nothing" {
 	run lanscan --state "$state" 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
-	assert_equal "$(masked | sort)" "$(printf 'new\t198.18.0.1\tup\tRTT\t-\ticmp\nnew\t198.18.0.2\tup\tRTT\t-\ticmp\nnew\t%s\tdown\t-\t-\t-' "$LAB_REMOTE_DEAD4")"
+	assert_equal "$(masked | sort)" "$(printf 'new\t198.18.0.1\tup\tRTT\t-\ticmp\t-\t-\nnew\t198.18.0.2\tup\tRTT\t-\ticmp\t-\t-\nnew\t%s\tdown\t-\t-\t-\t-\t-' "$LAB_REMOTE_DEAD4")"
 	run lanscan --state "$state" 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
 	assert_output ""
@@ -30,9 +30,9 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 	in_ns far ip addr del 198.18.0.11/32 dev lo
 	run lanscan --state "$state" 198.18.0.10-11 198.18.0.13
 	in_ns far ip addr add 198.18.0.11/32 dev lo
-	assert_equal "$(masked | sort)" "$(printf 'down\t198.18.0.11\tdown\t-\t-\t-\ngone\t198.18.0.12\tup\t-\t-\t-\nnew\t198.18.0.13\tup\tRTT\t-\ticmp')"
+	assert_equal "$(masked | sort)" "$(printf 'down\t198.18.0.11\tdown\t-\t-\t-\t-\t-\ngone\t198.18.0.12\tup\t-\t-\t-\t-\t-\nnew\t198.18.0.13\tup\tRTT\t-\ticmp\t-\t-')"
 	run lanscan --state "$state" 198.18.0.10-11 198.18.0.13
-	assert_equal "$(masked)" "$(printf 'up\t198.18.0.11\tup\tRTT\t-\ticmp')"
+	assert_equal "$(masked)" "$(printf 'up\t198.18.0.11\tup\tRTT\t-\ticmp\t-\t-')"
 }
 
 @test "state: --json changes carry event and previous" {
@@ -40,13 +40,13 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 	in_ns far ip addr del 198.18.0.20/32 dev lo
 	run lanscan --state "$state" --json 198.18.0.20
 	in_ns far ip addr add 198.18.0.20/32 dev lo
-	assert_output '{"event":"down","previous":"up","address":"198.18.0.20","target":"198.18.0.20","state":"down","rtt_ms":null,"via":null,"mac":null,"name":null,"error":"no reply"}'
+	assert_output '{"event":"down","previous":"up","address":"198.18.0.20","target":"198.18.0.20","state":"down","rtt_ms":null,"via":null,"mac":null,"vendor":null,"name":null,"error":"no reply"}'
 }
 
 @test "state: a name change is reported (reverse DNS)" {
 	printf '# lanscan state 1\n198.18.0.30\tup\told.lab.test\t198.18.0.30\n' >"$state"
 	run lanscan --state "$state" -n 198.18.0.30
-	assert_equal "$(masked)" "$(printf 'renamed\t198.18.0.30\tup\tRTT\tr0-30.lab.test\ticmp')"
+	assert_equal "$(masked)" "$(printf 'renamed\t198.18.0.30\tup\tRTT\tr0-30.lab.test\ticmp\t-\t-')"
 }
 
 @test "state: kill -9 in the middle of a sweep leaves the previous state intact" {

@@ -155,7 +155,7 @@ write_idping() {
 	# The sockets are root's: the icmp method works.
 	nobody -t 500 --method icmp 198.18.0.1
 	assert_success
-	assert_output --regexp '^198\.18\.0\.1	up	[0-9.]+	-	icmp$'
+	assert_output --regexp '^198\.18\.0\.1	up	[0-9.]+	-	icmp	-	-$'
 	# A root-only file is not read, and its lines never show.
 	nobody -f "$dir/secret"
 	assert_equal "$status" 3
@@ -180,7 +180,7 @@ write_idping() {
 	chmod 1777 "$dir"
 	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" --verbose -t 500 --method icmp 198.18.0.1
 	assert_success
-	assert_output --regexp '^198\.18\.0\.1	up	[0-9.]+	-	icmp$'
+	assert_output --regexp '^198\.18\.0\.1	up	[0-9.]+	-	icmp	-	-$'
 	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" -t 500 --method ping --ping-cmd "$dir/idping" 198.18.0.1
 	assert_success
 	assert_equal "$(awk '/^CapEff:/ { print $2 }' "$dir/id.out")" 0000000000000000

@@ -32,20 +32,20 @@ static void test_text(void **state)
 	(void)state;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\ticmp\n");
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\ticmp\t-\t-\n");
 	r.state = LS_DOWN;
 	r.rtt_ms = -1;
 	r.name = NULL;
 	r.via = NULL;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tdown\t-\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.7\tdown\t-\t-\t-\t-\t-\n");
 	r.has_addr = false;
 	r.target = "no.such";
 	r.state = LS_UNKNOWN;
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "no.such\tunknown\t-\t-\t-\n");
+	assert_string_equal(buf, "no.such\tunknown\t-\t-\t-\t-\t-\n");
 }
 
 static void test_text_fields_cannot_break_columns(void **state)
@@ -59,7 +59,7 @@ static void test_text_fields_cannot_break_columns(void **state)
 	r.via = "tcp/4\t5";
 	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_string_equal(buf, "10.0.0.7\tup\t0.123\ta?b?c\ttcp/4?5\n");
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\ta?b?c\ttcp/4?5\t-\t-\n");
 }
 
 static void test_json(void **state)
@@ -72,13 +72,21 @@ static void test_json(void **state)
 	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "{\"address\":\"10.0.0.7\",\"target\":\"10.0.0.0/24\",\"state\":\"up\","
-			    "\"rtt_ms\":0.123,\"via\":\"icmp\",\"mac\":null,\"name\":\"h7.lab\",\"error\":null}\n");
+			    "\"rtt_ms\":0.123,\"via\":\"icmp\",\"mac\":null,\"vendor\":null,\"name\":\"h7.lab\",\"error\":null}\n");
 	r.via = "arp";
 	r.has_mac = true;
 	memcpy(r.mac, "\x00\x1b\x21\xaa\x0b\xff", 6);
 	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
 	buf[n] = '\0';
-	assert_non_null(strstr(buf, ",\"via\":\"arp\",\"mac\":\"00:1b:21:aa:0b:ff\","));
+	assert_non_null(strstr(buf, ",\"via\":\"arp\",\"mac\":\"00:1b:21:aa:0b:ff\",\"vendor\":null,"));
+	r.vendor = "Intel Corporate";
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, ",\"mac\":\"00:1b:21:aa:0b:ff\",\"vendor\":\"Intel Corporate\","));
+	n = ls_format_result(&r, LS_FMT_TEXT, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_string_equal(buf, "10.0.0.7\tup\t0.123\th7.lab\tarp\t00:1b:21:aa:0b:ff\tIntel Corporate\n");
+	r.vendor = NULL;
 	r.has_mac = false;
 	r.via = NULL;
 	r.addr.family = AF_INET6;
@@ -91,7 +99,7 @@ static void test_json(void **state)
 	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
 	buf[n] = '\0';
 	assert_string_equal(buf, "{\"address\":\"::1\",\"target\":\"10.0.0.0/24\",\"state\":\"down\","
-			    "\"rtt_ms\":null,\"via\":null,\"mac\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
+			    "\"rtt_ms\":null,\"via\":null,\"mac\":null,\"vendor\":null,\"name\":\"q\\\"uo\\\\te\\u0001?\",\"error\":\"host unreachable\"}\n");
 }
 
 /* Like snprintf: a short buffer tells the length the whole line needs, and
@@ -148,14 +156,14 @@ static void test_filters_and_sort(void **state)
 	rs[2].rtt_ms = -1;
 	ls_output_init(&o, -1);
 	o.show = LS_SHOW_ALIVE;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.20\tup\t0.123\th7.lab\ticmp\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.20\tup\t0.123\th7.lab\ticmp\t-\t-\n");
 	ls_output_init(&o, -1);
 	o.show = LS_SHOW_UNREACHABLE;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\nx.invalid\tunknown\t-\th7.lab\t-\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\t-\t-\nx.invalid\tunknown\t-\th7.lab\t-\t-\t-\n");
 	ls_output_init(&o, -1);
 	o.sort = true;
-	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\n10.0.0.20\tup\t0.123\th7.lab\ticmp\n"
-			    "x.invalid\tunknown\t-\th7.lab\t-\n");
+	assert_string_equal(through(&o, rs, 3), "10.0.0.3\tdown\t-\th7.lab\t-\t-\t-\n10.0.0.20\tup\t0.123\th7.lab\ticmp\t-\t-\n"
+			    "x.invalid\tunknown\t-\th7.lab\t-\t-\t-\n");
 	ls_output_init(&o, -1);
 	o.quiet = true;
 	assert_string_equal(through(&o, rs, 3), "");
