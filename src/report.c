@@ -84,6 +84,11 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 			return -ENOMEM;
 		if (c == LS_CHANGE_NONE || rep->opt->format == LS_FMT_PROM)
 			return 0;
+		if (c == LS_CHANGE_MAC || c == LS_CHANGE_FLIP) {	/* previous: the MAC it had */
+			char old[18];
+			ls_statefile_mac_text(e->macs[0], old);
+			return ls_output_change(&rep->out, ls_change_name(c), r, old);
+		}
 		return ls_output_change(&rep->out, ls_change_name(c), r,
 					e->has_prev ? ls_state_name(e->prev_state) : NULL);
 	}

@@ -13,11 +13,14 @@
 
 #include "lanscan/util.h"
 
-#define HEADER "# lanscan state 1\n"
+/* Version 2 adds a fifth field, the MAC history; version 1 files are read
+ * as they are (no MACs) and saved as version 2. */
+#define HEADER_V1 "# lanscan state 1\n"
+#define HEADER "# lanscan state 2\n"
 
 const char *ls_change_name(enum ls_change c)
 {
-	static const char *names[] = { "none", "new", "up", "down", "renamed", "gone" };
+	static const char *names[] = { "none", "new", "up", "down", "renamed", "gone", "mac", "flip" };
 
 	return names[c];
 }
@@ -81,17 +84,46 @@ static int parse_state(const char *s, enum ls_state *out)
 	return 0;
 }
 
+/* "-", or up to LS_MAC_HISTORY MACs, comma-separated, most recent first. */
+static int parse_macs(const char *s, struct ls_statefile_entry *e)
+{
+	unsigned v[6];
+	int n;
+
+	e->nmacs = 0;
+	if (strcmp(s, "-") == 0)
+		return 0;
+	for (;;) {
+		if (e->nmacs == LS_MAC_HISTORY ||
+		    sscanf(s, "%2x:%2x:%2x:%2x:%2x:%2x%n", &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &n) != 6 ||
+		    n != 17)
+			return -1;
+		for (int i = 0; i < 6; i++)
+			e->macs[e->nmacs][i] = (uint8_t)v[i];
+		e->nmacs++;
+		s += n;
+		if (*s == '\0')
+			return 0;
+		if (*s++ != ',')
+			return -1;
+	}
+}
+
 int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char *line = NULL, *f[4], *save;
+	char *line = NULL, *f[5], *save;
 	size_t lineno = 1, n, cap = 0;
 	struct ls_statefile_entry *e;
-	int k, rc = 0;
+	int k, rc = 0, nf;
 
 	if (len == 0)
 		return 0;
-	if (len < sizeof(HEADER) - 1 || memcmp(buf, HEADER, sizeof(HEADER) - 1) != 0) {
+	if (len >= sizeof(HEADER) - 1 && memcmp(buf, HEADER, sizeof(HEADER) - 1) == 0)
+		nf = 5;
+	else if (len >= sizeof(HEADER_V1) - 1 && memcmp(buf, HEADER_V1, sizeof(HEADER_V1) - 1) == 0)
+		nf = 4;
+	else {
 		snprintf(err, errlen, "%s: not a lanscan state file", st->path ? st->path : "state");
 		return -EINVAL;
 	}
@@ -115,9 +147,9 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 		memcpy(line, p, n);
 		line[n] = '\0';
 		save = line;
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < nf; k++)
 			f[k] = strsep(&save, "\t");
-		if (f[3] == NULL || save != NULL || *f[0] == '\0')
+		if (f[nf - 1] == NULL || save != NULL || *f[0] == '\0')
 			goto corrupt;
 		if ((e = entry(st, f[0])) == NULL) {
 			rc = -ENOMEM;
@@ -126,6 +158,8 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 		if (e->has_prev || parse_state(f[1], &e->prev_state) != 0)
 			goto corrupt;
 		e->has_prev = true;
+		if (nf == 5 && parse_macs(f[4], e) != 0)
+			goto corrupt;
 		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
 		e->prev_target = strdup(f[3]);
 		if (e->prev_name == NULL || e->prev_target == NULL) {
@@ -238,16 +272,53 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	e->cur_state = r->state;
 	e->cur_name = strdup(r->name != NULL ? r->name : "");
 	e->cur_target = strdup(r->target);
+	if (r->state == LS_UP && r->has_mac) {
+		e->has_cur_mac = true;
+		memcpy(e->cur_mac, r->mac, 6);
+	}
 	if (!e->has_prev)
 		return LS_CHANGE_NEW;
 	if (e->prev_state != LS_UP && r->state == LS_UP)
 		return LS_CHANGE_UP;
 	if (e->prev_state == LS_UP && r->state != LS_UP)
 		return LS_CHANGE_DOWN;
+	if (r->state == LS_UP && e->has_cur_mac && e->nmacs > 0 && memcmp(e->macs[0], r->mac, 6) != 0) {
+		for (int i = 1; i < e->nmacs; i++)
+			if (memcmp(e->macs[i], r->mac, 6) == 0)
+				return LS_CHANGE_FLIP;
+		return LS_CHANGE_MAC;
+	}
 	if (r->state == LS_UP && e->cur_name != NULL && e->cur_name[0] != '\0' &&
 	    strcmp(e->cur_name, e->prev_name) != 0)
 		return LS_CHANGE_RENAMED;
 	return LS_CHANGE_NONE;
+}
+
+void ls_statefile_mac_text(const uint8_t mac[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
+/* The MAC history to save: this sweep's first, then the previous ones, no repeats. */
+static void put_macs(FILE *f, const struct ls_statefile_entry *e)
+{
+	char t[18];
+	int i, n = 0;
+
+	if (e->has_cur_mac) {
+		ls_statefile_mac_text(e->cur_mac, t);
+		fputs(t, f);
+		n++;
+	}
+	for (i = 0; i < e->nmacs && n < LS_MAC_HISTORY; i++) {
+		if (e->has_cur_mac && memcmp(e->macs[i], e->cur_mac, 6) == 0)
+			continue;
+		ls_statefile_mac_text(e->macs[i], t);
+		fprintf(f, "%s%s", n > 0 ? "," : "", t);
+		n++;
+	}
+	if (n == 0)
+		fputc('-', f);
 }
 
 void ls_statefile_each_gone(const struct ls_statefile *st,
@@ -287,6 +358,8 @@ static int fill(FILE *f, void *arg)
 		put_field(f, e->cur_name);
 		fputc('\t', f);
 		put_field(f, e->cur_target);
+		fputc('\t', f);
+		put_macs(f, e);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;

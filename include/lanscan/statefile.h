@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lanscan/output.h"
 
@@ -20,8 +21,12 @@ enum ls_change {
 	LS_CHANGE_UP,		/* was down or unknown, is up */
 	LS_CHANGE_DOWN,		/* was up, is down or unknown */
 	LS_CHANGE_RENAMED,	/* up both times, under another name */
-	LS_CHANGE_GONE		/* in the previous sweep, not in this one's targets */
+	LS_CHANGE_GONE,		/* in the previous sweep, not in this one's targets */
+	LS_CHANGE_MAC,		/* up both times, answering from a MAC never seen for it */
+	LS_CHANGE_FLIP		/* up both times, back to a MAC it had before (arpwatch's flip flop) */
 };
+
+#define LS_MAC_HISTORY 4	/* MACs kept per address, most recent first */
 
 /* One host, keyed by its address (or the target text when it has none). */
 struct ls_statefile_entry {
@@ -30,6 +35,10 @@ struct ls_statefile_entry {
 	enum ls_state prev_state, cur_state;
 	char *prev_name, *cur_name;	/* "" when none */
 	char *prev_target, *cur_target;
+	uint8_t macs[LS_MAC_HISTORY][6];	/* the previous sweeps' MACs, most recent first */
+	uint8_t nmacs;
+	bool has_cur_mac;
+	uint8_t cur_mac[6];
 };
 
 struct ls_statefile {
@@ -42,6 +51,9 @@ struct ls_statefile {
 };
 
 const char *ls_change_name(enum ls_change c);
+
+/* A MAC as text, "aa:bb:cc:dd:ee:ff". */
+void ls_statefile_mac_text(const uint8_t mac[6], char buf[18]);
 
 /* Locks path (path.lock, waiting for another sweep to finish) and loads the
  * previous sweep from it; a missing or empty file is an empty state.

@@ -61,6 +61,8 @@ row() {
 printf '| sweep | command | found / live | false | wall s | packets |\n|---|---|---|---|---|---|\n'
 L="on-link /24 (plain, Windows, ARP-only, sleepy), root"
 row "$L" "$ONLINK_LIVE" p_lanscan "$LANSCAN" --verbose "$LAB_LAN_NET4"
+# The cost of vendors (issue 9): the same sweep with no registry to read.
+row "$L, no vendor lookup" "$ONLINK_LIVE" p_lanscan env LANSCAN_OUI_DIR=/nonexistent "$LANSCAN" --verbose "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_nmap nmap -sn -n "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_arpscan arp-scan -q -I lan0 "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_lines fping -a -q -g "$LAB_LAN_NET4"

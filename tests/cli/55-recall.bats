@@ -61,6 +61,22 @@ as_nobody() {
 	assert_equal "$(line_for "$PERS_WIN4" | cut -f6-)" "$(printf '%s\t-' "$PERS_WIN_MAC")"
 }
 
+@test "identity: --state reports a host answering from another MAC (mac), and back (flip)" {
+	state=$BATS_TEST_TMPDIR/s
+	run lanscan -t 500 --state "$state" "$PERS_ARPONLY4"
+	assert_output --regexp "^new	$PERS_ARPONLY4	up	"
+	in_ns arponly ip link set eth0 address 00:14:22:00:00:99
+	run lanscan -t 500 --state "$state" "$PERS_ARPONLY4"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,2,7,8)" "$(printf 'mac\t%s\t00:14:22:00:00:99\tDell Inc.' "$PERS_ARPONLY4")"
+	in_ns arponly ip link set eth0 address "$PERS_ARPONLY_MAC"
+	run lanscan -t 500 --json --state "$state" "$PERS_ARPONLY4"
+	assert_output --partial "{\"event\":\"flip\",\"previous\":\"00:14:22:00:00:99\",\"address\":\"$PERS_ARPONLY4\""
+	assert_output --partial "\"mac\":\"$PERS_ARPONLY_MAC\",\"vendor\":\"Raspberry Pi Foundation\""
+	assert_equal "$(sed -n 2p "$state" | cut -f5)" "$PERS_ARPONLY_MAC,00:14:22:00:00:99"
+	run lanscan -t 500 --state "$state" "$PERS_ARPONLY4"
+	assert_output ""
+}
+
 @test "identity: Prometheus carries MAC and vendor in lanscan_host_info, and promtool accepts it" {
 	run --separate-stderr lanscan -t 500 --format prom "$PERS_WIN4" "$PERS_ARPONLY4" 198.18.0.1
 	assert_success

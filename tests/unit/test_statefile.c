@@ -55,7 +55,11 @@ static void test_parse_good_and_bad(void **state)
 		"# lanscan state 1\n10.0.0.1\tup\t-\tt",			/* cut short */
 		"# lanscan state 1\n10.0.0.1\tup\t-\tt\n10.0.0.1\tup\t-\tt\n",	/* repeated */
 		"# lanscan state 1\n\n",					/* empty line */
-		"# lanscan state 1\n10.0.0.1\tup\t-\tt\textra\n",		/* 5 fields */
+		"# lanscan state 1\n10.0.0.1\tup\t-\tt\textra\n",		/* 5 fields in v1 */
+		"# lanscan state 2\n10.0.0.1\tup\t-\tt\n",			/* 4 fields in v2 */
+		"# lanscan state 2\n10.0.0.1\tup\t-\tt\t00:14:22:00:00\n",	/* a short MAC */
+		"# lanscan state 2\n10.0.0.1\tup\t-\tt\t00:14:22:00:00:01,\n",	/* a trailing comma */
+		"# lanscan state 2\n10.0.0.1\tup\t-\tt\ta,b,c,d,e\n",		/* garbage */
 	};
 	for (size_t i = 0; i < sizeof(corrupt) / sizeof(corrupt[0]); i++) {
 		assert_int_equal(parse(&st, corrupt[i], err, sizeof(err)), -EINVAL);
@@ -154,6 +158,71 @@ static void test_save_and_reload(void **state)
 	rmdir(dir);
 }
 
+/* Version 2 keeps a MAC history: a new MAC is "mac", a MAC it had before is
+ * "flip", a host that was down comes back "up" whatever its MAC; a version 1
+ * file is read whole and saved as version 2, losing nothing. */
+static void test_mac_events_and_migration(void **state)
+{
+	struct ls_statefile st;
+	const struct ls_statefile_entry *e;
+	char dir[] = "/tmp/lanscan-test-XXXXXX", path[300], err[256], buf[512];
+	struct ls_result r;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/state", dir);
+	f = fopen(path, "w");
+	fputs("# lanscan state 1\n10.0.0.1\tup\th1\t10.0.0.0/24\n10.0.0.2\tdown\t-\tt\n", f);
+	fclose(f);
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
+	r = res(1, LS_UP, "h1");
+	r.has_mac = true;
+	memcpy(r.mac, "\x00\x14\x22\x00\x00\x01", 6);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);	/* no history yet */
+	assert_int_equal(ls_statefile_save(&st), 0);
+	ls_statefile_close(&st);
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_string_equal(buf, "# lanscan state 2\n");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\n");
+	fclose(f);
+	/* sweep 2: another MAC -> mac; sweep 3: the first again -> flip */
+	static const char *const macs[] = { "\x00\x14\x22\x00\x00\x02", "\x00\x14\x22\x00\x00\x01" };
+	static const enum ls_change want[] = { LS_CHANGE_MAC, LS_CHANGE_FLIP };
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
+		memcpy(r.mac, macs[i], 6);
+		assert_int_equal(ls_statefile_observe(&st, &r, &e), want[i]);
+		assert_int_equal(ls_statefile_save(&st), 0);
+		ls_statefile_close(&st);
+	}
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\n");
+	fclose(f);
+	/* down, then up with a new MAC: "up", not "mac" nor "new" */
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
+	r.state = LS_DOWN;
+	r.has_mac = false;
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_DOWN);
+	assert_int_equal(ls_statefile_save(&st), 0);
+	ls_statefile_close(&st);
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(st.e[0].nmacs, 2);	/* kept while it was down */
+	r.state = LS_UP;
+	r.has_mac = true;
+	memcpy(r.mac, "\x00\x14\x22\x00\x00\x09", 6);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_UP);
+	ls_statefile_close(&st);
+	snprintf(buf, sizeof(buf), "%s.lock", path);
+	unlink(buf);
+	unlink(path);
+	rmdir(dir);
+}
+
 static void test_prom_escaping_and_format(void **state)
 {
 	struct ls_prom p;
@@ -221,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good_and_bad),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_save_and_reload),
+		cmocka_unit_test(test_mac_events_and_migration),
 		cmocka_unit_test(test_prom_escaping_and_format),
 		cmocka_unit_test(test_nagios_status),
 	};
