@@ -101,7 +101,9 @@ for build in "$@"; do
 		[ -x "$t" ] || continue
 		count "$build/$(basename "$t")" env CMOCKA_MESSAGE_OUTPUT=TAP "$t"
 	done
-	count "$build cli" env LANSCAN="$top/$build/lanscan" bats --tap tests/cli
+	# Builds after the first are the sanitizer ones (make check: build build-asan).
+	san=; [ "$build" != "$1" ] && san=1
+	count "$build cli" env LANSCAN="$top/$build/lanscan" LANSCAN_SANITIZED="$san" bats --tap tests/cli
 done
 
 if [ -n "${FUZZ_DIR:-}" ] && compgen -G "$FUZZ_DIR/fuzz_*" >/dev/null; then
