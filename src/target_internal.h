@@ -1,4 +1,4 @@
-/* target_internal.h -- what target.c, target_parse.c and target_cover.c share; not part of the interface. */
+/* target_internal.h -- what the target_*.c files share; not part of the interface. */
 #ifndef LANSCAN_TARGET_INTERNAL_H
 #define LANSCAN_TARGET_INTERNAL_H
 
@@ -18,6 +18,12 @@ int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, uint64_
 
 /* Frees what a spec holds (its text too). */
 void ls__spec_free(struct ls_spec *s);
+
+/* The first address of a spec (an address spec, not a name). */
+void ls__spec_first(const struct ls_spec *s, struct ls_addr *a);
+
+/* The index + 1 of the spec that is the address a alone, or 0. */
+size_t ls__hash_lookup(const struct ls_targets *t, const struct ls_addr *a);
 
 /* An index of the IPv4 ranges of more than one address (t->multi4): for an
  * address, the first spec that covers it, in O(log n).  Built by
