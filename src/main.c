@@ -321,6 +321,13 @@ static int drop_privileges(struct app *app)
 	return 0;
 }
 
+static void on_conflict(void *arg, const struct ls_addr *addr, const uint8_t first[6], const uint8_t second[6])
+{
+	struct app *app = arg;
+
+	ls_report_conflict(&app->rep, addr, first, second, ls_oui_vendor(app->oui, second));
+}
+
 static void on_plan_fatal(struct ls_plan *plan, int err, const char *msg)
 {
 	struct app *app = plan->data;
@@ -356,6 +363,7 @@ static void plan_config(struct app *app)
 	/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
 	app->plan.want = o->methods != 0 ? o->methods : o->count > 1 || o->ping_cmd_set ? LS_M_PING : 0;
 	app->plan.fatal = on_plan_fatal;
+	app->plan.conflict = on_conflict;
 	app->plan.data = app;
 }
 
@@ -466,7 +474,7 @@ static void sweep_abort(struct app *app)
 static void print_summary(const struct app *app, double elapsed)
 {
 	const struct ls_stats *s = &app->pl.stats;
-	char dropped[48] = "";
+	char dropped[96] = "";
 
 	if (!app->opt.summary || app->opt.quiet)
 		return;
@@ -481,6 +489,9 @@ static void print_summary(const struct app *app, double elapsed)
 	}
 	if (s->dropped > 0)
 		snprintf(dropped, sizeof(dropped), "%llu replies dropped, ", (unsigned long long)s->dropped);
+	if (app->plan.counters.conflicts > 0)
+		snprintf(dropped + strlen(dropped), sizeof(dropped) - strlen(dropped), "%llu address conflicts, ",
+			 (unsigned long long)app->plan.counters.conflicts);
 	ls_msg("%llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s",
 	       (unsigned long long)s->targets, (unsigned long long)s->up,
 	       (unsigned long long)s->down, (unsigned long long)s->unknown,

@@ -63,6 +63,8 @@ int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen)
 	pl->env.pacer = &pl->pacer;
 	pl->env.net = pl->have_net ? &pl->net : NULL;
 	pl->env.counters = &pl->counters;
+	pl->env.conflict = pl->conflict;
+	pl->env.conflict_arg = pl->data;
 	for (i = 0; i < LS_ARRAY_SIZE(all); i++) {
 		const struct ls_method *m = all[i];
 		if (pl->want != 0) {

@@ -28,8 +28,20 @@
 #define BATCH LS_ENGINE_BATCH
 #define MAX_DUPS 16		/* the same address in flight more than once */
 
+/* Who answered each address this sweep, to tell a second MAC (a duplicate
+ * address) from a repeated reply.  Open addressing on the IPv4 address. */
+struct answered {
+	uint32_t addr;		/* 0: empty */
+	uint8_t mac[6];		/* the first MAC that answered */
+	bool has_mac, reported;
+	int ifindex;		/* where we asked, and as whom: a later reply */
+	uint8_t our_mac[6], our_ip[4];	/* must answer that request too */
+};
+
 struct arpm {
 	struct ls_engine e;
+	struct answered *seen;
+	size_t nseen, capseen;
 	int fd;
 	uv_poll_t poll;
 	uint64_t drops;		/* PACKET_STATISTICS, summed (reading resets it) */
@@ -89,6 +101,81 @@ static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n,
 	return off;
 }
 
+static size_t seen_slot(const struct arpm *m, uint32_t addr)
+{
+	size_t i = (size_t)(addr * 2654435761u) & (m->capseen - 1);
+
+	while (m->seen[i].addr != 0 && m->seen[i].addr != addr)
+		i = (i + 1) & (m->capseen - 1);
+	return i;
+}
+
+/* The record of addr, made when missing; NULL when out of memory. */
+static struct answered *seen_get(struct arpm *m, uint32_t addr, bool create)
+{
+	size_t i, ncap;
+	struct answered *ns, *old;
+
+	if (m->capseen == 0 && !create)
+		return NULL;
+	if (create && (m->nseen + 1) * 2 > m->capseen) {
+		ncap = m->capseen ? m->capseen * 2 : 256;
+		if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
+			return NULL;
+		old = m->seen;
+		i = m->capseen;
+		m->seen = ns;
+		m->capseen = ncap;
+		while (i-- > 0)
+			if (old[i].addr != 0)
+				m->seen[seen_slot(m, old[i].addr)] = old[i];
+		free(old);
+	}
+	i = seen_slot(m, addr);
+	if (m->seen[i].addr == 0) {
+		if (!create)
+			return NULL;
+		m->seen[i].addr = addr;
+		m->nseen++;
+	}
+	return &m->seen[i];
+}
+
+/* Keeps the first MAC that answered for the reply's address. */
+static void remember(struct arpm *m, const struct ls_arp *msg, int ifindex, const uint8_t our_mac[6],
+		     const uint8_t our_ip[4])
+{
+	uint32_t v = (uint32_t)msg->spa[0] << 24 | (uint32_t)msg->spa[1] << 16 | (uint32_t)msg->spa[2] << 8 | msg->spa[3];
+	struct answered *r = v != 0 ? seen_get(m, v, true) : NULL;
+
+	if (r != NULL && !r->has_mac) {
+		memcpy(r->mac, msg->sha, 6);
+		r->has_mac = true;
+		r->ifindex = ifindex;
+		memcpy(r->our_mac, our_mac, 6);
+		memcpy(r->our_ip, our_ip, 4);
+	}
+}
+
+/* A reply for an address that already answered: the same MAC repeating
+ * itself is a duplicate; another MAC is a second device on the address. */
+static bool late_reply(struct arpm *m, const struct ls_arp *msg, const struct ls_addr *spa, int ifindex)
+{
+	uint32_t v = (uint32_t)msg->spa[0] << 24 | (uint32_t)msg->spa[1] << 16 | (uint32_t)msg->spa[2] << 8 | msg->spa[3];
+	struct answered *s = v != 0 ? seen_get(m, v, false) : NULL;
+
+	if (s == NULL || !s->has_mac || s->ifindex != ifindex || !ls_arp_answers(msg, s->our_mac, s->our_ip))
+		return false;
+	if (memcmp(s->mac, msg->sha, 6) != 0 && !s->reported) {
+		s->reported = true;
+		m->e.env.counters->conflicts++;
+		if (m->e.env.conflict != NULL)
+			m->e.env.conflict(m->e.env.conflict_arg, spa, s->mac, msg->sha);
+	}
+	ls_engine_reject(&m->e, LS_REJ_STALE);
+	return true;
+}
+
 static void on_arp(struct arpm *m, const uint8_t *buf, size_t len, const struct sockaddr_ll *from,
 		   uint64_t rx_ns, double now)
 {
@@ -118,8 +205,13 @@ static void on_arp(struct arpm *m, const uint8_t *buf, size_t len, const struct 
 			hits[n++] = s;
 	}
 	if (n == 0) {
-		ls_engine_reject(e, LS_REJ_UNSOLICITED);
+		if (!late_reply(m, &msg, &spa, from->sll_ifindex))
+			ls_engine_reject(e, LS_REJ_UNSOLICITED);
 		return;
+	}
+	{
+		const struct ls_path *path = ls_attempt_path(e->slots[hits[0]].a);
+		remember(m, &msg, path->ifindex, iface_of(e, path)->mac, path->src.b);
 	}
 	memset(&ans, 0, sizeof(ans));
 	snprintf(ans.via, sizeof(ans.via), "arp");
@@ -176,7 +268,10 @@ static uint64_t arp_drops(struct ls_engine *e)
 
 static void arp_free(struct ls_engine *e)
 {
-	free(e->codec);
+	struct arpm *m = e->codec;
+
+	free(m->seen);
+	free(m);
 }
 
 static const struct ls_engine_ops arp_ops = {

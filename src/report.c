@@ -97,6 +97,31 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 	return ls_output_result(&rep->out, r);
 }
 
+void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const uint8_t first[6],
+			const uint8_t second[6], const char *vendor)
+{
+	struct ls_result r;
+	char a[64], m1[18], m2[18];
+
+	ls_addr_format(addr, a, sizeof(a));
+	ls_statefile_mac_text(first, m1);
+	ls_statefile_mac_text(second, m2);
+	warn(rep, "%s: answered from two MACs, %s and %s: address conflict", a, m1, m2);
+	if (!rep->have_state || rep->opt->format == LS_FMT_PROM)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.target = a;
+	r.has_addr = true;
+	r.addr = *addr;
+	r.state = LS_UP;
+	r.rtt_ms = -1;
+	r.via = "arp";
+	r.has_mac = true;
+	memcpy(r.mac, second, 6);
+	r.vendor = vendor;
+	(void)ls_output_change(&rep->out, "conflict", &r, m1);	/* previous: the first MAC */
+}
+
 static void print_gone(const struct ls_statefile_entry *e, void *arg)
 {
 	struct ls_report *rep = arg;

@@ -72,6 +72,10 @@ struct ls_pacer;
 struct ls_method;
 struct ls_minst;		/* a method's opened state: its own struct */
 
+/* Two MACs answered for one address in this sweep (a duplicate address). */
+typedef void (*ls_conflict_cb)(void *arg, const struct ls_addr *addr, const uint8_t first[6],
+			       const uint8_t second[6]);
+
 /* What a method gets when it is opened. */
 struct ls_menv {
 	uv_loop_t *loop;
@@ -79,6 +83,8 @@ struct ls_menv {
 	struct ls_pacer *pacer;			/* the one token bucket (pacer.h) */
 	const struct ls_netinfo *net;		/* interfaces and routes */
 	struct ls_counters *counters;
+	ls_conflict_cb conflict;		/* may be NULL */
+	void *conflict_arg;
 };
 
 /* One method's work on one target.  Lives inside the target's race. */

@@ -18,6 +18,7 @@ struct ls_plan {
 	struct ls_probe_cfg cfg;
 	unsigned want;			/* LS_M_* bits; 0: every method that works here */
 	ls_plan_fatal_cb fatal;		/* a method cannot work at all */
+	ls_conflict_cb conflict;	/* two MACs answered for one address (may be NULL) */
 	void *data;			/* the caller's */
 	/* state */
 	uv_loop_t *loop;

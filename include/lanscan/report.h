@@ -46,6 +46,11 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r);
 int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double elapsed_s,
 		     bool complete, char *err, size_t errlen);
 
+/* Two MACs answered for addr: a line on stderr, and with --state a
+ * "conflict" change (previous: the first MAC). */
+void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const uint8_t first[6],
+			const uint8_t second[6], const char *vendor);
+
 /* --min-up and --max-down hold (each when given)? */
 bool ls_report_thresholds_met(const struct ls_options *o, unsigned long long up, unsigned long long down);
 

@@ -77,6 +77,24 @@ as_nobody() {
 	assert_output ""
 }
 
+@test "identity: two machines answering ARP for one address are reported as a conflict" {
+	in_ns h10 ip addr add 198.19.1.77/32 dev eth0
+	in_ns h11 ip addr add 198.19.1.77/32 dev eth0
+	# A silent address in the same sweep keeps it listening for the second reply.
+	run --separate-stderr lanscan -t 500 --json --state "$BATS_TEST_TMPDIR/s" 198.19.1.77 "$LAB_LAN_DEAD4"
+	assert_output --regexp '\{"event":"conflict","previous":"[0-9a-f:]{17}","address":"198\.19\.1\.77",'
+	run --separate-stderr lanscan -s -t 500 198.19.1.77 "$LAB_LAN_DEAD4"
+	in_ns h10 ip addr del 198.19.1.77/32 dev eth0
+	in_ns h11 ip addr del 198.19.1.77/32 dev eth0
+	assert_equal "$(line_for 198.19.1.77 | cut -f2,5)" "$(printf 'up\tarp')"
+	assert_regex "$stderr" "lanscan: 198\.19\.1\.77: answered from two MACs, ([0-9a-f:]{17}) and ([0-9a-f:]{17}): address conflict"
+	assert_regex "$stderr" "1 address conflicts, "
+	# one machine on it: no conflict
+	run --separate-stderr lanscan -s -t 500 198.19.1.10 "$LAB_LAN_DEAD4"
+	refute_output --partial conflict
+	[[ $stderr != *conflict* ]]
+}
+
 @test "identity: Prometheus carries MAC and vendor in lanscan_host_info, and promtool accepts it" {
 	run --separate-stderr lanscan -t 500 --format prom "$PERS_WIN4" "$PERS_ARPONLY4" 198.18.0.1
 	assert_success
