@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,10 +65,39 @@ static void put_field(struct sbuf *b, const char *s)
 	}
 }
 
-/* A JSON string (or null); bytes outside printable ASCII are escaped or '?'. */
+/* The length of the valid UTF-8 sequence at s (2-4), or 0 when it is not
+ * one (a stray byte, an overlong form, a surrogate, beyond U+10FFFF). */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	uint32_t cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* also stops at the NUL */
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* A JSON string (or null): control characters escaped, valid UTF-8 (an
+ * internationalised name) kept, any other byte above 0x7e printed as '?',
+ * so the line is always valid JSON and valid UTF-8. */
 static void put_json_str(struct sbuf *b, const char *s)
 {
 	unsigned char c;
+	size_t n;
 
 	if (s == NULL) {
 		puts_(b, "null");
@@ -81,8 +111,11 @@ static void put_json_str(struct sbuf *b, const char *s)
 			put(b, s, 1);
 		} else if (c < 0x20) {
 			putf(b, "\\u%04x", c);
+		} else if (c >= 0x80 && (n = utf8_len((const unsigned char *)s)) > 0) {
+			put(b, s, n);
+			s += n - 1;
 		} else if (c >= 0x7f) {
-			put(b, "?", 1);	/* host names are ASCII; keep the JSON valid UTF-8 */
+			put(b, "?", 1);
 		} else {
 			put(b, s, 1);
 		}

@@ -145,8 +145,8 @@ static void on_name(uv_getnameinfo_t *req, int status, const char *host, const c
 
 	(void)service;
 	p->resolving--;
-	if (status == 0 && host != NULL)
-		job->name = strdup(host);
+	if (status == 0 && host != NULL && (job->name = strdup(host)) != NULL)
+		ls_name_normalize(job->name);
 	free(job->req);
 	job->req = NULL;
 	emit_race(job);	/* decided: print it even when stopping */
@@ -331,7 +331,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = p->family != 0 ? p->family : AF_UNSPEC;
 	hints.ai_socktype = SOCK_DGRAM;		/* one entry per address */
-	hints.ai_flags = AI_ADDRCONFIG;
+	hints.ai_flags = AI_ADDRCONFIG | AI_IDN;	/* internationalised names, as UTF-8 */
 	job->phase = J_RESOLVING;
 	job->req = malloc(sizeof(uv_getaddrinfo_t));
 	if (job->req == NULL) {

@@ -300,7 +300,8 @@ static int check_name(const char *text, char *err, size_t errlen)
 			label = 0;
 			continue;
 		}
-		if (!isalnum(c) && c != '-' && c != '_')
+		/* bytes >= 0x80: an internationalised name in UTF-8 (AI_IDN) */
+		if (!isalnum(c) && c != '-' && c != '_' && c < 0x80)
 			return fail(err, errlen, "'%s': not an address, range or host name", text);
 		if (label == 0 && c == '-')
 			return fail(err, errlen, "'%s': host name label starts with '-'", text);

@@ -262,6 +262,18 @@ uint64_t ls_fnv1a(uint64_t h, const void *buf, size_t n)
 	return h;
 }
 
+void ls_name_normalize(char *name)
+{
+	size_t n = strlen(name);
+	char *p;
+
+	while (n > 1 && name[n - 1] == '.')
+		name[--n] = '\0';	/* the root's dot: "host.lan." is "host.lan" */
+	for (p = name; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
+
 char ls_field_char(unsigned char c)
 {
 	return c < 0x20 || c == 0x7f ? '?' : (char)c;

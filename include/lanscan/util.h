@@ -59,6 +59,9 @@ int ls_write_all(int fd, const void *buf, size_t n);
 #define LS_FNV_INIT 14695981039346656037ULL
 uint64_t ls_fnv1a(uint64_t h, const void *buf, size_t n);
 
+/* A DNS name as users expect it: lower case (ASCII), no trailing dot. */
+void ls_name_normalize(char *name);
+
 /* A byte as a text field (TSV, the state file) may hold it: control
  * characters and DEL become '?', so no field breaks a column or a line. */
 char ls_field_char(unsigned char c);

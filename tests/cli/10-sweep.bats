@@ -98,6 +98,13 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 	assert_equal "$status" 2
 }
 
+@test "names: an internationalised name resolves (AI_IDN); reverse names print lower case, no trailing dot" {
+	run --separate-stderr lanscan -t 300 --json "$LAB_NAME_IDN"
+	assert_output --partial "\"address\":\"$LAB_NAME_IDN_ADDR\",\"target\":\"$LAB_NAME_IDN\""
+	run --separate-stderr lanscan -t 300 -n 198.18.0.3
+	assert_equal "$(line_for 198.18.0.3 | cut -f4)" r0-3.lab.test
+}
+
 @test "sweep: --resolve-all probes every address of a name, the default only the first" {
 	run lanscan -t 300 "$LAB_NAME_MULTI"
 	assert_equal "$(printf '%s\n' "$output" | grep -c up)" 1

@@ -81,6 +81,7 @@ write_dns_hosts() {
 		echo "198.18.0.7 $LAB_NAME_MULTI"
 		echo "fd6c:6162:18::8 $LAB_NAME_V6ONLY"
 		echo "$LAB_REMOTE_DEAD4 $LAB_NAME_DEAD"
+		echo "$LAB_NAME_IDN_ADDR $LAB_NAME_IDN_ACE"	# after the first: no PTR of its own
 		echo "$LAB_NOECHO4 noecho.$LAB_DOMAIN"
 		echo "$LAB_NOECHO6 noecho.$LAB_DOMAIN"
 		echo "$LAB_RST4 rst.$LAB_DOMAIN"

@@ -86,5 +86,7 @@ LAB_NAME_V6ONLY=v6only.lab.test  # fd6c:6162:18::8
 LAB_NAME_DEAD=dead.lab.test      # 198.18.0.200 (resolves, never answers)
 LAB_NAME_HOSTSFILE=hostsonly.lab.test  LAB_NAME_HOSTSFILE_ADDR=198.18.0.9  # scanner's /etc/hosts only
 LAB_NAME_MISSING=nosuch.lab.test # NXDOMAIN
+# An internationalised name: its ASCII (punycode) form is in the lab's DNS.
+LAB_NAME_IDN="bücher.lab.test"  LAB_NAME_IDN_ACE=xn--bcher-kva.lab.test  LAB_NAME_IDN_ADDR=198.18.0.200
 
 lab_ns() { printf '%s-%s-%s' "$LAB_PREFIX" "${LAB_ID:-0}" "$1"; }

@@ -104,6 +104,21 @@ static void test_json(void **state)
 
 /* Like snprintf: a short buffer tells the length the whole line needs, and
  * that much room gives the same line as a big buffer. */
+/* Valid UTF-8 (an internationalised name) passes into JSON; invalid bytes,
+ * overlong forms and surrogates become '?'. */
+static void test_json_utf8(void **state)
+{
+	struct ls_result r = up4();
+	char buf[512];
+	size_t n;
+
+	(void)state;
+	r.name = "b\xc3\xbc" "cher.\xe4\xbe\x8b.\xf0\x9f\x98\x80|\xc0\xaf|\xed\xa0\x80|\xff|\xc3";
+	n = ls_format_result(&r, LS_FMT_JSON, buf, sizeof(buf));
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "\"name\":\"b\xc3\xbc" "cher.\xe4\xbe\x8b.\xf0\x9f\x98\x80|??|???|?|?\""));
+}
+
 static void test_short_buffer_tells_the_length(void **state)
 {
 	struct ls_result r = up4();
@@ -220,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_text_fields_cannot_break_columns),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_short_buffer_tells_the_length),
+		cmocka_unit_test(test_json_utf8),
 		cmocka_unit_test(test_long_target_is_never_cut),
 		cmocka_unit_test(test_filters_and_sort),
 		cmocka_unit_test(test_epipe),
