@@ -145,7 +145,7 @@ static struct answered *seen_get(struct arpm *m, uint32_t addr, bool create)
 static void remember(struct arpm *m, const struct ls_arp *msg, int ifindex, const uint8_t our_mac[6],
 		     const uint8_t our_ip[4])
 {
-	uint32_t v = (uint32_t)msg->spa[0] << 24 | (uint32_t)msg->spa[1] << 16 | (uint32_t)msg->spa[2] << 8 | msg->spa[3];
+	uint32_t v = ls_be32(msg->spa);
 	struct answered *r = v != 0 ? seen_get(m, v, true) : NULL;
 
 	if (r != NULL && !r->has_mac) {
@@ -161,7 +161,7 @@ static void remember(struct arpm *m, const struct ls_arp *msg, int ifindex, cons
  * itself is a duplicate; another MAC is a second device on the address. */
 static bool late_reply(struct arpm *m, const struct ls_arp *msg, const struct ls_addr *spa, int ifindex)
 {
-	uint32_t v = (uint32_t)msg->spa[0] << 24 | (uint32_t)msg->spa[1] << 16 | (uint32_t)msg->spa[2] << 8 | msg->spa[3];
+	uint32_t v = ls_be32(msg->spa);
 	struct answered *s = v != 0 ? seen_get(m, v, false) : NULL;
 
 	if (s == NULL || !s->has_mac || s->ifindex != ifindex || !ls_arp_answers(msg, s->our_mac, s->our_ip))

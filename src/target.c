@@ -43,7 +43,7 @@ static uint64_t hash_addr(const struct ls_addr *a)
 	uint32_t v;
 
 	if (a->family == AF_INET) {	/* the hot path: files of millions of addresses */
-		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		v = ls_be32(a->b);
 		return ((uint64_t)v * 0x9e3779b97f4a7c15ULL) | 1;
 	}
 	return fnv(LS_FNV_INIT, a->b, 16) | 1;
@@ -102,7 +102,7 @@ static size_t slot_of(uint64_t h, size_t cap)
 static uint32_t key_of(uint64_t h, const struct ls_addr *addr)
 {
 	if (addr != NULL && addr->family == AF_INET)
-		return (uint32_t)addr->b[0] << 24 | (uint32_t)addr->b[1] << 16 | (uint32_t)addr->b[2] << 8 | addr->b[3];
+		return ls_be32(addr->b);
 	return (uint32_t)(h >> 32);
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "lanscan/util.h"
 #include "target_internal.h"
 
 static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
@@ -22,7 +23,7 @@ static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
 	case LS_SPEC_RANGE4:
 		if (a->family != AF_INET)
 			return false;
-		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		v = ls_be32(a->b);
 		return v >= s->u.r4.lo && v <= s->u.r4.hi;
 	case LS_SPEC_RANGE6:
 		return a->family == AF_INET6 && memcmp(a->b, s->u.r6->lo, 16) >= 0 &&
@@ -57,7 +58,7 @@ static const struct ls_spec *covered_before(const struct ls_targets *t, const st
 	if (t == NULL || t->n == 0 || before == 0)
 		return NULL;	/* nothing earlier to compare with: the common case */
 	if (a->family == AF_INET && t->nmulti4 > 0) {
-		v = (uint32_t)a->b[0] << 24 | (uint32_t)a->b[1] << 16 | (uint32_t)a->b[2] << 8 | a->b[3];
+		v = ls_be32(a->b);
 		if (t->nmulti4 >= COVER_MIN && t->cover == NULL)
 			(void)ls__cover_build((struct ls_targets *)t);	/* no memory: scan */
 		if (t->cover != NULL) {

@@ -382,14 +382,11 @@ static int parse(const char *text, bool whole_cidr, struct pspec *s, char *err, 
 		return fail(err, errlen, "empty target");
 	/* The common case first: one plain address (files of millions). */
 	if (len <= 15 && parse_quad(text, len, &v)) {
-		if (v == 0 && !whole_cidr)
-			return fail(err, errlen, "'%s': the unspecified address is not a host", text);
 		s->kind = LS_SPEC_RANGE4;
 		s->u.r4.lo = s->u.r4.hi = v;
 		s->size = 1;
-		return 0;
-	}
-	if (strchr(text, ':') != NULL)
+		rc = 0;
+	} else if (strchr(text, ':') != NULL)
 		rc = parse_v6(text, s, err, errlen);
 	else if (strspn(text, "0123456789.,-*/") == len)
 		rc = parse_v4(text, s, whole_cidr, err, errlen);

@@ -66,6 +66,12 @@ void ls_name_normalize(char *name);
  * characters and DEL become '?', so no field breaks a column or a line. */
 char ls_field_char(unsigned char c);
 
+/* Four bytes in network order (an IPv4 address) as a number. */
+static inline uint32_t ls_be32(const uint8_t b[4])
+{
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 /* Monotonic clock in milliseconds. */
 double ls_now_ms(void);
 
