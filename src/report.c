@@ -107,7 +107,11 @@ void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const
 	ls_statefile_mac_text(first, m1);
 	ls_statefile_mac_text(second, m2);
 	warn(rep, "%s: answered from two MACs, %s and %s: address conflict", a, m1, m2);
-	if (!rep->have_state || rep->opt->format == LS_FMT_PROM)
+	if (rep->have_state)
+		(void)ls_statefile_conflict(&rep->state, addr, second);
+	/* An event line: in NDJSON always; in text only with --state, whose
+	 * output has event lines (plain text keeps one line per host). */
+	if (rep->opt->format == LS_FMT_PROM || (!rep->have_state && rep->opt->format != LS_FMT_JSON))
 		return;
 	memset(&r, 0, sizeof(r));
 	r.target = a;

@@ -13,10 +13,13 @@
 
 #include "lanscan/util.h"
 
-/* Version 2 adds a fifth field, the MAC history; version 1 files are read
- * as they are (no MACs) and saved as version 2. */
+/* Version 2 added a fifth field, the MAC history; version 3 a sixth, the
+ * other MACs that answered for the address in that sweep (a conflict).
+ * Older files are read as they are and saved as version 3.  Every header
+ * has the same length. */
 #define HEADER_V1 "# lanscan state 1\n"
-#define HEADER "# lanscan state 2\n"
+#define HEADER_V2 "# lanscan state 2\n"
+#define HEADER "# lanscan state 3\n"
 
 const char *ls_change_name(enum ls_change c)
 {
@@ -109,10 +112,19 @@ static int parse_macs(const char *s, struct ls_statefile_entry *e)
 	}
 }
 
+/* "-", or up to LS_MAC_HISTORY MACs: checked, not kept (a conflict is
+ * news of the sweep that saw it). */
+static int parse_conflict(const char *s)
+{
+	struct ls_statefile_entry tmp;
+
+	return parse_macs(s, &tmp);
+}
+
 int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char *line = NULL, *f[5], *save;
+	char *line = NULL, *f[6], *save;
 	size_t lineno = 1, n, cap = 0;
 	struct ls_statefile_entry *e;
 	int k, rc = 0, nf;
@@ -120,6 +132,8 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 	if (len == 0)
 		return 0;
 	if (len >= sizeof(HEADER) - 1 && memcmp(buf, HEADER, sizeof(HEADER) - 1) == 0)
+		nf = 6;
+	else if (len >= sizeof(HEADER_V2) - 1 && memcmp(buf, HEADER_V2, sizeof(HEADER_V2) - 1) == 0)
 		nf = 5;
 	else if (len >= sizeof(HEADER_V1) - 1 && memcmp(buf, HEADER_V1, sizeof(HEADER_V1) - 1) == 0)
 		nf = 4;
@@ -158,7 +172,9 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 		if (e->has_prev || parse_state(f[1], &e->prev_state) != 0)
 			goto corrupt;
 		e->has_prev = true;
-		if (nf == 5 && parse_macs(f[4], e) != 0)
+		if (nf >= 5 && parse_macs(f[4], e) != 0)
+			goto corrupt;
+		if (nf >= 6 && parse_conflict(f[5]) != 0)
 			goto corrupt;
 		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
 		e->prev_target = strdup(f[3]);
@@ -294,6 +310,22 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	return LS_CHANGE_NONE;
 }
 
+int ls_statefile_conflict(struct ls_statefile *st, const struct ls_addr *addr, const uint8_t mac[6])
+{
+	char key[64];
+	struct ls_statefile_entry *e;
+
+	ls_addr_format(addr, key, sizeof(key));
+	if ((e = entry(st, key)) == NULL)
+		return -ENOMEM;
+	for (int i = 0; i < e->nconflict; i++)
+		if (memcmp(e->conflict[i], mac, 6) == 0)
+			return 0;
+	if (e->nconflict < LS_MAC_HISTORY)
+		memcpy(e->conflict[e->nconflict++], mac, 6);
+	return 0;
+}
+
 void ls_statefile_mac_text(const uint8_t mac[6], char buf[18])
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
@@ -360,6 +392,14 @@ static int fill(FILE *f, void *arg)
 		put_field(f, e->cur_target);
 		fputc('\t', f);
 		put_macs(f, e);
+		fputc('\t', f);
+		for (int k = 0; k < e->nconflict; k++) {
+			char t[18];
+			ls_statefile_mac_text(e->conflict[k], t);
+			fprintf(f, "%s%s", k > 0 ? "," : "", t);
+		}
+		if (e->nconflict == 0)
+			fputc('-', f);
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;

@@ -39,6 +39,8 @@ struct ls_statefile_entry {
 	uint8_t nmacs;
 	bool has_cur_mac;
 	uint8_t cur_mac[6];
+	uint8_t conflict[LS_MAC_HISTORY][6];	/* this sweep: other MACs that answered for it */
+	uint8_t nconflict;
 };
 
 struct ls_statefile {
@@ -65,6 +67,10 @@ int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size
  * the host's entry.  A host seen twice in one sweep changes once. */
 enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
 				const struct ls_statefile_entry **e);
+
+/* Records that mac also answered for addr in this sweep (an address
+ * conflict), saved with the host.  0 or -ENOMEM. */
+int ls_statefile_conflict(struct ls_statefile *st, const struct ls_addr *addr, const uint8_t mac[6]);
 
 /* Calls cb for each host of the previous sweep that this one did not see. */
 void ls_statefile_each_gone(const struct ls_statefile *st,

@@ -82,7 +82,14 @@ as_nobody() {
 	in_ns h11 ip addr add 198.19.1.77/32 dev eth0
 	# A silent address in the same sweep keeps it listening for the second reply.
 	run --separate-stderr lanscan -t 500 --json --state "$BATS_TEST_TMPDIR/s" 198.19.1.77 "$LAB_LAN_DEAD4"
-	assert_output --regexp '\{"event":"conflict","previous":"[0-9a-f:]{17}","address":"198\.19\.1\.77",'
+	assert_output --regexp '\{"event":"conflict","previous":"02:1a:b0:00:00:1[01]","address":"198\.19\.1\.77",.*"mac":"02:1a:b0:00:00:1[01]"'
+	# the state file keeps the host's MAC and, in its sixth field, the other one
+	line=$(grep '^198\.19\.1\.77	' "$BATS_TEST_TMPDIR/s")
+	assert_regex "$(cut -f5,6 <<<"$line")" '^02:1a:b0:00:00:1[01]	02:1a:b0:00:00:1[01]$'
+	[ "$(cut -f5 <<<"$line")" != "$(cut -f6 <<<"$line")" ]
+	# NDJSON without --state has the event record too
+	run --separate-stderr lanscan -t 500 --json 198.19.1.77 "$LAB_LAN_DEAD4"
+	assert_output --regexp '\{"event":"conflict","previous":"02:1a:b0:00:00:1[01]","address":"198\.19\.1\.77",'
 	run --separate-stderr lanscan -s -t 500 198.19.1.77 "$LAB_LAN_DEAD4"
 	in_ns h10 ip addr del 198.19.1.77/32 dev eth0
 	in_ns h11 ip addr del 198.19.1.77/32 dev eth0

@@ -58,6 +58,8 @@ static void test_parse_good_and_bad(void **state)
 		"# lanscan state 1\n10.0.0.1\tup\t-\tt\textra\n",		/* 5 fields in v1 */
 		"# lanscan state 2\n10.0.0.1\tup\t-\tt\n",			/* 4 fields in v2 */
 		"# lanscan state 2\n10.0.0.1\tup\t-\tt\t00:14:22:00:00\n",	/* a short MAC */
+		"# lanscan state 3\n10.0.0.1\tup\t-\tt\t-\n",			/* 5 fields in v3 */
+		"# lanscan state 3\n10.0.0.1\tup\t-\tt\t-\t00:14\n",		/* a short conflict MAC */
 		"# lanscan state 2\n10.0.0.1\tup\t-\tt\t00:14:22:00:00:01,\n",	/* a trailing comma */
 		"# lanscan state 2\n10.0.0.1\tup\t-\tt\ta,b,c,d,e\n",		/* garbage */
 	};
@@ -184,9 +186,9 @@ static void test_mac_events_and_migration(void **state)
 	ls_statefile_close(&st);
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "# lanscan state 2\n");
+	assert_string_equal(buf, "# lanscan state 3\n");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\n");
 	fclose(f);
 	/* sweep 2: another MAC -> mac; sweep 3: the first again -> flip */
 	static const char *const macs[] = { "\x00\x14\x22\x00\x00\x02", "\x00\x14\x22\x00\x00\x01" };
@@ -201,7 +203,22 @@ static void test_mac_events_and_migration(void **state)
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\n");
+	fclose(f);
+	/* a conflict: the other MACs are saved in the sixth field, once each, and read back */
+	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
+	memcpy(r.mac, macs[1], 6);
+	assert_int_equal(ls_statefile_conflict(&st, &r.addr, (const uint8_t *)"\x02\x00\x00\x00\x00\x07"), 0);
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
+	assert_int_equal(ls_statefile_conflict(&st, &r.addr, (const uint8_t *)"\x02\x00\x00\x00\x00\x07"), 0);
+	assert_int_equal(ls_statefile_conflict(&st, &r.addr, (const uint8_t *)"\x02\x00\x00\x00\x00\x08"), 0);
+	assert_int_equal(ls_statefile_save(&st), 0);
+	ls_statefile_close(&st);
+	f = fopen(path, "r");
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t"
+			    "02:00:00:00:00:07,02:00:00:00:00:08\n");
 	fclose(f);
 	/* down, then up with a new MAC: "up", not "mac" nor "new" */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
