@@ -8,6 +8,10 @@ _lanscan()
 		_filedir; return ;;
 	--ping-cmd)
 		_filedir; return ;;
+	-I|--interface|--iface)
+		_available_interfaces; return ;;
+	-S|--source|--src)
+		return ;;
 	--method)
 		# a comma-separated list: complete the last element
 		local pre=${cur%"${cur##*,}"}
@@ -22,7 +26,7 @@ _lanscan()
 		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
 			-r --retries -j --jobs -f --file -g --generate --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --rdns -s --summary
-			-q --quiet -x --min-up --ping-cmd --method -p --ports --rate --min-timeout --max-timeout
+			-q --quiet -x --min-up --ping-cmd -I --interface -S --source --method -p --ports --rate --min-timeout --max-timeout
 			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
 			--verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

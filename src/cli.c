@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "lanscan/method.h"
@@ -19,9 +20,9 @@ enum {
 };
 
 /* Short letters: where fping has the same letter, the same meaning
- * (-4 -6 -a -A -c -d -e -f -g -h -m -n -q -r -s -t -u -x); -j, -p and -V
+ * (-4 -6 -a -A -c -d -e -f -g -h -I -m -n -q -r -s -S -t -u -x); -j, -p and -V
  * are lanscan's own.  fping's other letters are refused with a hint. */
-#define SHORTOPTS ":46aAc:def:ghj:mnp:qr:st:uVx:"
+#define SHORTOPTS ":46aAc:def:ghI:j:mnp:qr:sS:t:uVx:"
 
 static const struct option longopts[] = {
 	{ "alive", no_argument, NULL, 'a' },
@@ -57,6 +58,10 @@ static const struct option longopts[] = {
 	{ "ping-cmd", required_argument, NULL, OPT_PING_CMD },
 	{ "method", required_argument, NULL, OPT_METHOD },
 	{ "ports", required_argument, NULL, 'p' },
+	{ "interface", required_argument, NULL, 'I' },
+	{ "iface", required_argument, NULL, 'I' },	/* fping's spelling */
+	{ "source", required_argument, NULL, 'S' },
+	{ "src", required_argument, NULL, 'S' },	/* fping's spelling */
 	{ "rate", required_argument, NULL, OPT_RATE },
 	{ "min-timeout", required_argument, NULL, OPT_MIN_TIMEOUT },
 	{ "max-timeout", required_argument, NULL, OPT_MAX_TIMEOUT },
@@ -102,6 +107,11 @@ void ls_cli_usage(FILE *f)
 "  -j, --jobs=N            hosts at once (1-65535; default: enough for\n"
 "                          --rate; 256 with ping)\n"
 "      --ping-cmd=PATH     the ping program to run (default: ping)\n"
+"  -I, --interface=IFACE   use only IFACE: targets are reached through it (on\n"
+"                          its link when no route uses it), and with no\n"
+"                          target only its subnets are swept\n"
+"  -S, --source=ADDR       send from ADDR (an address of this machine) to\n"
+"                          targets of its family\n"
 "Output:\n"
 "  -a, --alive             print only hosts that are up\n"
 "  -u, --unreachable       print only hosts that are down or unknown\n"
@@ -275,7 +285,6 @@ static const char *fping_hint(int c)
 	case 'D': return "fping's -D (timestamps) has no equivalent: lines are printed as answers come";
 	case 'H': return "fping's -H (TTL) has no equivalent";
 	case 'i': return "fping's -i (interval): use --rate PACKETS-A-SECOND";
-	case 'I': return "fping's -I (interface) has no equivalent yet: lanscan follows the routes";
 	case 'k': return "fping's -k (fwmark) has no equivalent";
 	case 'l': return "fping's -l (loop): run lanscan from watch(1) or cron, with --state";
 	case 'M': case 'O': return "fping's -M/-O (IP header options) have no equivalent";
@@ -283,7 +292,6 @@ static const char *fping_hint(int c)
 	case 'o': return "fping's -o (outage time) has no equivalent";
 	case 'Q': return "fping's -Q (interval summaries): use -s/--summary";
 	case 'R': return "fping's -R (random payload) has no equivalent";
-	case 'S': return "fping's -S (source address) has no equivalent yet: lanscan uses the route's source";
 	case 'T': return "fping's -T is ignored by fping itself; drop it";
 	case 'v': return "-v is not verbose here (fping's -v is the version): use --verbose, or -V/--version";
 	case 'X': return "fping's -X: use -x/--min-up N";
@@ -332,6 +340,21 @@ static int probe_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 		if ((rc = number(on, arg, 0, 10, &v, err, errlen)) == 0)
 			o->retries = (int)v;
 		return rc;
+	case 'I':
+		if (*arg == '\0' || strlen(arg) >= IF_NAMESIZE || strchr(arg, '/') != NULL)
+			return fail(err, errlen, "not an interface name", on, arg);
+		o->iface = arg;
+		return 0;
+	case 'S':
+		memset(&o->source, 0, sizeof(o->source));
+		if (inet_pton(AF_INET, arg, o->source.b) == 1)
+			o->source.family = AF_INET;
+		else if (inet_pton(AF_INET6, arg, o->source.b) == 1)
+			o->source.family = AF_INET6;
+		else
+			return fail(err, errlen, "not an IPv4 or IPv6 address", on, arg);
+		o->source_text = arg;
+		return 0;
 	case OPT_METHOD:
 		if (ls_cli_methods(arg, &o->methods) != 0)
 			return fail(err, errlen, "expected auto, or a list of icmp, arp, nd, tcp, neigh, ping", on, arg);
@@ -463,6 +486,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		      "fping's -p (period) has no equivalent";
 	else if (sn->rate && only_ping)
 		msg = "--rate does not apply to the ping method: use -j/--jobs";
+	else if (o->source.family != 0 && o->family != 0 && o->source.family != o->family)
+		msg = "-S/--source is not of the family -4/-6 asks for";
 	else if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms)
 		msg = "--min-timeout is above --max-timeout";
 	else if (o->min_timeout_ms > o->timeout_ms)

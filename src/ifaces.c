@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, char *desc, size_t desclen)
+int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const char *ifname, char *desc,
+		     size_t desclen)
 {
 	struct ifaddrs *ifa, *i;
 	uint32_t addr, mask;
@@ -25,6 +26,8 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, char *des
 		if (i->ifa_addr == NULL || i->ifa_netmask == NULL || i->ifa_addr->sa_family != AF_INET)
 			continue;
 		if (!(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+			continue;
+		if (ifname != NULL && strcmp(ifname, i->ifa_name) != 0)
 			continue;
 		addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
 		mask = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -55,6 +56,7 @@ struct app {
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
 	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
+	int ifindex;		/* -I's interface, 0 when none */
 	double started_ms;
 	char **env;
 };
@@ -96,6 +98,37 @@ static int read_file(const char *path, struct ls_targets *t)
 }
 
 /* Gathers targets and exclusions; returns 0 or an exit status. */
+/* -I names an interface of this machine, -S one of its addresses (as on
+ * -I's interface when both are given).  Returns 0 or an exit status. */
+static int check_link(struct app *app)
+{
+	const struct ls_options *o = &app->opt;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int fd, rc = 0;
+
+	if (o->iface != NULL && (app->ifindex = (int)if_nametoindex(o->iface)) == 0) {
+		ls_msg("-I/--interface '%s': no such interface", o->iface);
+		return EXIT_USAGE;
+	}
+	if (o->source.family == 0)
+		return 0;
+	if ((fd = socket(o->source.family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
+		ls_msg("-S/--source: %s", strerror(errno));
+		return EXIT_SYSERR;
+	}
+	sl = ls_addr_to_sockaddr(&o->source, &ss);
+	if (o->iface != NULL)
+		(void)setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, o->iface, (socklen_t)strlen(o->iface) + 1);
+	if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
+		rc = errno;
+		ls_msg("-S/--source '%s': %s", o->source_text,
+		       rc == EADDRNOTAVAIL ? "not an address of this machine" : strerror(rc));
+	}
+	close(fd);
+	return rc == 0 ? 0 : EXIT_USAGE;
+}
+
 static int load_targets(struct app *app)
 {
 	const struct ls_options *o = &app->opt;
@@ -127,10 +160,14 @@ static int load_targets(struct app *app)
 		}
 
 	if (o->ntargets == 0 && o->nfiles == 0) {
-		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, desc, sizeof(desc));
+		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc));
 		if (n < 0) {
 			ls_msg("cannot list interfaces: %s", strerror(-n));
 			return EXIT_SYSERR;
+		}
+		if (n == 0 && o->iface != NULL) {
+			ls_msg("no target given and no IPv4 subnet on %s", o->iface);
+			return EXIT_USAGE;
 		}
 		if (n == 0) {
 			ls_msg("no target given and no local IPv4 subnet found");
@@ -360,6 +397,9 @@ static void plan_config(struct app *app)
 	c->ports = o->nports > 0 ? o->ports : default_ports;
 	c->nports = o->nports > 0 ? o->nports : LS_ARRAY_SIZE(default_ports);
 	c->verbose = o->verbose;
+	c->ifname = o->iface;
+	c->ifindex = app->ifindex;
+	c->source = o->source;
 	/* auto: -c above 1 and --ping-cmd are ping-method options, so they pick it. */
 	app->plan.want = o->methods != 0 ? o->methods : o->count > 1 || o->ping_cmd_set ? LS_M_PING : 0;
 	app->plan.fatal = on_plan_fatal;
@@ -637,7 +677,9 @@ int main(int argc, char **argv)
 		printf("lanscan %s\n", LS_VERSION);
 		status = EXIT_UP;
 	} else {
-		status = load_targets(&app);
+		status = check_link(&app);
+		if (status == 0)
+			status = load_targets(&app);
 		if (status == 0 && app.opt.list) {
 			status = list_targets(&app);
 		} else if (status == 0 && !app.opt.force && too_many(&app)) {

@@ -2,6 +2,7 @@
 #include "lanscan/netinfo.h"
 
 #include <errno.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,7 +225,19 @@ static bool prefix_match(const struct ls_addr *net, unsigned len, const struct l
 	return rest == 0 || ((net->b[full] ^ a->b[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
-int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, struct ls_path *path)
+/* The source address of ifc for dst: IPv4, or for IPv6 the link-local one
+ * toward a link-local destination, else the first global one. */
+static struct ls_addr iface_src(const struct ls_iface *ifc, const struct ls_addr *dst)
+{
+	if (dst->family == AF_INET)
+		return ifc->v4;
+	if (dst->b[0] == 0xfe && (dst->b[1] & 0xc0) == 0x80)
+		return ifc->v6ll;
+	return ifc->v6.family != 0 ? ifc->v6 : ifc->v6ll;
+}
+
+int ls_netinfo_route_via(const struct ls_netinfo *ni, const struct ls_addr *dst, int ifindex,
+			 struct ls_path *path)
 {
 	const struct ls_iface *ifc;
 	size_t i;
@@ -232,7 +245,7 @@ int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, str
 	memset(path, 0, sizeof(*path));
 	for (i = 0; i < ni->nroutes; i++) {
 		const struct ls_nl_route *r = &ni->routes[i].r;
-		if (!prefix_match(&r->dst, r->dst_len, dst))
+		if (!prefix_match(&r->dst, r->dst_len, dst) || (ifindex != 0 && r->oif != ifindex))
 			continue;
 		path->ifindex = r->oif;
 		path->gateway = r->gateway;
@@ -248,9 +261,22 @@ int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, str
 		}
 		path->src = r->prefsrc;
 		if (path->src.family == 0 && (ifc = ls_netinfo_iface(ni, r->oif)) != NULL)
-			path->src = dst->family == AF_INET ? ifc->v4 : ifc->v6.family != 0 ? ifc->v6 : ifc->v6ll;
+			path->src = iface_src(ifc, dst);
+		return 0;
+	}
+	/* Bound to an interface with no route through it: the kernel takes the
+	 * destination as on that link (so does arp-scan -I). */
+	if (ifindex != 0 && (ifc = ls_netinfo_iface(ni, ifindex)) != NULL && (ifc->flags & IFF_UP)) {
+		path->kind = LS_ROUTE_ONLINK;
+		path->ifindex = ifindex;
+		path->src = iface_src(ifc, dst);
 		return 0;
 	}
 	path->kind = LS_ROUTE_NONE;
 	return -ENETUNREACH;
+}
+
+int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, struct ls_path *path)
+{
+	return ls_netinfo_route_via(ni, dst, 0, path);
 }

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "lanscan/util.h"
 
@@ -110,7 +111,25 @@ void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct l
 	memset(path, 0, sizeof(*path));
 	path->kind = LS_ROUTE_NONE;
 	if (pl->have_net)
-		ls_netinfo_route(&pl->net, addr, path);
+		ls_netinfo_route_via(&pl->net, addr, pl->cfg.ifindex, path);
+	if (pl->cfg.source.family == addr->family && path->kind != LS_ROUTE_NONE)
+		path->src = pl->cfg.source;
+}
+
+int ls_probe_bind(int fd, int family, const struct ls_probe_cfg *cfg)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+
+	if (cfg->ifname != NULL &&
+	    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, cfg->ifname, (socklen_t)strlen(cfg->ifname) + 1) != 0)
+		return -errno;
+	if (cfg->source.family == family) {
+		sl = ls_addr_to_sockaddr(&cfg->source, &ss);
+		if (bind(fd, (struct sockaddr *)&ss, sl) != 0)
+			return -errno;
+	}
+	return 0;
 }
 
 bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr *addr, const struct ls_path *path)

@@ -318,9 +318,9 @@ static void poll_cb(uv_poll_t *h, int status, int events)
 
 /* A raw socket when allowed (root, CAP_NET_RAW), else a datagram ICMP socket
  * (net.ipv4.ping_group_range).  Returns the fd or a negative errno. */
-static int open_socket(int family, bool *raw, int rcvbuf)
+static int open_socket(int family, bool *raw, int rcvbuf, const struct ls_probe_cfg *cfg)
 {
-	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, on = 1;
+	int proto = family == AF_INET6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, fd, on = 1, rc;
 
 	fd = socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	*raw = fd >= 0;
@@ -328,6 +328,10 @@ static int open_socket(int family, bool *raw, int rcvbuf)
 		fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
 	if (fd < 0)
 		return -errno;
+	if ((rc = ls_probe_bind(fd, family, cfg)) != 0) {
+		close(fd);
+		return rc;
+	}
 	if (*raw && family == AF_INET) {
 		struct icmp_filter f = { ~(uint32_t)((1u << ICMP_ECHOREPLY) | (1u << ICMP_DEST_UNREACH) |
 						     (1u << ICMP_TIME_EXCEEDED) | (1u << ICMP_PARAMETERPROB)) };
@@ -390,7 +394,7 @@ static int icmp_open(struct ls_minst **out, const struct ls_menv *env, char *err
 	rb = (cfg->rate > 0 ? cfg->rate : 1e6) * 0.5 * 768;
 	rcvbuf = rb < (1 << 20) ? 1 << 20 : rb > (1 << 26) ? 1 << 26 : (int)rb;
 	for (fi = 0; fi < 2; fi++) {
-		e->fd[fi] = open_socket(fi ? AF_INET6 : AF_INET, &e->raw[fi], rcvbuf);
+		e->fd[fi] = open_socket(fi ? AF_INET6 : AF_INET, &e->raw[fi], rcvbuf, cfg);
 		if (e->fd[fi] < 0)
 			e->fd_err[fi] = e->fd[fi];
 	}

@@ -287,6 +287,10 @@ static int neigh_open(struct ls_minst **out, const struct ls_menv *env, char *er
 		/* triggers wait in the kernel while it resolves, counted against this */
 		if (m->udp[fi] >= 0)
 			setsockopt(m->udp[fi], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+		if (m->udp[fi] >= 0 && ls_probe_bind(m->udp[fi], fi ? AF_INET6 : AF_INET, env->cfg) != 0) {
+			close(m->udp[fi]);
+			m->udp[fi] = -1;
+		}
 	}
 	if (m->udp[0] < 0 && m->udp[1] < 0) {
 		rc = -errno;

@@ -324,8 +324,8 @@ static void on_respawn(uv_timer_t *t)
 
 /* The ping program's argv (never a shell): buffers belong to the caller. */
 struct ping_argv {
-	char count[16], wait[32], interval[16], addr[64];
-	char *args[16];
+	char count[16], wait[32], interval[16], addr[64], source[64];
+	char *args[18];
 };
 
 static void build_argv(const struct pres *p, struct ping_argv *v)
@@ -348,6 +348,15 @@ static void build_argv(const struct pres *p, struct ping_argv *v)
 	if (p->opts->count > 1) {
 		args[n++] = "-i";
 		args[n++] = interval;
+	}
+	/* iputils ping -I takes an interface or a source address: the source
+	 * when -S is for this family (the route then picks the interface). */
+	if (p->opts->source.family == p->addr.family) {
+		args[n++] = "-I";
+		args[n++] = (char *)ls_addr_format(&p->opts->source, v->source, sizeof(v->source));
+	} else if (p->opts->ifname != NULL) {
+		args[n++] = "-I";
+		args[n++] = (char *)p->opts->ifname;
 	}
 	args[n++] = "--";
 	args[n++] = addr;

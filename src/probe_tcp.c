@@ -221,6 +221,10 @@ static bool launch(struct tcp *m, struct tatt *t, double now)
 	c->port = m->env.cfg->ports[t->next];
 	t->next++;
 	fd = socket(addr->family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd >= 0 && ls_probe_bind(fd, addr->family, m->env.cfg) != 0) {
+		close(fd);	/* -I/-S were checked at start: not expected */
+		fd = -1;
+	}
 	if (fd < 0) {
 		ls_pacer_giveback(m->env.pacer, 1);
 		return true;	/* this port is skipped (EMFILE from elsewhere) */

@@ -9,6 +9,7 @@
 
 #include "lanscan/nagios.h"
 #include "lanscan/output.h"
+#include "lanscan/target.h"
 
 #define LS_DEFAULT_JOBS 256
 #define LS_MAX_JOBS 65535
@@ -48,6 +49,9 @@ struct ls_options {
 	enum ls_show show;
 	const char *ping_cmd;
 	bool ping_cmd_set;
+	const char *iface;		/* -I: the one interface to use, or NULL */
+	struct ls_addr source;		/* -S: the source address (family 0: the route's) */
+	const char *source_text;
 	const char **files;		/* -f FILE, in order */
 	size_t nfiles;
 	const char **excludes;		/* --exclude LIST */

@@ -8,9 +8,10 @@
 #include "lanscan/target.h"
 
 /* Adds one CIDR spec per IPv4 subnet of an up, non-loopback interface (/32s
- * skipped), narrowing any subnet wider than /min_prefix to the /min_prefix
+ * skipped; only ifname's when it is not NULL), narrowing any subnet wider than /min_prefix to the /min_prefix
  * around the interface's address unless force.  Writes "198.19.1.0/24 (lan0),
  * ..." into desc.  Returns the number of subnets added, or a negative errno. */
-int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, char *desc, size_t desclen);
+int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const char *ifname, char *desc,
+		     size_t desclen);
 
 #endif

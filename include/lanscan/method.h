@@ -39,6 +39,9 @@ struct ls_probe_cfg {
 	unsigned ping_jobs;	/* ping: programs running at once */
 	const char *ping_cmd;	/* ping: the program */
 	char **env;		/* ping: its environment */
+	const char *ifname;	/* -I: every socket is bound to this interface (NULL: none) */
+	int ifindex;		/* its index, 0 when none */
+	struct ls_addr source;	/* -S: the source for targets of its family (family 0: the route's) */
 	const uint16_t *ports;	/* tcp: the ports, in order */
 	size_t nports;
 	bool verbose;
@@ -67,6 +70,10 @@ struct ls_counters {
 };
 
 const char *ls_reject_name(enum ls_reject r);
+
+/* Binds a new socket of family to -I's interface and -S's address (those
+ * the settings have).  Returns 0 or a negative errno (plan.c). */
+int ls_probe_bind(int fd, int family, const struct ls_probe_cfg *cfg);
 
 struct ls_pacer;
 struct ls_method;

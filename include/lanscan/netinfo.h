@@ -52,6 +52,13 @@ void ls_netinfo_free(struct ls_netinfo *ni);
 /* The path to dst.  Returns 0, or -ENETUNREACH (path->kind LS_ROUTE_NONE). */
 int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, struct ls_path *path);
 
+/* The path to dst through interface ifindex only (0: any): the best route
+ * whose output interface it is, else dst taken as on that link, as the
+ * kernel does for a socket bound to the interface.  Returns 0 or
+ * -ENETUNREACH (ifindex 0 with no route, or an interface that is down). */
+int ls_netinfo_route_via(const struct ls_netinfo *ni, const struct ls_addr *dst, int ifindex,
+			 struct ls_path *path);
+
 /* The interface with that index, or NULL. */
 const struct ls_iface *ls_netinfo_iface(const struct ls_netinfo *ni, int ifindex);
 
