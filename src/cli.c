@@ -16,7 +16,8 @@ enum {
 	OPT_EXCLUDE = 256, OPT_EXCLUDE_FILE, OPT_LIST, OPT_FORCE, OPT_JSON,
 	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
-	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL
+	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL,
+	OPT_NAME_TIMEOUT
 };
 
 /* Short letters: where fping has the same letter, the same meaning
@@ -43,6 +44,8 @@ static const struct option longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sort", no_argument, NULL, OPT_SORT },
 	{ "rdns", no_argument, NULL, 'n' },
+	{ "names", no_argument, NULL, 'n' },
+	{ "name-timeout", required_argument, NULL, OPT_NAME_TIMEOUT },
 	{ "summary", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "min-up", required_argument, NULL, 'x' },
@@ -120,7 +123,10 @@ void ls_cli_usage(FILE *f)
 "      --prom-file=FILE    also write Prometheus metrics to FILE, atomically\n"
 "      --state=FILE        print only what changed since the sweep in FILE\n"
 "      --sort              print in address order at the end\n"
-"  -n, -d, --rdns          add reverse DNS names of hosts that are up\n"
+"  -n, -d, --names         name the hosts that are up: DNS (PTR), mDNS and\n"
+"                          NetBIOS, asked at once (also --rdns)\n"
+"      --name-timeout=MS   how long a host's line may wait for its names once\n"
+"                          it is up (10-60000, default 1000)\n"
 "  -s, --summary           print a summary on standard error\n"
 "  -q, --quiet             print nothing; only the exit status\n"
 "  -x, --min-up=N          succeed when at least N hosts are up\n"
@@ -270,7 +276,7 @@ static const char *optname(int c, char *buf, size_t len)
 
 /* Which options were given, for the checks that compare them. */
 struct seen {
-	bool alive, unreachable, v4, v6, json, format, rate, generate;
+	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout;
 };
 
 /* fping's letters that lanscan does not take, and what to use instead
@@ -436,6 +442,11 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 	case OPT_NO_PROGRESS: o->progress = 0; return 0;
 	case OPT_SORT: o->sort = true; return 0;
 	case 'n': case 'd': o->rdns = true; return 0;
+	case OPT_NAME_TIMEOUT:
+		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
+			o->name_timeout_ms = (int)v;
+		sn->name_timeout = true;
+		return rc;
 	case 's': o->summary = true; return 0;
 	case 'q': o->quiet = true; return 0;
 	case OPT_VERBOSE: o->verbose = true; return 0;
@@ -486,6 +497,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		      "fping's -p (period) has no equivalent";
 	else if (sn->rate && only_ping)
 		msg = "--rate does not apply to the ping method: use -j/--jobs";
+	else if (sn->name_timeout && !o->rdns)
+		msg = "--name-timeout needs -n/--names";
 	else if (o->source.family != 0 && o->family != 0 && o->source.family != o->family)
 		msg = "-S/--source is not of the family -4/-6 asks for";
 	else if (o->min_timeout_ms > 0 && o->max_timeout_ms > 0 && o->min_timeout_ms > o->max_timeout_ms)
@@ -561,6 +574,7 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->ping_cmd = "ping";
 	o->retries = -1;
 	o->rate = LS_DEFAULT_RATE;
+	o->name_timeout_ms = LS_DEFAULT_NAME_TIMEOUT_MS;
 	o->min_timeout_ms = o->max_timeout_ms = -1;
 	opterr = 0;
 	optind = 1;

@@ -24,6 +24,7 @@
 
 #include "lanscan/cli.h"
 #include "lanscan/ifaces.h"
+#include "lanscan/names.h"
 #include "lanscan/oui.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
@@ -57,6 +58,8 @@ struct app {
 	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
 	int ifindex;		/* -I's interface, 0 when none */
+	struct ls_names names;	/* -n: the name sources */
+	bool names_open;
 	double started_ms;
 	char **env;
 };
@@ -313,6 +316,8 @@ static void on_done(struct ls_pipeline *pl)
 	struct app *app = ls_container_of(pl, struct app, pl);
 
 	ls_report_stop(&app->rep);
+	if (app->names_open)
+		ls_names_close(&app->names);
 	ls_plan_close(&app->plan);
 	app->plan_open = false;
 	close_signals(app);
@@ -494,7 +499,6 @@ static int sweep_setup(struct app *app)
 	pl->exclude = &app->exclude;
 	pl->family = app->opt.family;
 	pl->resolve_all = app->opt.resolve_all;
-	pl->rdns = app->opt.rdns;
 	pl->done_cb = on_done;
 	pl->oui = app->oui;
 	return 0;
@@ -552,6 +556,10 @@ static int sweep_finish(struct app *app, double elapsed)
 	if (app->opt.verbose) {
 		ls_plan_counters(&app->plan, line, sizeof(line));
 		warn(app, "%s", line);
+		if (app->names_open) {
+			ls_names_describe(&app->names, line, sizeof(line));
+			warn(app, "names (named/asked): %s", line);
+		}
 	}
 	complete = pl->syserr == 0 && app->signum == 0 && pl->out_err == 0;
 	if (pl->syserr != 0)
@@ -593,6 +601,17 @@ static int sweep(struct app *app)
 	if ((rc = choose_methods(app)) != 0) {
 		sweep_abort(app);
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
+	}
+	if (app->opt.rdns) {
+		if ((rc = ls_names_open(&app->names, &app->loop, &app->plan, app->opt.name_timeout_ms)) != 0) {
+			ls_msg("names: %s", strerror(-rc));
+			ls_plan_close(&app->plan);
+			app->plan_open = false;
+			sweep_abort(app);
+			return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
+		}
+		app->names_open = true;
+		pl->names = &app->names;
 	}
 	if (app->opt.verbose)
 		warn(app, "methods: %s; %u targets at once, wait %d ms, %d retries, rate %lld/s",

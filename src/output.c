@@ -158,6 +158,17 @@ size_t ls_format_result(const struct ls_result *r, enum ls_format fmt, char *buf
 		put_json_str(&b, r->has_mac ? r->vendor : NULL);
 		puts_(&b, ",\"name\":");
 		put_json_str(&b, r->name);
+		if (r->names) {		/* -n: each source's name */
+			puts_(&b, ",\"names\":{\"dns\":");
+			put_json_str(&b, r->dns);
+			puts_(&b, ",\"mdns\":");
+			put_json_str(&b, r->mdns);
+			puts_(&b, ",\"netbios\":");
+			put_json_str(&b, r->netbios);
+			puts_(&b, ",\"workgroup\":");
+			put_json_str(&b, r->workgroup);
+			puts_(&b, "}");
+		}
 		puts_(&b, ",\"error\":");
 		put_json_str(&b, r->error);
 		puts_(&b, "}");

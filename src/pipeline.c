@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanscan/names.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
-enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_RDNS };
+enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES };
 
 /* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
  * solicitations 1 s apart) for a silent on-link address; it holds at most
@@ -31,8 +32,8 @@ struct ls_job {
 	bool onlink;			/* holds one of the on-link places */
 	double started_ms;
 	bool emitted;
-	void *req;			/* the getaddrinfo or getnameinfo request under way */
-	char *name;			/* reverse DNS name, malloc'd */
+	void *req;			/* the getaddrinfo request under way */
+	struct ls_nq *nq;		/* the name lookup under way (names.h) */
 	struct ls_race race;
 	struct ls_job *prev, *next;	/* the live list */
 	struct ls_job *qnext;		/* the ready queue */
@@ -69,7 +70,6 @@ static void job_free(struct ls_job *job)
 	p->jobs--;
 	ls_race_free(&job->race);
 	free(job->req);
-	free(job->name);
 	free(job);
 }
 
@@ -104,11 +104,29 @@ static void emit(struct ls_pipeline *p, const struct ls_result *r)
 	}
 }
 
-static void emit_race(struct ls_job *job)
+/* The name column: DNS, else mDNS, else the NetBIOS name in lower case,
+ * else the name the target was given as.  nb: room for the lower-cased name. */
+static const char *best_name(const struct ls_job *job, const struct ls_names_found *f, char *nb, size_t len)
+{
+	if (f != NULL && f->dns != NULL)
+		return f->dns;
+	if (f != NULL && f->mdns != NULL)
+		return f->mdns;
+	if (f != NULL && f->netbios != NULL) {
+		snprintf(nb, len, "%s", f->netbios);
+		for (char *c = nb; *c != '\0'; c++)
+			if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		return nb;
+	}
+	return job->is_name ? job->spec->text : NULL;
+}
+
+static void emit_race(struct ls_job *job, const struct ls_names_found *f)
 {
 	const struct ls_race *rc = &job->race;
 	struct ls_result r;
-	char text[16];
+	char text[16], nb[80];
 
 	memset(&r, 0, sizeof(r));
 	r.target = ls_spec_text(job->spec, text, sizeof(text));
@@ -121,7 +139,14 @@ static void emit_race(struct ls_job *job)
 	memcpy(r.mac, rc->ans.mac, sizeof(r.mac));
 	if (r.has_mac)
 		r.vendor = ls_oui_vendor(job->pl->oui, r.mac);
-	r.name = job->name != NULL ? job->name : job->is_name ? job->spec->text : NULL;
+	r.name = best_name(job, f, nb, sizeof(nb));
+	r.names = job->pl->names != NULL;
+	if (f != NULL) {
+		r.dns = f->dns;
+		r.mdns = f->mdns;
+		r.netbios = f->netbios;
+		r.workgroup = f->workgroup;
+	}
 	r.error = ls_race_error(rc);
 	job->emitted = true;
 	emit(job->pl, &r);
@@ -132,24 +157,18 @@ static void settle(struct ls_job *job)
 {
 	struct ls_pipeline *p = job->pl;
 
-	if (job->racing || job->req != NULL)
+	if (job->racing || job->req != NULL || job->nq != NULL)
 		return;
 	job_free(job);
 	pump(p);
 }
 
-static void on_name(uv_getnameinfo_t *req, int status, const char *host, const char *service)
+static void on_names(void *arg, const struct ls_names_found *f)
 {
-	struct ls_job *job = req->data;
-	struct ls_pipeline *p = job->pl;
+	struct ls_job *job = arg;
 
-	(void)service;
-	p->resolving--;
-	if (status == 0 && host != NULL && (job->name = strdup(host)) != NULL)
-		ls_name_normalize(job->name);
-	free(job->req);
-	job->req = NULL;
-	emit_race(job);	/* decided: print it even when stopping */
+	job->nq = NULL;
+	emit_race(job, f);	/* decided: print it even when stopping */
 	settle(job);
 }
 
@@ -157,21 +176,13 @@ static void on_decided(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
-	struct sockaddr_storage ss;
 
-	if (p->rdns && r->state == LS_UP && !p->stopping &&
-	    (job->req = malloc(sizeof(uv_getnameinfo_t))) != NULL) {
-		ls_addr_to_sockaddr(&r->addr, &ss);
-		job->phase = J_RDNS;
-		((uv_getnameinfo_t *)job->req)->data = job;
-		if (uv_getnameinfo(p->loop, job->req, on_name, (struct sockaddr *)&ss, NI_NAMEREQD) == 0) {
-			p->resolving++;
-			return;
-		}
-		free(job->req);
-		job->req = NULL;
+	if (p->names != NULL && r->state == LS_UP && !p->stopping &&
+	    (job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job)) != NULL) {
+		job->phase = J_NAMES;
+		return;
 	}
-	emit_race(job);
+	emit_race(job, NULL);
 }
 
 static void on_release_tick(uv_timer_t *t)
@@ -454,10 +465,10 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		case J_PROBING:
 			ls_race_cancel(&job->race);
 			break;
-		case J_RDNS:
-			uv_cancel(job->req);
+		case J_NAMES:
 			if (job->racing)
 				ls_race_cancel(&job->race);
+			ls_names_cancel(job->nq);	/* prints the line; may free the job */
 			break;
 		}
 	}

@@ -14,12 +14,14 @@
 #include "lanscan/util.h"
 
 /* Version 2 added a fifth field, the MAC history; version 3 a sixth, the
- * other MACs that answered for the address in that sweep (a conflict).
- * Older files are read as they are and saved as version 3.  Every header
- * has the same length. */
+ * other MACs that answered for the address in that sweep (a conflict);
+ * version 4 the mDNS name, the NetBIOS name and workgroup (-n).  Older
+ * files are read as they are and saved as version 4.  Every header has the
+ * same length. */
 #define HEADER_V1 "# lanscan state 1\n"
 #define HEADER_V2 "# lanscan state 2\n"
-#define HEADER "# lanscan state 3\n"
+#define HEADER_V3 "# lanscan state 3\n"
+#define HEADER "# lanscan state 4\n"
 
 const char *ls_change_name(enum ls_change c)
 {
@@ -124,7 +126,7 @@ static int parse_conflict(const char *s)
 int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char *line = NULL, *f[6], *save;
+	char *line = NULL, *f[9], *save;
 	size_t lineno = 1, n, cap = 0;
 	struct ls_statefile_entry *e;
 	int k, rc = 0, nf;
@@ -132,6 +134,8 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 	if (len == 0)
 		return 0;
 	if (len >= sizeof(HEADER) - 1 && memcmp(buf, HEADER, sizeof(HEADER) - 1) == 0)
+		nf = 9;
+	else if (len >= sizeof(HEADER_V3) - 1 && memcmp(buf, HEADER_V3, sizeof(HEADER_V3) - 1) == 0)
 		nf = 6;
 	else if (len >= sizeof(HEADER_V2) - 1 && memcmp(buf, HEADER_V2, sizeof(HEADER_V2) - 1) == 0)
 		nf = 5;
@@ -176,6 +180,11 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 			goto corrupt;
 		if (nf >= 6 && parse_conflict(f[5]) != 0)
 			goto corrupt;
+		for (k = 0; k < 3; k++)
+			if (nf >= 9 && (e->prev_src[k] = strdup(strcmp(f[6 + k], "-") == 0 ? "" : f[6 + k])) == NULL) {
+				rc = -ENOMEM;
+				goto out;
+			}
 		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
 		e->prev_target = strdup(f[3]);
 		if (e->prev_name == NULL || e->prev_target == NULL) {
@@ -287,6 +296,9 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	e->has_cur = true;
 	e->cur_state = r->state;
 	e->cur_name = strdup(r->name != NULL ? r->name : "");
+	e->cur_src[0] = strdup(r->mdns != NULL ? r->mdns : "");
+	e->cur_src[1] = strdup(r->netbios != NULL ? r->netbios : "");
+	e->cur_src[2] = strdup(r->workgroup != NULL ? r->workgroup : "");
 	e->cur_target = strdup(r->target);
 	if (r->state == LS_UP && r->has_mac) {
 		e->has_cur_mac = true;
@@ -307,6 +319,11 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	if (r->state == LS_UP && e->cur_name != NULL && e->cur_name[0] != '\0' &&
 	    strcmp(e->cur_name, e->prev_name) != 0)
 		return LS_CHANGE_RENAMED;
+	/* every source: a name it gave both times, now another */
+	for (int k = 0; k < 2; k++)
+		if (r->state == LS_UP && e->cur_src[k] != NULL && e->cur_src[k][0] != '\0' &&
+		    e->prev_src[k] != NULL && e->prev_src[k][0] != '\0' && strcmp(e->cur_src[k], e->prev_src[k]) != 0)
+			return LS_CHANGE_RENAMED;
 	return LS_CHANGE_NONE;
 }
 
@@ -400,6 +417,10 @@ static int fill(FILE *f, void *arg)
 		}
 		if (e->nconflict == 0)
 			fputc('-', f);
+		for (int k = 0; k < 3; k++) {
+			fputc('\t', f);
+			put_field(f, e->cur_src[k]);
+		}
 		fputc('\n', f);
 	}
 	return ferror(f) ? -EIO : 0;
@@ -418,6 +439,10 @@ void ls_statefile_close(struct ls_statefile *st)
 		free(st->e[i].key);
 		free(st->e[i].prev_name);
 		free(st->e[i].cur_name);
+		for (int k = 0; k < 3; k++) {
+			free(st->e[i].prev_src[k]);
+			free(st->e[i].cur_src[k]);
+		}
 		free(st->e[i].prev_target);
 		free(st->e[i].cur_target);
 	}

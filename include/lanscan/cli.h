@@ -20,6 +20,7 @@
 #define LS_DEFAULT_MIN_TIMEOUT_MS 50
 #define LS_DEFAULT_RETRIES 2	/* packet methods: sends again within a target's wait */
 #define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
+#define LS_DEFAULT_NAME_TIMEOUT_MS 1000	/* -n: a host's names, at most this after it is up */
 
 #define LS_CLI_MAX_PORTS 64
 
@@ -29,6 +30,7 @@ struct ls_options {
 	int count;
 	int timeout_ms;
 	int retries;
+	int name_timeout_ms;	/* --name-timeout */
 	unsigned methods;	/* LS_M_* bits (method.h); 0: auto */
 	uint16_t ports[LS_CLI_MAX_PORTS];	/* -p: TCP ports, in order; nports 0: the default */
 	size_t nports;

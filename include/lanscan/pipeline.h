@@ -33,7 +33,8 @@ struct ls_pipeline {
 	const struct ls_targets *exclude;	/* may be NULL */
 	unsigned max_jobs;			/* targets probed at once */
 	int family;				/* names: 0, AF_INET or AF_INET6 */
-	bool resolve_all, rdns;
+	bool resolve_all;
+	struct ls_names *names;			/* -n: name lookups (names.h), or NULL */
 	struct ls_oui *oui;			/* vendors of MACs seen (may be NULL) */
 	ls_pipeline_done_cb done_cb;
 	/* state */

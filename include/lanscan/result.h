@@ -33,7 +33,9 @@ struct ls_result {
 	bool has_mac;
 	uint8_t mac[6];		/* the link-layer address that answered (arp, nd, neigh) */
 	const char *vendor;	/* its registered vendor, LS_OUI_LOCAL, or NULL (oui.h) */
-	const char *name;	/* host name (given or reverse DNS), or NULL */
+	const char *name;	/* the best name: DNS, mDNS, NetBIOS (lower case), or as given; or NULL */
+	bool names;		/* names were asked for (-n): the per-source names below */
+	const char *dns, *mdns, *netbios, *workgroup;	/* each source's, or NULL */
 	const char *error;	/* why it is down or unknown, or NULL */
 };
 

@@ -34,6 +34,7 @@ struct ls_statefile_entry {
 	bool has_prev, has_cur;
 	enum ls_state prev_state, cur_state;
 	char *prev_name, *cur_name;	/* "" when none */
+	char *prev_src[3], *cur_src[3];	/* mDNS name, NetBIOS name, workgroup ("" or NULL: none) */
 	char *prev_target, *cur_target;
 	uint8_t macs[LS_MAC_HISTORY][6];	/* the previous sweeps' MACs, most recent first */
 	uint8_t nmacs;

@@ -186,9 +186,9 @@ static void test_mac_events_and_migration(void **state)
 	ls_statefile_close(&st);
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "# lanscan state 3\n");
+	assert_string_equal(buf, "# lanscan state 4\n");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\t-\t-\t-\n");
 	fclose(f);
 	/* sweep 2: another MAC -> mac; sweep 3: the first again -> flip */
 	static const char *const macs[] = { "\x00\x14\x22\x00\x00\x02", "\x00\x14\x22\x00\x00\x01" };
@@ -203,7 +203,7 @@ static void test_mac_events_and_migration(void **state)
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\t-\t-\t-\n");
 	fclose(f);
 	/* a conflict: the other MACs are saved in the sixth field, once each, and read back */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
@@ -218,7 +218,7 @@ static void test_mac_events_and_migration(void **state)
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t"
-			    "02:00:00:00:00:07,02:00:00:00:00:08\n");
+			    "02:00:00:00:00:07,02:00:00:00:00:08\t-\t-\t-\n");
 	fclose(f);
 	/* down, then up with a new MAC: "up", not "mac" nor "new" */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);

@@ -1,0 +1,150 @@
+/* names.h -- host names from DNS PTR, mDNS and NetBIOS, asked at once for each host that is up, bounded by a budget.
+ *
+ * Each source is one file behind struct ls_name_source (name_dns.c,
+ * name_mdns.c, name_nbns.c).  A lookup (struct ls_nq) starts when a host is
+ * known to be up; every source that applies sends its query at once, and
+ * the lookup ends when every source has answered or given up, or when the
+ * budget (--name-timeout) runs out, whichever comes first.  A source whose
+ * server does not answer (DNS) is asked no more in this sweep, so it costs
+ * the budget once, not once per host.  Replies are matched to an outstanding
+ * query (id and question, and the source address each protocol allows);
+ * anything else is dropped and counted.
+ */
+#ifndef LANSCAN_NAMES_H
+#define LANSCAN_NAMES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "lanscan/netinfo.h"
+#include "lanscan/target.h"
+
+enum ls_name_src { LS_NAME_DNS, LS_NAME_MDNS, LS_NAME_NBNS, LS_NAME_NSRC };
+
+/* What a lookup found: each NULL when the source gave nothing. */
+struct ls_names_found {
+	const char *dns;	/* reverse DNS (/etc/hosts, then the resolv.conf servers), lower case */
+	const char *mdns;	/* mDNS reverse name ("pi.local"), lower case */
+	const char *netbios;	/* the NetBIOS machine name, as sent (upper case) */
+	const char *workgroup;	/* its NetBIOS workgroup or domain */
+};
+
+struct ls_nq;
+struct ls_names;
+struct ls_nsrc;		/* a source's opened state: its own struct */
+struct ls_plan;
+
+typedef void (*ls_names_cb)(void *arg, const struct ls_names_found *found);
+
+struct ls_name_source {
+	const char *name;
+	/* Opens the source's sockets; 0, or a negative errno (the source is
+	 * then left out, with a note under --verbose). */
+	int (*open)(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen);
+	bool (*applies)(struct ls_nsrc *s, const struct ls_nq *q);
+	/* Sends the query; 0, or a negative errno (nothing from it for q). */
+	int (*start)(struct ls_nsrc *s, struct ls_nq *q);
+	/* q is over (answered, given up, expired): forget it. */
+	void (*forget)(struct ls_nsrc *s, struct ls_nq *q);
+	/* The budget ran out with q still waiting for this source (may be NULL). */
+	void (*expired)(struct ls_nsrc *s, struct ls_nq *q);
+	void (*close)(struct ls_nsrc *s);
+};
+
+extern const struct ls_name_source ls_name_dns, ls_name_mdns, ls_name_nbns;
+
+/* One host's lookup.  Sources read addr and path, and keep their query id
+ * and table link here. */
+struct ls_nq {
+	struct ls_names *ns;
+	struct ls_addr addr;
+	struct ls_path path;
+	ls_names_cb cb;
+	void *arg;
+	unsigned pending;			/* bit per source still to answer */
+	double deadline;			/* monotonic ms */
+	struct ls_nq *tprev, *tnext;		/* the deadline list (start order) */
+	uint16_t id[LS_NAME_NSRC];		/* each source's query id */
+	struct ls_nq *link[LS_NAME_NSRC];	/* each source's id table chain */
+	char *found[4];				/* dns, mdns, netbios, workgroup (malloc'd) */
+};
+
+/* Query ids: a table per source, chained by id. */
+#define LS_NQ_BUCKETS 1024
+struct ls_nq_table {
+	struct ls_nq *b[LS_NQ_BUCKETS];
+	enum ls_name_src src;
+	uint64_t rng;
+};
+
+struct ls_names {
+	uv_loop_t *loop;
+	const struct ls_plan *plan;	/* paths of reply sources; -I/-S (cfg) */
+	int budget_ms;
+	bool verbose;
+	const char *hosts_path;		/* /etc/hosts (tests may point elsewhere) */
+	const char *resolv_path;	/* /etc/resolv.conf */
+	const struct ls_name_source *src[LS_NAME_NSRC];
+	struct ls_nsrc *inst[LS_NAME_NSRC];
+	bool dead[LS_NAME_NSRC];	/* its server gave up: not asked again */
+	uv_timer_t timer;
+	bool closing;
+	unsigned active;		/* lookups under way */
+	struct ls_nq *head, *tail;	/* by deadline */
+	uint64_t asked[LS_NAME_NSRC], named[LS_NAME_NSRC];
+	uint64_t dropped;		/* replies that matched no query */
+	char why[256];			/* for --verbose: sources left out */
+};
+
+/* Opens every source that can be opened (none needs privileges).  Returns 0
+ * or -ENOMEM. */
+int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *plan, int budget_ms);
+
+/* Starts a lookup for addr (whose path is path).  cb(arg, found) runs once,
+ * never from inside this call: the found strings live only during cb.
+ * Returns the lookup, or NULL when out of memory (cb never runs). */
+struct ls_nq *ls_names_start(struct ls_names *ns, const struct ls_addr *addr, const struct ls_path *path,
+			     ls_names_cb cb, void *arg);
+
+/* Ends a lookup now: its cb runs at once with what was found. */
+void ls_names_cancel(struct ls_nq *q);
+
+/* Closes the sources once no lookup is left (memory goes in close callbacks). */
+void ls_names_close(struct ls_names *ns);
+
+/* For --verbose: what was asked and answered. */
+void ls_names_describe(const struct ls_names *ns, char *buf, size_t len);
+
+/* --- for the sources ----------------------------------------------------- */
+
+/* An answer from source src: name (and, NetBIOS, group) copied. */
+void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const char *group);
+/* Source src has nothing (a negative answer, port unreachable, an error). */
+void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src);
+/* Marks a source dead for the rest of the sweep and ends its pending queries. */
+void ls_names_kill(struct ls_names *ns, enum ls_name_src src);
+
+void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src);
+/* Gives q a query id no other outstanding query of the table has, and adds it. */
+void ls_nq_table_add(struct ls_nq_table *t, struct ls_nq *q);
+struct ls_nq *ls_nq_table_find(const struct ls_nq_table *t, uint16_t id, const struct ls_nq *after);
+void ls_nq_table_del(struct ls_nq_table *t, struct ls_nq *q);
+/* Calls fn for each query in the table (it may delete the one it gets). */
+void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *arg), void *arg);
+
+/* A UDP socket for the sources: non-blocking, IP_RECVERR/IPV6_RECVERR on,
+ * bound per -I/-S.  Returns the fd or a negative errno. */
+int ls_names_udp(const struct ls_names *ns, int family);
+/* sendto that looks past errors left pending by earlier ICMP errors (with
+ * IP_RECVERR the kernel reports one on the next send, which it then drops):
+ * the error queue keeps them.  Returns 0 or a negative errno. */
+int ls_names_sendto(int fd, const void *buf, size_t len, const struct sockaddr_storage *to, unsigned tolen);
+
+/* Reads one ICMP error from fd's error queue: the destination our packet
+ * was for and whether it was a port unreachable.  Returns 1, 0 when none
+ * is left, or a negative errno. */
+int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach);
+
+#endif

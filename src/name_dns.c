@@ -1,0 +1,329 @@
+/* name_dns.c -- the DNS name source: /etc/hosts, then a PTR query to the resolv.conf servers, in the event loop.
+ *
+ * The query goes out on a UDP socket of our own (recursion desired), so a
+ * lookup can be abandoned at the budget like any other, and a server that
+ * never answers is noticed once: a lookup that expires with no reply from
+ * any server since it was sent stops DNS for the rest of the sweep.  An
+ * ICMP error from the server (nothing listening, no route) stops it at once.
+ * A reply counts only from a configured server's port 53, with our id and
+ * the question asked.
+ */
+#include "lanscan/names.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/dnswire.h"
+#include "lanscan/util.h"
+
+#define MAX_SERVERS 3
+#define MAX_HOSTS 4096		/* /etc/hosts entries kept */
+#define HOSTS_LINE_MAX 1024
+
+struct host_entry {
+	struct ls_addr addr;
+	char *name;
+};
+
+struct dnss {
+	struct ls_names *ns;
+	struct ls_nq_table t;
+	int fd[2];			/* IPv4, IPv6 */
+	uv_poll_t poll[2];
+	bool polling[2];
+	unsigned pending_close;
+	struct ls_addr server[MAX_SERVERS];
+	unsigned nservers;
+	struct host_entry *hosts;
+	size_t nhosts;
+	double last_reply_ms;		/* any reply from a server, monotonic */
+};
+
+/* "nameserver ADDR" lines, at most MAX_SERVERS; none: 127.0.0.1, as the C library does. */
+static void read_resolv(struct dnss *d, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char line[512], *p, *e;
+
+	while (f != NULL && d->nservers < MAX_SERVERS && fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "nameserver", 10) != 0 || !isspace((unsigned char)line[10]))
+			continue;
+		for (p = line + 10; isspace((unsigned char)*p); p++)
+			;
+		for (e = p; *e != '\0' && !isspace((unsigned char)*e) && *e != '%'; e++)
+			;
+		*e = '\0';
+		struct ls_addr *a = &d->server[d->nservers];
+		memset(a, 0, sizeof(*a));
+		if (inet_pton(AF_INET, p, a->b) == 1)
+			a->family = AF_INET;
+		else if (inet_pton(AF_INET6, p, a->b) == 1)
+			a->family = AF_INET6;
+		else
+			continue;
+		d->nservers++;
+	}
+	if (f != NULL)
+		fclose(f);
+	if (d->nservers == 0) {
+		d->server[0].family = AF_INET;
+		inet_pton(AF_INET, "127.0.0.1", d->server[0].b);
+		d->nservers = 1;
+	}
+}
+
+/* The first name of each address line, as the C library's "files" source answers. */
+static int read_hosts(struct dnss *d, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char line[HOSTS_LINE_MAX], *save, *a, *n;
+	struct ls_addr addr;
+	size_t cap = 0;
+	int rc = 0;
+
+	while (f != NULL && d->nhosts < MAX_HOSTS && fgets(line, sizeof(line), f) != NULL) {
+		if ((a = strchr(line, '#')) != NULL)
+			*a = '\0';
+		if ((a = strtok_r(line, " \t\r\n", &save)) == NULL || (n = strtok_r(NULL, " \t\r\n", &save)) == NULL)
+			continue;
+		memset(&addr, 0, sizeof(addr));
+		if (inet_pton(AF_INET, a, addr.b) == 1)
+			addr.family = AF_INET;
+		else if (inet_pton(AF_INET6, a, addr.b) == 1)
+			addr.family = AF_INET6;
+		else
+			continue;
+		if (d->nhosts == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct host_entry *nh = realloc(d->hosts, ncap * sizeof(*nh));
+			if (nh == NULL) {
+				rc = -ENOMEM;
+				break;
+			}
+			d->hosts = nh;
+			cap = ncap;
+		}
+		if ((d->hosts[d->nhosts].name = strdup(n)) == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		d->hosts[d->nhosts++].addr = addr;
+	}
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+static bool is_server(const struct dnss *d, const struct ls_addr *a)
+{
+	for (unsigned i = 0; i < d->nservers; i++)
+		if (ls_addr_cmp(&d->server[i], a) == 0)
+			return true;
+	return false;
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	struct dnss *d = h->data;
+	int fd = d->fd[h == &d->poll[1]];
+	uint8_t buf[1500];
+	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct ls_addr src;
+	struct ls_nq *q;
+	uint16_t id, port;
+	bool unreach;
+	ssize_t n;
+	int rc;
+
+	(void)events;
+	/* libuv stops a poll handle on POLLERR (an ICMP error queued with
+	 * IP_RECVERR): read the error, and watch again. */
+	if (status < 0)
+		uv_poll_start(h, UV_READABLE, on_readable);
+	while ((rc = ls_names_errqueue(fd, &src, &port, &unreach)) == 1)
+		if (is_server(d, &src) && port == 53) {
+			ls_names_kill(d->ns, LS_NAME_DNS);	/* nobody serves DNS there */
+			return;
+		}
+	for (;;) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;	/* a pending ICMP error: read from the queue above */
+		}
+		if (ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0 || !is_server(d, &src) ||
+		    ntohs(((struct sockaddr_in *)&ss)->sin_port) != 53 || n < 12) {
+			d->ns->dropped++;
+			continue;
+		}
+		d->last_reply_ms = ls_now_ms();
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		for (q = ls_nq_table_find(&d->t, id, NULL); q != NULL; q = ls_nq_table_find(&d->t, id, q)) {
+			if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+				continue;
+			rc = ls_dns_ptr_answer(buf, (size_t)n, id, qname, name, sizeof(name));
+			if (rc == 1) {
+				ls_nq_answer(q, LS_NAME_DNS, name, NULL);
+				break;
+			}
+			/* our id, a response, and an error code: NXDOMAIN, SERVFAIL: no name */
+			if (rc == 0 || (rc == -ESRCH && (buf[2] & 0x80) && (buf[3] & 0x0f) != 0)) {
+				ls_nq_nothing(q, LS_NAME_DNS);
+				break;
+			}
+		}
+		if (q == NULL)
+			d->ns->dropped++;
+	}
+}
+
+static int dns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen)
+{
+	struct dnss *d = calloc(1, sizeof(*d));
+	int fi, rc;
+
+	if (d == NULL)
+		return -ENOMEM;
+	d->ns = ns;
+	ls_nq_table_init(&d->t, LS_NAME_DNS);
+	d->fd[0] = d->fd[1] = -1;
+	read_resolv(d, ns->resolv_path);
+	if ((rc = read_hosts(d, ns->hosts_path)) != 0)
+		goto fail;
+	for (fi = 0; fi < 2; fi++) {
+		bool need = false;
+		for (unsigned i = 0; i < d->nservers; i++)
+			need |= d->server[i].family == (fi ? AF_INET6 : AF_INET);
+		if (!need || (d->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET)) < 0)
+			continue;
+		uv_poll_init_socket(ns->loop, &d->poll[fi], d->fd[fi]);
+		d->poll[fi].data = d;
+		uv_poll_start(&d->poll[fi], UV_READABLE, on_readable);
+		d->polling[fi] = true;
+	}
+	if (!d->polling[0] && !d->polling[1]) {
+		snprintf(err, errlen, "no socket for the name servers");
+		rc = -ENOTSOCK;
+		goto fail;
+	}
+	*out = (struct ls_nsrc *)d;
+	return 0;
+fail:
+	for (size_t i = 0; i < d->nhosts; i++)
+		free(d->hosts[i].name);
+	free(d->hosts);
+	for (fi = 0; fi < 2; fi++)
+		if (d->fd[fi] >= 0 && !d->polling[fi])
+			close(d->fd[fi]);
+	if (d->polling[0] || d->polling[1])
+		return rc;	/* not expected: polling starts only after the last failure point */
+	free(d);
+	return rc;
+}
+
+static bool dns_applies(struct ls_nsrc *s, const struct ls_nq *q)
+{
+	(void)s;
+	(void)q;
+	return true;
+}
+
+static int dns_start(struct ls_nsrc *s, struct ls_nq *q)
+{
+	struct dnss *d = (struct dnss *)s;
+	char qname[LS_DNS_QNAME_MAX];
+	uint8_t buf[512];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ssize_t len;
+	size_t i;
+	unsigned k;
+
+	for (i = 0; i < d->nhosts; i++)
+		if (ls_addr_cmp(&d->hosts[i].addr, &q->addr) == 0) {
+			ls_nq_answer(q, LS_NAME_DNS, d->hosts[i].name, NULL);
+			return 0;
+		}
+	if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+		return -EINVAL;
+	ls_nq_table_add(&d->t, q);
+	if ((len = ls_dns_ptr_query(buf, sizeof(buf), q->id[LS_NAME_DNS], qname, false)) < 0) {
+		ls_nq_table_del(&d->t, q);
+		return (int)len;
+	}
+	buf[2] |= 0x01;		/* RD: recursion desired */
+	for (k = 0; k < d->nservers; k++) {	/* the first server we have a socket for */
+		int fd = d->fd[d->server[k].family == AF_INET6];
+		if (fd < 0)
+			continue;
+		sl = ls_addr_to_sockaddr(&d->server[k], &ss);
+		((struct sockaddr_in *)&ss)->sin_port = htons(53);	/* same offset in sockaddr_in6 */
+		if (ls_names_sendto(fd, buf, (size_t)len, &ss, sl) == 0)
+			return 0;
+	}
+	ls_nq_table_del(&d->t, q);
+	ls_names_kill(d->ns, LS_NAME_DNS);	/* no server can be reached */
+	return -ENETUNREACH;
+}
+
+static void dns_forget(struct ls_nsrc *s, struct ls_nq *q)
+{
+	ls_nq_table_del(&((struct dnss *)s)->t, q);
+}
+
+/* No reply from any server since q was sent: the servers are not answering. */
+static void dns_expired(struct ls_nsrc *s, struct ls_nq *q)
+{
+	struct dnss *d = (struct dnss *)s;
+
+	if (d->last_reply_ms < q->deadline - d->ns->budget_ms)
+		ls_names_kill(d->ns, LS_NAME_DNS);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct dnss *d = h->data;
+
+	if (--d->pending_close > 0)
+		return;
+	for (size_t i = 0; i < d->nhosts; i++)
+		free(d->hosts[i].name);
+	free(d->hosts);
+	free(d);
+}
+
+static void dns_close(struct ls_nsrc *s)
+{
+	struct dnss *d = (struct dnss *)s;
+	int fi;
+
+	for (fi = 0; fi < 2; fi++)
+		if (d->polling[fi])
+			d->pending_close++;
+	for (fi = 0; fi < 2; fi++)
+		if (d->polling[fi]) {
+			uv_poll_stop(&d->poll[fi]);
+			uv_close((uv_handle_t *)&d->poll[fi], on_closed);
+			close(d->fd[fi]);
+		}
+}
+
+const struct ls_name_source ls_name_dns = {
+	.name = "dns",
+	.open = dns_open,
+	.applies = dns_applies,
+	.start = dns_start,
+	.forget = dns_forget,
+	.expired = dns_expired,
+	.close = dns_close,
+};

@@ -1,0 +1,248 @@
+/* name_mdns.c -- the mDNS name source: a reverse PTR query (QU) to 224.0.0.251/ff02::fb and to the host's port 5353.
+ *
+ * On-link hosts only.  The multicast query leaves by the host's own
+ * interface (IP_MULTICAST_IF/IPV6_MULTICAST_IF, never the routing table),
+ * hop limit 255, not looped back; the unicast-response bit asks responders
+ * to answer us directly, and as the query comes from a port other than 5353
+ * they answer as to a legacy resolver: to our port, with our id and the
+ * question.  A reply counts only from an on-link address (or this machine's
+ * own), with our id and the question asked.  An ICMP port unreachable for
+ * the host's port 5353 means nothing answers mDNS there: done at once.
+ */
+#include "lanscan/names.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/dnswire.h"
+#include "lanscan/plan.h"
+#include "lanscan/util.h"
+
+#define MDNS_PORT 5353
+
+struct mdnss {
+	struct ls_names *ns;
+	struct ls_nq_table t;
+	int fd[2];
+	uv_poll_t poll[2];
+	bool polling[2];
+	unsigned pending_close;
+};
+
+struct unreach_arg {
+	const struct ls_addr *dst;
+};
+
+static void unreach_one(struct ls_nq *q, void *arg)
+{
+	const struct unreach_arg *u = arg;
+
+	if (ls_addr_cmp(&q->addr, u->dst) == 0)
+		ls_nq_nothing(q, LS_NAME_MDNS);
+}
+
+/* An answer may come from the host or any other on-link responder, on the
+ * query's link, or from this machine itself. */
+static bool onlink_source(const struct mdnss *m, const struct ls_addr *src, const struct ls_nq *q)
+{
+	struct ls_path p;
+
+	if (ls_addr_cmp(src, &q->addr) == 0)
+		return true;
+	ls_plan_path(m->ns->plan, src, &p);
+	return p.kind == LS_ROUTE_LOCAL || (p.kind == LS_ROUTE_ONLINK && p.ifindex == q->path.ifindex);
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	struct mdnss *m = h->data;
+	int fd = m->fd[h == &m->poll[1]];
+	uint8_t buf[9000];
+	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	struct ls_addr src;
+	struct ls_nq *q;
+	struct unreach_arg u = { &src };
+	uint16_t id, port;
+	bool unreach, taken;
+	ssize_t n;
+	int rc;
+
+	(void)events;
+	/* libuv stops a poll handle on POLLERR (an ICMP error queued with
+	 * IP_RECVERR): read the error, and watch again. */
+	if (status < 0)
+		uv_poll_start(h, UV_READABLE, on_readable);
+	while (ls_names_errqueue(fd, &src, &port, &unreach) == 1)
+		if (unreach && port == MDNS_PORT)
+			ls_nq_table_each(&m->t, unreach_one, &u);
+	for (;;) {
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;	/* a pending ICMP error: read from the queue above */
+		}
+		if (n < 12 || ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0) {
+			m->ns->dropped++;
+			continue;
+		}
+		id = (uint16_t)(buf[0] << 8 | buf[1]);
+		taken = false;
+		for (q = ls_nq_table_find(&m->t, id, NULL); q != NULL && !taken;
+		     q = ls_nq_table_find(&m->t, id, q)) {
+			if (!onlink_source(m, &src, q) ||
+			    ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+				continue;
+			rc = ls_dns_ptr_answer(buf, (size_t)n, id, qname, name, sizeof(name));
+			if (rc == 1) {
+				ls_nq_answer(q, LS_NAME_MDNS, name, NULL);
+				taken = true;
+			}
+		}
+		if (!taken)
+			m->ns->dropped++;
+	}
+}
+
+static int mdns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen)
+{
+	struct mdnss *m = calloc(1, sizeof(*m));
+	int fi, hops = 255, off = 0;
+
+	if (m == NULL)
+		return -ENOMEM;
+	m->ns = ns;
+	ls_nq_table_init(&m->t, LS_NAME_MDNS);
+	for (fi = 0; fi < 2; fi++) {
+		if ((m->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET)) < 0)
+			continue;
+		if (fi == 0) {
+			unsigned char ttl = 255, loop = 0;
+			setsockopt(m->fd[fi], IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+			setsockopt(m->fd[fi], IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop));
+		} else {
+			setsockopt(m->fd[fi], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+			setsockopt(m->fd[fi], IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off));
+		}
+		uv_poll_init_socket(ns->loop, &m->poll[fi], m->fd[fi]);
+		m->poll[fi].data = m;
+		uv_poll_start(&m->poll[fi], UV_READABLE, on_readable);
+		m->polling[fi] = true;
+	}
+	if (!m->polling[0] && !m->polling[1]) {
+		snprintf(err, errlen, "no UDP socket");
+		free(m);
+		return -ENOTSOCK;
+	}
+	*out = (struct ls_nsrc *)m;
+	return 0;
+}
+
+static bool mdns_applies(struct ls_nsrc *s, const struct ls_nq *q)
+{
+	struct mdnss *m = (struct mdnss *)s;
+
+	return q->path.kind == LS_ROUTE_ONLINK && q->path.ifindex > 0 && m->polling[q->addr.family == AF_INET6];
+}
+
+static int mdns_start(struct ls_nsrc *s, struct ls_nq *q)
+{
+	struct mdnss *m = (struct mdnss *)s;
+	char qname[LS_DNS_QNAME_MAX];
+	uint8_t buf[512];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	ssize_t len;
+	int fd = m->fd[q->addr.family == AF_INET6], sent = 0;
+
+	if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+		return -EINVAL;
+	ls_nq_table_add(&m->t, q);
+	if ((len = ls_dns_ptr_query(buf, sizeof(buf), q->id[LS_NAME_MDNS], qname, true)) < 0) {
+		ls_nq_table_del(&m->t, q);
+		return (int)len;
+	}
+	/* to the group, out of the host's interface */
+	memset(&ss, 0, sizeof(ss));
+	if (q->addr.family == AF_INET) {
+		struct ip_mreqn mr;
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		memset(&mr, 0, sizeof(mr));
+		mr.imr_ifindex = q->path.ifindex;
+		setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr));
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(MDNS_PORT);
+		inet_pton(AF_INET, "224.0.0.251", &s4->sin_addr);
+		sl = sizeof(*s4);
+	} else {
+		unsigned idx = (unsigned)q->path.ifindex;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &idx, sizeof(idx));
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(MDNS_PORT);
+		s6->sin6_scope_id = idx;
+		inet_pton(AF_INET6, "ff02::fb", &s6->sin6_addr);
+		sl = sizeof(*s6);
+	}
+	sent += ls_names_sendto(fd, buf, (size_t)len, &ss, sl) == 0;
+	/* and to the host itself */
+	sl = ls_addr_to_sockaddr(&q->addr, &ss);
+	((struct sockaddr_in *)&ss)->sin_port = htons(MDNS_PORT);	/* same offset in sockaddr_in6 */
+	if (q->addr.family == AF_INET6 && ((struct sockaddr_in6 *)&ss)->sin6_scope_id == 0)
+		((struct sockaddr_in6 *)&ss)->sin6_scope_id = (uint32_t)q->path.ifindex;
+	sent += ls_names_sendto(fd, buf, (size_t)len, &ss, sl) == 0;
+	if (sent == 0) {
+		ls_nq_table_del(&m->t, q);
+		return -EHOSTUNREACH;
+	}
+	return 0;
+}
+
+static void mdns_forget(struct ls_nsrc *s, struct ls_nq *q)
+{
+	ls_nq_table_del(&((struct mdnss *)s)->t, q);
+}
+
+static void on_closed(uv_handle_t *h)
+{
+	struct mdnss *m = h->data;
+
+	if (--m->pending_close == 0)
+		free(m);
+}
+
+static void mdns_close(struct ls_nsrc *s)
+{
+	struct mdnss *m = (struct mdnss *)s;
+	int fi;
+
+	for (fi = 0; fi < 2; fi++)
+		if (m->polling[fi])
+			m->pending_close++;
+	for (fi = 0; fi < 2; fi++)
+		if (m->polling[fi]) {
+			uv_poll_stop(&m->poll[fi]);
+			uv_close((uv_handle_t *)&m->poll[fi], on_closed);
+			close(m->fd[fi]);
+		}
+}
+
+const struct ls_name_source ls_name_mdns = {
+	.name = "mdns",
+	.open = mdns_open,
+	.applies = mdns_applies,
+	.start = mdns_start,
+	.forget = mdns_forget,
+	.expired = NULL,
+	.close = mdns_close,
+};

@@ -1,0 +1,392 @@
+/* names.c -- the name lookups: every source at once per host, a budget per lookup, query ids, UDP helpers. */
+#include "lanscan/names.h"
+
+#include <errno.h>
+#include <linux/errqueue.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/method.h"
+#include "lanscan/plan.h"
+#include "lanscan/util.h"
+
+static const char *const src_names[LS_NAME_NSRC] = { "dns", "mdns", "netbios" };
+
+static void arm(struct ls_names *ns);
+
+int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *plan, int budget_ms)
+{
+	static const struct ls_name_source *const all[LS_NAME_NSRC] = { &ls_name_dns, &ls_name_mdns,
+									&ls_name_nbns };
+	char err[160];
+	int i, rc;
+
+	ns->loop = loop;
+	ns->plan = plan;
+	ns->budget_ms = budget_ms;
+	if (ns->hosts_path == NULL)
+		ns->hosts_path = "/etc/hosts";
+	if (ns->resolv_path == NULL)
+		ns->resolv_path = "/etc/resolv.conf";
+	uv_timer_init(loop, &ns->timer);
+	for (i = 0; i < LS_NAME_NSRC; i++) {
+		ns->src[i] = all[i];
+		err[0] = '\0';
+		rc = all[i]->open(&ns->inst[i], ns, err, sizeof(err));
+		if (rc == -ENOMEM)
+			return rc;
+		if (rc != 0) {
+			ns->inst[i] = NULL;
+			ns->dead[i] = true;
+			snprintf(ns->why + strlen(ns->why), sizeof(ns->why) - strlen(ns->why), "%s%s: %s",
+				 ns->why[0] ? "; " : "", all[i]->name, err[0] ? err : strerror(-rc));
+		}
+	}
+	return 0;
+}
+
+static void list_del(struct ls_names *ns, struct ls_nq *q)
+{
+	if (q->tprev != NULL)
+		q->tprev->tnext = q->tnext;
+	else
+		ns->head = q->tnext;
+	if (q->tnext != NULL)
+		q->tnext->tprev = q->tprev;
+	else
+		ns->tail = q->tprev;
+	q->tprev = q->tnext = NULL;
+}
+
+/* Runs the callback with what was found, and frees the lookup. */
+static void finish(struct ls_nq *q)
+{
+	struct ls_names *ns = q->ns;
+	struct ls_names_found f;
+	int i;
+
+	for (i = 0; i < LS_NAME_NSRC; i++)
+		if (ns->inst[i] != NULL)
+			ns->src[i]->forget(ns->inst[i], q);
+	list_del(ns, q);
+	ns->active--;
+	f.dns = q->found[0];
+	f.mdns = q->found[1];
+	f.netbios = q->found[2];
+	f.workgroup = q->found[3];
+	q->cb(q->arg, &f);
+	for (i = 0; i < 4; i++)
+		free(q->found[i]);
+	free(q);
+	arm(ns);
+}
+
+static void on_timer(uv_timer_t *t)
+{
+	struct ls_names *ns = ls_container_of(t, struct ls_names, timer);
+	double now = ls_now_ms();
+	struct ls_nq *q;
+	int i;
+
+	while ((q = ns->head) != NULL && q->deadline <= now + 0.5) {
+		for (i = 0; i < LS_NAME_NSRC; i++)
+			if ((q->pending & (1u << i)) && ns->inst[i] != NULL && ns->src[i]->expired != NULL)
+				ns->src[i]->expired(ns->inst[i], q);
+		if (ns->head == q)	/* expired() may have ended it */
+			finish(q);
+	}
+	arm(ns);
+}
+
+static void arm(struct ls_names *ns)
+{
+	double wait;
+
+	if (ns->closing)
+		return;
+	if (ns->head == NULL) {
+		uv_timer_stop(&ns->timer);
+		return;
+	}
+	wait = ns->head->deadline - ls_now_ms();
+	uv_timer_start(&ns->timer, on_timer, wait > 0 ? (uint64_t)wait + 1 : 0, 0);
+}
+
+/* Puts q first, due now: it ends on the next timer tick (never inside a
+ * source's read loop, nor inside ls_names_start). */
+static void due_now(struct ls_names *ns, struct ls_nq *q)
+{
+	q->deadline = ls_now_ms();
+	list_del(ns, q);
+	q->tnext = ns->head;
+	if (ns->head != NULL)
+		ns->head->tprev = q;
+	else
+		ns->tail = q;
+	ns->head = q;
+	uv_timer_start(&ns->timer, on_timer, 0, 0);
+}
+
+struct ls_nq *ls_names_start(struct ls_names *ns, const struct ls_addr *addr, const struct ls_path *path,
+			     ls_names_cb cb, void *arg)
+{
+	struct ls_nq *q = calloc(1, sizeof(*q));
+	int i;
+
+	if (q == NULL)
+		return NULL;
+	q->ns = ns;
+	q->addr = *addr;
+	q->path = *path;
+	q->cb = cb;
+	q->arg = arg;
+	q->deadline = ls_now_ms() + ns->budget_ms;
+	q->tprev = ns->tail;
+	if (ns->tail != NULL)
+		ns->tail->tnext = q;
+	else
+		ns->head = q;
+	ns->tail = q;
+	ns->active++;
+	for (i = 0; i < LS_NAME_NSRC; i++)
+		if (!ns->dead[i] && ns->inst[i] != NULL && ns->src[i]->applies(ns->inst[i], q))
+			q->pending |= 1u << i;
+	for (i = 0; i < LS_NAME_NSRC; i++) {	/* a source may answer (or die) at once */
+		if (!(q->pending & (1u << i)))
+			continue;
+		ns->asked[i]++;
+		if (ns->src[i]->start(ns->inst[i], q) != 0)
+			q->pending &= ~(1u << i);
+	}
+	if (q->pending == 0)
+		due_now(ns, q);		/* nothing to wait for */
+	else if (ns->head == q)
+		arm(ns);
+	return q;
+}
+
+void ls_names_cancel(struct ls_nq *q)
+{
+	finish(q);
+}
+
+static void done_src(struct ls_nq *q, enum ls_name_src src)
+{
+	struct ls_names *ns = q->ns;
+
+	q->pending &= ~(1u << src);
+	if (ns->inst[src] != NULL)
+		ns->src[src]->forget(ns->inst[src], q);
+	if (q->pending == 0)
+		due_now(ns, q);
+}
+
+void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const char *group)
+{
+	char **slot = &q->found[src == LS_NAME_DNS ? 0 : src == LS_NAME_MDNS ? 1 : 2];
+
+	if (!(q->pending & (1u << src)))
+		return;
+	if (name != NULL && name[0] != '\0' && *slot == NULL && (*slot = strdup(name)) != NULL) {
+		if (src != LS_NAME_NBNS)
+			ls_name_normalize(*slot);
+		q->ns->named[src]++;
+	}
+	if (src == LS_NAME_NBNS && group != NULL && group[0] != '\0' && q->found[3] == NULL)
+		q->found[3] = strdup(group);
+	done_src(q, src);
+}
+
+void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src)
+{
+	if (q->pending & (1u << src))
+		done_src(q, src);
+}
+
+void ls_names_kill(struct ls_names *ns, enum ls_name_src src)
+{
+	struct ls_nq *q, *next;
+
+	ns->dead[src] = true;
+	for (q = ns->head; q != NULL; q = next) {
+		next = q->tnext;
+		ls_nq_nothing(q, src);
+	}
+}
+
+static void on_timer_closed(uv_handle_t *h)
+{
+	(void)h;
+}
+
+void ls_names_close(struct ls_names *ns)
+{
+	int i;
+
+	if (ns->closing || ns->loop == NULL)
+		return;
+	while (ns->head != NULL)
+		finish(ns->head);
+	ns->closing = true;
+	uv_timer_stop(&ns->timer);
+	uv_close((uv_handle_t *)&ns->timer, on_timer_closed);
+	for (i = 0; i < LS_NAME_NSRC; i++)
+		if (ns->inst[i] != NULL)
+			ns->src[i]->close(ns->inst[i]);
+}
+
+void ls_names_describe(const struct ls_names *ns, char *buf, size_t len)
+{
+	size_t used = 0;
+	int i, w;
+
+	buf[0] = '\0';
+	for (i = 0; i < LS_NAME_NSRC && used < len; i++) {
+		w = snprintf(buf + used, len - used, "%s%s %llu/%llu%s", i ? ", " : "", src_names[i],
+			     (unsigned long long)ns->named[i], (unsigned long long)ns->asked[i],
+			     ns->inst[i] == NULL ? " (not available)" : ns->dead[i] ? " (gave up)" : "");
+		used += w > 0 ? (size_t)w : 0;
+	}
+	if (used < len)
+		snprintf(buf + used, len - used, "; %llu replies matched no query%s%s",
+			 (unsigned long long)ns->dropped, ns->why[0] ? "; " : "", ns->why);
+}
+
+/* --- query ids ------------------------------------------------------------ */
+
+void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src)
+{
+	memset(t, 0, sizeof(*t));
+	t->src = src;
+	if (getrandom(&t->rng, sizeof(t->rng), 0) != (ssize_t)sizeof(t->rng))
+		t->rng = (uint64_t)(ls_now_ms() * 1000.0);
+	t->rng |= 1;
+}
+
+static uint16_t next_id(struct ls_nq_table *t)
+{
+	t->rng ^= t->rng << 13;	/* xorshift64 */
+	t->rng ^= t->rng >> 7;
+	t->rng ^= t->rng << 17;
+	return (uint16_t)(t->rng >> 24);
+}
+
+void ls_nq_table_add(struct ls_nq_table *t, struct ls_nq *q)
+{
+	uint16_t id;
+	int tries = 0;
+
+	do
+		id = next_id(t);
+	while (ls_nq_table_find(t, id, NULL) != NULL && ++tries < 64);
+	q->id[t->src] = id;
+	q->link[t->src] = t->b[id % LS_NQ_BUCKETS];
+	t->b[id % LS_NQ_BUCKETS] = q;
+}
+
+struct ls_nq *ls_nq_table_find(const struct ls_nq_table *t, uint16_t id, const struct ls_nq *after)
+{
+	struct ls_nq *q = after != NULL ? after->link[t->src] : t->b[id % LS_NQ_BUCKETS];
+
+	while (q != NULL && q->id[t->src] != id)
+		q = q->link[t->src];
+	return q;
+}
+
+void ls_nq_table_del(struct ls_nq_table *t, struct ls_nq *q)
+{
+	struct ls_nq **pp = &t->b[q->id[t->src] % LS_NQ_BUCKETS];
+
+	while (*pp != NULL && *pp != q)
+		pp = &(*pp)->link[t->src];
+	if (*pp == q)
+		*pp = q->link[t->src];
+	q->link[t->src] = NULL;
+}
+
+void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *arg), void *arg)
+{
+	struct ls_nq *q, *next;
+	size_t i;
+
+	for (i = 0; i < LS_NQ_BUCKETS; i++)
+		for (q = t->b[i]; q != NULL; q = next) {
+			next = q->link[t->src];
+			fn(q, arg);
+		}
+}
+
+/* --- UDP ------------------------------------------------------------------ */
+
+int ls_names_udp(const struct ls_names *ns, int family)
+{
+	int fd, on = 1, rc;
+
+	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET)
+		setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on));
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on));
+	if (ns->plan != NULL && (rc = ls_probe_bind(fd, family, &ns->plan->cfg)) != 0) {
+		close(fd);
+		return rc;
+	}
+	return fd;
+}
+
+int ls_names_sendto(int fd, const void *buf, size_t len, const struct sockaddr_storage *to, unsigned tolen)
+{
+	int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		if (sendto(fd, buf, len, 0, (const struct sockaddr *)to, tolen) == (ssize_t)len)
+			return 0;
+		if (errno != ECONNREFUSED && errno != EHOSTUNREACH && errno != ENETUNREACH &&
+		    errno != EHOSTDOWN && errno != ENOPROTOOPT && errno != EPROTO)
+			break;
+	}
+	return -errno;
+}
+
+int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach)
+{
+	_Alignas(struct cmsghdr) uint8_t ctl[256];
+	struct sockaddr_storage ss;
+	struct msghdr h;
+	struct cmsghdr *c;
+	uint8_t buf[64];
+	struct iovec iov = { buf, sizeof(buf) };
+
+	memset(&h, 0, sizeof(h));
+	h.msg_name = &ss;
+	h.msg_namelen = sizeof(ss);
+	h.msg_iov = &iov;
+	h.msg_iovlen = 1;
+	h.msg_control = ctl;
+	h.msg_controllen = sizeof(ctl);
+	if (recvmsg(fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
+	*port_unreach = false;
+	if (ls_addr_from_sockaddr((struct sockaddr *)&ss, dst) != 0)
+		return 1;	/* not for an address: ignored by the caller's lookup */
+	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+			((struct sockaddr_in6 *)&ss)->sin6_port);
+	for (c = CMSG_FIRSTHDR(&h); c != NULL; c = CMSG_NXTHDR(&h, c)) {
+		const struct sock_extended_err *e = (const void *)CMSG_DATA(c);
+		if (!((c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR) ||
+		      (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+			continue;
+		if ((e->ee_origin == SO_EE_ORIGIN_ICMP && e->ee_type == 3 && e->ee_code == 3) ||
+		    (e->ee_origin == SO_EE_ORIGIN_ICMP6 && e->ee_type == 1 && e->ee_code == 4) ||
+		    e->ee_errno == ECONNREFUSED)
+			*port_unreach = true;
+	}
+	return 1;
+}
