@@ -90,6 +90,10 @@ write_dns_hosts() {
 		echo "$LAB_UNREACH6 unreach.$LAB_DOMAIN"
 		echo "$LAB_PROHIBIT4 prohibit.$LAB_DOMAIN"
 		echo "$LAB_PROHIBIT6 prohibit.$LAB_DOMAIN"
+		echo "$LAB_NAMES_NAS4 $LAB_NAME_NAS"	# the names lab (names.sh)
+		echo "$LAB_NAMES_NAS6 $LAB_NAME_NAS"
+		echo "$LAB_NAMES_PRINTER4 $LAB_NAME_PRINTER"
+		echo "$LAB_NAMES_PRINTER6 $LAB_NAME_PRINTER"
 	} >"$f"
 }
 

@@ -90,3 +90,13 @@ LAB_NAME_MISSING=nosuch.lab.test # NXDOMAIN
 LAB_NAME_IDN="bücher.lab.test"  LAB_NAME_IDN_ACE=xn--bcher-kva.lab.test  LAB_NAME_IDN_ADDR=198.18.0.200
 
 lab_ns() { printf '%s-%s-%s' "$LAB_PREFIX" "${LAB_ID:-0}" "$1"; }
+
+# --- the names lab (tests/lab/names.sh, added to a running lab) --------------
+# A small office of real name responders (nmbd, avahi-daemon) on the scanner's
+# segment at 198.19.1.30-37 and fd6c:6162:1::30-37, a routed Windows PC at
+# 198.19.4.10 (198.19.4.0/24 behind rtr over 198.19.252.0/30), and a slow DNS
+# server; the table is in names.sh.  Two of its hosts are named in the lab's DNS:
+LAB_NAMES_NAS4=198.19.1.35      LAB_NAMES_NAS6=fd6c:6162:1::35      LAB_NAME_NAS=nas.lab.test
+LAB_NAMES_PRINTER4=198.19.1.36  LAB_NAMES_PRINTER6=fd6c:6162:1::36  LAB_NAME_PRINTER=printer.lab.test
+# persona.py dns in far (names_slowdns_up): slow, failing or silent PTR answers.
+LAB_SLOWDNS4=198.19.53.54
