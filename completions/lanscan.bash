@@ -18,14 +18,14 @@ _lanscan()
 		COMPREPLY=($(compgen -P "$pre" -W "auto icmp arp nd tcp neigh ping" -- "${cur##*,}")); return ;;
 	--format)
 		COMPREPLY=($(compgen -W "text json prom" -- "$cur")); return ;;
-	-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
+	--name-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
 		return ;;
 	esac
 	$split && return
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
 			-r --retries -j --jobs -f --file -g --generate --exclude --exclude-file --list --force
-			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --rdns -s --summary
+			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --names --rdns --name-timeout -s --summary
 			-q --quiet -x --min-up --ping-cmd -I --interface -S --source --method -p --ports --rate --min-timeout --max-timeout
 			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
 			--verbose -h --help -V --version" -- "$cur"))
