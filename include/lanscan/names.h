@@ -98,8 +98,9 @@ struct ls_names {
 	char why[256];			/* for --verbose: sources left out */
 };
 
-/* Opens every source that can be opened (none needs privileges).  Returns 0
- * or -ENOMEM. */
+/* Opens every source that can be opened (none needs privileges); ns is
+ * zeroed by the caller, who may set src[] (tests), hosts_path and
+ * resolv_path first.  Returns 0 or -ENOMEM. */
 int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *plan, int budget_ms);
 
 /* Starts a lookup for addr (whose path is path).  cb(arg, found) runs once,
