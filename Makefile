@@ -52,7 +52,7 @@ DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
               python3 bash-completion libcap2-bin mandoc systemd samba avahi-daemon \
               bind9-dnsutils nbtscan
-DEPS_BENCH := fping nmap zmap time arp-scan
+DEPS_BENCH := fping nmap zmap time arp-scan nbtscan
 
 .PHONY: all deps deps-test deps-bench run check unit fuzz fuzz-merge bench install uninstall clean
 all: $(BUILD)/lanscan
@@ -146,6 +146,7 @@ bench: deps-bench
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
 	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS)
 	@printf '\n| registry prefixes | loading (first MAC seen) | one lookup | random MACs with a vendor |\n|---|---|---|---|\n'
 	@$(BUILD)/oui_bench

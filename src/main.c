@@ -603,6 +603,7 @@ static int sweep(struct app *app)
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
 	}
 	if (app->opt.rdns) {
+		app->names.pacer = &app->plan.pacer;
 		if ((rc = ls_names_open(&app->names, &app->loop, &app->plan, app->opt.name_timeout_ms)) != 0) {
 			ls_msg("names: %s", strerror(-rc));
 			ls_plan_close(&app->plan);

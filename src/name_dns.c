@@ -320,6 +320,7 @@ static void dns_close(struct ls_nsrc *s)
 
 const struct ls_name_source ls_name_dns = {
 	.name = "dns",
+	.packets = 1,
 	.open = dns_open,
 	.applies = dns_applies,
 	.start = dns_start,

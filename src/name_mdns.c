@@ -239,6 +239,7 @@ static void mdns_close(struct ls_nsrc *s)
 
 const struct ls_name_source ls_name_mdns = {
 	.name = "mdns",
+	.packets = 2,
 	.open = mdns_open,
 	.applies = mdns_applies,
 	.start = mdns_start,

@@ -164,6 +164,7 @@ static void nbns_close(struct ls_nsrc *s)
 
 const struct ls_name_source ls_name_nbns = {
 	.name = "netbios",
+	.packets = 1,
 	.open = nbns_open,
 	.applies = nbns_applies,
 	.start = nbns_start,

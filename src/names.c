@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lanscan/method.h"
+#include "lanscan/pacer.h"
 #include "lanscan/plan.h"
 #include "lanscan/util.h"
 
@@ -34,6 +35,7 @@ int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *pl
 	if (ns->resolv_path == NULL)
 		ns->resolv_path = "/etc/resolv.conf";
 	uv_timer_init(loop, &ns->timer);
+	uv_timer_init(loop, &ns->pace_timer);
 	for (i = 0; i < LS_NAME_NSRC; i++) {
 		if (ns->src[i] == NULL)	/* a test may bring its own */
 			ns->src[i] = all[i];
@@ -75,6 +77,18 @@ static void finish(struct ls_nq *q)
 		if (ns->inst[i] != NULL)
 			ns->src[i]->forget(ns->inst[i], q);
 	list_del(ns, q);
+	if (q->waiting) {	/* its budget ran out before the rate let it go */
+		struct ls_nq **pp = &ns->wait_head, *prev = NULL;
+		while (*pp != q) {
+			prev = *pp;
+			pp = &(*pp)->wnext;
+		}
+		*pp = q->wnext;
+		if (ns->wait_tail == q)
+			ns->wait_tail = prev;
+		if (ns->pacer != NULL)
+			ls_pacer_giveback(ns->pacer, q->got);
+	}
 	ns->active--;
 	f.dns = q->found[0];
 	f.mdns = q->found[1];
@@ -133,10 +147,54 @@ static void due_now(struct ls_names *ns, struct ls_nq *q)
 	uv_timer_start(&ns->timer, on_timer, 0, 0);
 }
 
+/* Sends q's queries, one per source in want (their packets taken). */
+static void launch(struct ls_names *ns, struct ls_nq *q, unsigned want)
+{
+	int i;
+
+	for (i = 0; i < LS_NAME_NSRC; i++)	/* a source that died meanwhile is not asked */
+		if ((want & (1u << i)) && !ns->dead[i])
+			q->pending |= 1u << i;
+	for (i = 0; i < LS_NAME_NSRC; i++) {	/* a source may answer (or die) at once */
+		if (!(q->pending & (1u << i)))
+			continue;
+		ns->asked[i]++;
+		if (ns->src[i]->start(ns->inst[i], q) != 0)
+			q->pending &= ~(1u << i);
+	}
+	if (q->pending == 0)
+		due_now(ns, q);		/* nothing to wait for */
+	else if (ns->head == q)
+		arm(ns);
+}
+
+/* Lets waiting lookups go, in order, as the rate allows. */
+static void on_pace(uv_timer_t *t)
+{
+	struct ls_names *ns = ls_container_of(t, struct ls_names, pace_timer);
+	struct ls_nq *q;
+	unsigned got;
+
+	while ((q = ns->wait_head) != NULL) {	/* a packet at a time: the bucket may be small */
+		got = ls_pacer_take(ns->pacer, q->need - q->got, true, ls_now_ms());
+		q->got += got;
+		if (q->got < q->need)
+			break;
+		ns->wait_head = q->wnext;
+		if (ns->wait_head == NULL)
+			ns->wait_tail = NULL;
+		q->waiting = false;
+		launch(ns, q, q->want);
+	}
+	if (ns->wait_head == NULL)
+		uv_timer_stop(t);
+}
+
 struct ls_nq *ls_names_start(struct ls_names *ns, const struct ls_addr *addr, const struct ls_path *path,
 			     ls_names_cb cb, void *arg)
 {
 	struct ls_nq *q = calloc(1, sizeof(*q));
+	unsigned got;
 	int i;
 
 	if (q == NULL)
@@ -155,19 +213,32 @@ struct ls_nq *ls_names_start(struct ls_names *ns, const struct ls_addr *addr, co
 	ns->tail = q;
 	ns->active++;
 	for (i = 0; i < LS_NAME_NSRC; i++)
-		if (!ns->dead[i] && ns->inst[i] != NULL && ns->src[i]->applies(ns->inst[i], q))
-			q->pending |= 1u << i;
-	for (i = 0; i < LS_NAME_NSRC; i++) {	/* a source may answer (or die) at once */
-		if (!(q->pending & (1u << i)))
-			continue;
-		ns->asked[i]++;
-		if (ns->src[i]->start(ns->inst[i], q) != 0)
-			q->pending &= ~(1u << i);
+		if (!ns->dead[i] && ns->inst[i] != NULL && ns->src[i]->applies(ns->inst[i], q)) {
+			q->want |= 1u << i;
+			q->need += ns->src[i]->packets;
+		}
+	if (q->want == 0) {
+		due_now(ns, q);		/* nothing to ask */
+		return q;
 	}
-	if (q->pending == 0)
-		due_now(ns, q);		/* nothing to wait for */
-	else if (ns->head == q)
-		arm(ns);
+	if (ns->pacer != NULL && q->need > 0) {
+		got = ns->wait_head == NULL ? ls_pacer_take(ns->pacer, q->need, false, ls_now_ms()) : 0;
+		if (got < q->need) {	/* wait for the rate, in order, within the budget */
+			q->got = got;
+			q->waiting = true;
+			if (ns->wait_tail != NULL)
+				ns->wait_tail->wnext = q;
+			else
+				ns->wait_head = q;
+			ns->wait_tail = q;
+			if (!uv_is_active((uv_handle_t *)&ns->pace_timer))
+				uv_timer_start(&ns->pace_timer, on_pace, 1, 1);
+			if (ns->head == q)
+				arm(ns);
+			return q;
+		}
+	}
+	launch(ns, q, q->want);
 	return q;
 }
 
@@ -236,6 +307,8 @@ void ls_names_close(struct ls_names *ns)
 	ns->closing = true;
 	uv_timer_stop(&ns->timer);
 	uv_close((uv_handle_t *)&ns->timer, on_timer_closed);
+	uv_timer_stop(&ns->pace_timer);
+	uv_close((uv_handle_t *)&ns->pace_timer, on_timer_closed);
 	for (i = 0; i < LS_NAME_NSRC; i++)
 		if (ns->inst[i] != NULL)
 			ns->src[i]->close(ns->inst[i]);

@@ -40,6 +40,7 @@ typedef void (*ls_names_cb)(void *arg, const struct ls_names_found *found);
 
 struct ls_name_source {
 	const char *name;
+	unsigned packets;	/* sent per query: taken from the one --rate budget */
 	/* Opens the source's sockets; 0, or a negative errno (the source is
 	 * then left out, with a note under --verbose). */
 	int (*open)(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen);
@@ -64,6 +65,9 @@ struct ls_nq {
 	ls_names_cb cb;
 	void *arg;
 	unsigned pending;			/* bit per source still to answer */
+	unsigned want, need, got;		/* waiting for the rate: sources, packets, taken */
+	bool waiting;
+	struct ls_nq *wnext;			/* the queue waiting for the rate */
 	double deadline;			/* monotonic ms */
 	struct ls_nq *tprev, *tnext;		/* the deadline list (start order) */
 	uint16_t id[LS_NAME_NSRC];		/* each source's query id */
@@ -82,6 +86,9 @@ struct ls_nq_table {
 struct ls_names {
 	uv_loop_t *loop;
 	const struct ls_plan *plan;	/* paths of reply sources; -I/-S (cfg) */
+	struct ls_pacer *pacer;		/* the one --rate budget (NULL: none) */
+	uv_timer_t pace_timer;
+	struct ls_nq *wait_head, *wait_tail;	/* lookups waiting for the rate, in order */
 	int budget_ms;
 	bool verbose;
 	const char *hosts_path;		/* /etc/hosts (tests may point elsewhere) */
@@ -99,8 +106,9 @@ struct ls_names {
 };
 
 /* Opens every source that can be opened (none needs privileges); ns is
- * zeroed by the caller, who may set src[] (tests), hosts_path and
- * resolv_path first.  Returns 0 or -ENOMEM. */
+ * zeroed by the caller, who may set pacer (queries then share --rate with
+ * the probes: a lookup waits for its packets, within its budget), src[]
+ * (tests), hosts_path and resolv_path first.  Returns 0 or -ENOMEM. */
 int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *plan, int budget_ms);
 
 /* Starts a lookup for addr (whose path is path).  cb(arg, found) runs once,

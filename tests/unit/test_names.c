@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lanscan/names.h"
+#include "lanscan/pacer.h"
 #include "lanscan/util.h"
 
 /* A fake source answers each query after the delay its settings give for
@@ -125,9 +126,9 @@ static void f_close(struct ls_nsrc *s)
 }
 
 static const struct ls_name_source fake_src[LS_NAME_NSRC] = {
-	{ "dns", f_open0, f_applies, f_start, f_forget, f_expired, f_close },
-	{ "mdns", f_open1, f_applies, f_start, f_forget, f_expired, f_close },
-	{ "netbios", f_open2, f_applies, f_start, f_forget, f_expired, f_close },
+	{ "dns", 1, f_open0, f_applies, f_start, f_forget, f_expired, f_close },
+	{ "mdns", 2, f_open1, f_applies, f_start, f_forget, f_expired, f_close },
+	{ "netbios", 1, f_open2, f_applies, f_start, f_forget, f_expired, f_close },
 };
 
 /* What the callbacks saw, per address byte. */
@@ -320,6 +321,37 @@ static void test_cancel(void **state)
 	assert_int_equal(seen[6].calls, 1);
 }
 
+/* Names share --rate with the probes: lookups wait for their packets in
+ * order, and one whose budget runs out while waiting ends with nothing. */
+static void test_rate_is_shared(void **state)
+{
+	struct ls_pacer pacer;
+	int b, started;
+
+	(void)state;
+	setup_names(400);
+	ls_pacer_init(&pacer, 100, ls_now_ms());	/* 100 packets a second */
+	ns.pacer = &pacer;
+	for (b = 10; b < 30; b++) {
+		fakes[0].delay_ms[b] = 1;
+		fakes[1].delay_ms[b] = 1;
+		fakes[2].delay_ms[b] = 1;
+		start((uint8_t)b);
+	}
+	finish_loop();
+	started = (int)fakes[1].started;
+	/* 4 packets a lookup: about 100 / 4 a second get out within 400 ms */
+	assert_true(started >= 4 && started <= 16);
+	assert_int_equal(fakes[0].started, fakes[1].started);
+	for (b = 10; b < 30; b++) {
+		assert_int_equal(seen[b].calls, 1);
+		assert_true(seen[b].at_ms < 550);
+	}
+	assert_string_equal(seen[10].mdns, "h10.mdns");	/* the first went at once */
+	assert_string_equal(seen[29].mdns, "-");	/* the last ran out of budget waiting */
+	assert_true(pacer.taken <= 4u * 20u);
+}
+
 /* Query ids: unique among outstanding queries, found again, deleted. */
 static void test_id_table(void **state)
 {
@@ -355,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_dead_server_costs_once),
 		cmocka_unit_test(test_synchronous_answers),
 		cmocka_unit_test(test_cancel),
+		cmocka_unit_test(test_rate_is_shared),
 		cmocka_unit_test(test_id_table),
 	};
 
