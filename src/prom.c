@@ -86,9 +86,9 @@ int ls_prom_write(FILE *f, void *arg)
 		labels(f, &p->h[i]);
 		fprintf(f, " %.6f\n", p->h[i].rtt_ms / 1000.0);
 	}
-	family(f, "lanscan_host_info", "The link-layer identity of a host up in the last sweep (always 1).");
-	for (i = 0; i < p->n; i++) {
-		if (!p->h[i].up || p->h[i].mac[0] == '\0')
+	family(f, "lanscan_host_info", "The identity of a host up in the last sweep: MAC, vendor, best name (always 1).");
+	for (i = 0; i < p->n; i++) {	/* hosts with a MAC or a name */
+		if (!p->h[i].up || (p->h[i].mac[0] == '\0' && p->h[i].name[0] == '\0'))
 			continue;
 		fputs("lanscan_host_info{address=\"", f);
 		label_value(f, p->h[i].address);

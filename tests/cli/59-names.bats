@@ -149,3 +149,14 @@ as_nobody() {
 	assert_failure 3
 	assert_regex "$stderr" "needs -n"
 }
+
+@test "names: Prometheus's lanscan_host_info carries the best name, with or without a MAC, and promtool accepts it" {
+	run --separate-stderr lanscan -n --format prom 198.19.1.32 198.19.4.10 198.19.1.37
+	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/m.prom"
+	grep -qx 'lanscan_host_info{address="198.19.1.32",mac="00:25:90:00:00:32",vendor="Super Micro Computer, Inc.",name="files.local"} 1' "$BATS_TEST_TMPDIR/m.prom"
+	grep -qx 'lanscan_host_info{address="198.19.4.10",mac="",vendor="",name="desk-20"} 1' "$BATS_TEST_TMPDIR/m.prom"
+	grep -qx 'lanscan_host_info{address="198.19.1.37",mac="24:0a:c4:00:00:37",vendor="Espressif Inc.",name=""} 1' "$BATS_TEST_TMPDIR/m.prom"
+	grep -q 'lanscan_up{address="198.19.1.37",name="",' "$BATS_TEST_TMPDIR/m.prom"
+	run promtool check metrics <"$BATS_TEST_TMPDIR/m.prom"
+	assert_success
+}

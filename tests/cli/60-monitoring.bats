@@ -183,7 +183,8 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 		fail "no progress line on the terminal: $(cat -v "$dir/tty")"
 	grep -aq $'\033\[K' "$dir/tty"	# erased in place
 	assert_equal "$(wc -l <"$dir/out")" 64
-	! grep -q $'\033' "$dir/out"
+	run grep -q $'\033' "$dir/out"
+	assert_failure
 }
 
 @test "progress: none when standard error is not a terminal, unless forced" {
