@@ -97,7 +97,7 @@ static void test_load_here(void **state)
 {
 	struct ls_netinfo ni;
 	struct ls_path p;
-	struct ls_addr lo = { AF_INET, { 127, 0, 0, 1 } };
+	struct ls_addr lo = { .family = AF_INET, .b = { 127, 0, 0, 1 } };
 	char err[128];
 
 	(void)state;
