@@ -106,5 +106,5 @@ interrupt_test() {
 	for ip in $LAB_LAN_HOSTS4 "$LAB_RTR_DN4" "$LAB_SCAN_LAN4" "$LAB_SCAN_UP4" $LAB_LAN_HOSTS6; do
 		assert_line --regexp "^$ip	up	"
 	done
-	assert_equal "$(printf '%s\n' "${lines[@]}" | grep -vc :)" 7	# IPv4: the live ones (-a)
+	assert_equal "$(printf '%s\n' "${lines[@]}" | cut -f1 | grep -vc :)" 7	# IPv4: the live ones (-a)
 }
