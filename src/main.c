@@ -24,8 +24,6 @@
 
 #include "lanscan/cli.h"
 #include "lanscan/ifaces.h"
-#include "lanscan/nbr6.h"
-#include "lanscan/netinfo.h"
 #include "lanscan/oui.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
@@ -131,49 +129,15 @@ static int check_link(struct app *app)
 	return rc == 0 ? 0 : EXIT_USAGE;
 }
 
-/* Discovers the IPv6 neighbours of ifindex (0: every suitable interface),
- * with root for the echo socket when it was borrowed.  Returns 0 or an exit
- * status. */
-static int discover6(struct app *app, int ifindex, struct ls_nbr6_result *r)
+/* Root for the echo socket of IPv6 discovery (when it was borrowed), or the
+ * user again after it.  Returns 0 or an exit status. */
+static int with_root(struct app *app, bool on)
 {
-	int rc;
+	int rc = on ? ls_privs_open(&app->privs) : ls_privs_lend(&app->privs);
 
-	if ((rc = ls_privs_open(&app->privs)) != 0) {
-		ls_msg("cannot regain privileges: %s", strerror(-rc));
-		return EXIT_SYSERR;
-	}
-	rc = ls_nbr6_discover(ifindex, app->opt.timeout_ms, r);
-	if (ls_privs_lend(&app->privs) != 0) {
-		ls_msg("cannot switch to the invoking user: %s", strerror(errno));
-		ls_nbr6_result_free(r);
-		return EXIT_SYSERR;
-	}
-	if (rc != 0) {
-		ls_msg("discovering IPv6 neighbours: %s", strerror(-rc));
-		return EXIT_SYSERR;
-	}
-	if (app->opt.verbose)
-		warn(app, "%s", r->note);
-	return 0;
-}
-
-/* Adds the addresses of set that spec (NULL: any) covers as targets. */
-static int add_found(struct ls_targets *t, const struct ls_nbr6_set *set, const struct ls_spec *spec)
-{
-	char text[LS_ADDRSTRLEN], err[LS_ERRLEN];
-	size_t i;
-
-	for (i = 0; i < set->n; i++) {
-		const struct ls_addr *a = &set->a[i];
-		if (spec != NULL && (a->scope != spec->u.r6->scope || memcmp(a->b, spec->u.r6->lo, 16) < 0 ||
-				     memcmp(a->b, spec->u.r6->hi, 16) > 0))
-			continue;
-		if (ls_targets_add(t, ls_addr_format(a, text, sizeof(text)), err, sizeof(err)) != 0) {
-			ls_msg("%s", err);
-			return EXIT_SYSERR;
-		}
-	}
-	return 0;
+	if (rc != 0)
+		ls_msg("cannot switch %s: %s", on ? "to root" : "to the invoking user", strerror(-rc));
+	return rc != 0 ? EXIT_SYSERR : 0;
 }
 
 /* The no-target default: the IPv4 subnets of the up interfaces (or -I's),
@@ -181,12 +145,10 @@ static int add_found(struct ls_targets *t, const struct ls_nbr6_set *set, const 
 static int default_targets(struct app *app)
 {
 	const struct ls_options *o = &app->opt;
-	struct ls_nbr6_result r6;
-	char desc[512] = "";
+	char desc[512] = "", found[256], note[192], err[LS_ERRLEN];
 	int n = 0, rc;
-	bool v6 = o->family != AF_INET && !o->list;
+	bool v6 = o->family != AF_INET && !o->list;	/* --list sends nothing */
 
-	memset(&r6, 0, sizeof(r6));
 	if (o->family != AF_INET6) {
 		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc));
 		if (n < 0) {
@@ -195,15 +157,21 @@ static int default_targets(struct app *app)
 		}
 	}
 	if (v6) {
-		if ((rc = discover6(app, app->ifindex, &r6)) != 0)
+		if ((rc = with_root(app, true)) != 0)
 			return rc;
-		rc = add_found(&app->targets, &r6.found, NULL);
-		if (rc == 0 && r6.nifaces > 0)
+		n = ls_local_neighbours(&app->targets, app->ifindex, o->timeout_ms, found, sizeof(found),
+					note, sizeof(note), err, sizeof(err));
+		if ((rc = with_root(app, false)) != 0)
+			return rc;
+		if (n < 0) {
+			ls_msg("%s", err);
+			return EXIT_SYSERR;
+		}
+		if (o->verbose)
+			warn(app, "%s", note);
+		if (n > 0)
 			snprintf(desc + strlen(desc), sizeof(desc) - strlen(desc), "%sIPv6 neighbours: %s",
-				 desc[0] != '\0' ? "; " : "", r6.desc);
-		ls_nbr6_result_free(&r6);
-		if (rc != 0)
-			return rc;
+				 desc[0] != '\0' ? "; " : "", found);
 	}
 	if (app->targets.n == 0) {
 		const char *what = o->family == AF_INET6 ? "IPv6 neighbour" : v6 ? "IPv4 subnet or IPv6 neighbour" :
@@ -218,122 +186,35 @@ static int default_targets(struct app *app)
 	return 0;
 }
 
-/* The number of addresses of an IPv6 range spec (saturated). */
-static uint64_t span6(const struct ls_spec *s)
+static void say_onlink(void *arg, const char *what, const char *how)
 {
-	unsigned __int128 lo = 0, hi = 0;
-	int k;
+	struct app *app = arg;
 
-	for (k = 0; k < 16; k++) {
-		lo = lo << 8 | s->u.r6->lo[k];
-		hi = hi << 8 | s->u.r6->hi[k];
-	}
-	return hi - lo >= UINT64_MAX ? UINT64_MAX : (uint64_t)(hi - lo) + 1;
+	warn(app, "%s", what);
+	if (app->opt.verbose)
+		warn(app, "%s", how);
 }
 
-/* An IPv6 range too large to sweep (over LS_SWEEP_LIMIT addresses without
- * --force, or any prefix shorter than /96) whose addresses are on a link of
- * one interface is replaced by discovery on that link: the neighbours found
- * inside it become the targets.  A routed one shorter than /96 is refused.
- * Returns 0 or an exit status. */
-static int discover_ranges(struct app *app)
+/* IPv6 ranges too large to sweep: discovered when on-link, else refused. */
+static int onlink_ranges(struct app *app)
 {
-	struct ls_targets nt;
-	struct ls_netinfo ni;
-	struct ls_path p1, p2;
-	struct ls_addr a;
-	struct { int ifindex; struct ls_nbr6_result r; } done[8];
-	char err[LS_ERRLEN], buf[LS_ADDRSTRLEN];
-	size_t i, k, ndone = 0;
-	int *via, rc = 0;
-	bool any = false, loaded = false;
+	struct ls_onlink_opts oo = {
+		.ifindex = app->ifindex, .force = app->opt.force, .list = app->opt.list,
+		.limit = LS_SWEEP_LIMIT, .wait_ms = app->opt.timeout_ms, .say = say_onlink, .arg = app,
+	};
+	char err[LS_ERRLEN + 64];
+	int rc, rc2;
 
-	for (i = 0; i < app->targets.n; i++) {
-		const struct ls_spec *s = &app->targets.specs[i];
-		if (s->kind == LS_SPEC_RANGE6 && s->u.r6->prefix != 0 && s->u.r6->prefix < LS_V6_SWEEP_PREFIX)
-			any = true;
-		else if (s->kind == LS_SPEC_RANGE6 && !app->opt.force && !app->opt.list && span6(s) > LS_SWEEP_LIMIT)
-			any = true;
-	}
-	if (!any)
-		return 0;
-	if ((via = calloc(app->targets.n, sizeof(*via))) == NULL) {
-		ls_msg("out of memory");
-		return EXIT_SYSERR;
-	}
-	loaded = !app->opt.list && ls_netinfo_load(&ni, err, sizeof(err)) == 0;
-	for (i = 0; i < app->targets.n; i++) {
-		const struct ls_spec *s = &app->targets.specs[i];
-		bool huge;
-		if (s->kind != LS_SPEC_RANGE6)
-			continue;
-		huge = s->u.r6->prefix != 0 && s->u.r6->prefix < LS_V6_SWEEP_PREFIX;
-		if (!huge && (app->opt.force || app->opt.list || span6(s) <= LS_SWEEP_LIMIT))
-			continue;
-		memset(&a, 0, sizeof(a));
-		a.family = AF_INET6;
-		a.scope = s->u.r6->scope;
-		memcpy(a.b, s->u.r6->lo, 16);
-		if (loaded && ls_netinfo_route_via(&ni, &a, a.scope != 0 ? (int)a.scope : app->ifindex, &p1) == 0 &&
-		    p1.kind == LS_ROUTE_ONLINK) {
-			memcpy(a.b, s->u.r6->hi, 16);
-			if (ls_netinfo_route_via(&ni, &a, a.scope != 0 ? (int)a.scope : app->ifindex, &p2) == 0 &&
-			    p2.kind == LS_ROUTE_ONLINK && p2.ifindex == p1.ifindex) {
-				via[i] = p1.ifindex;
-				continue;
-			}
-		}
-		if (huge) {
-			ls_msg("'%s': IPv6 prefix too short to sweep (at least /96)", ls_spec_text(s, buf, sizeof(buf)));
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	ls_targets_init(&nt);
-	for (i = 0; i < app->targets.n && rc == 0; i++) {
-		const struct ls_spec *s = &app->targets.specs[i];
-		if (via[i] == 0) {
-			if (ls_targets_add(&nt, ls_spec_text(s, buf, sizeof(buf)), err, sizeof(err)) != 0) {
-				ls_msg("%s", err);
-				rc = EXIT_SYSERR;
-			}
-			continue;
-		}
-		for (k = 0; k < ndone && done[k].ifindex != via[i]; k++)
-			;
-		if (k == ndone) {
-			if (ndone == LS_ARRAY_SIZE(done)) {
-				ls_msg("'%s': on-link IPv6 ranges on too many interfaces", ls_spec_text(s, buf, sizeof(buf)));
-				rc = EXIT_USAGE;
-				break;
-			}
-			done[k].ifindex = via[i];
-			if ((rc = discover6(app, via[i], &done[k].r)) != 0)
-				break;
-			ndone++;
-			warn(app, "'%s' is on-link: its IPv6 neighbours there (%s)", ls_spec_text(s, buf, sizeof(buf)),
-			     done[k].r.desc);
-		}
-		rc = add_found(&nt, &done[k].r.found, s);
-	}
-	for (k = 0; k < ndone; k++)
-		ls_nbr6_result_free(&done[k].r);
-	if (rc == 0 && nt.n == 0) {
-		warn(app, "no IPv6 neighbour found in the on-link ranges: nothing to sweep");
-		rc = EXIT_DOWN;
-	}
-	if (rc == 0) {
-		nt.whole_cidr = app->targets.whole_cidr;
-		ls_targets_free(&app->targets);
-		app->targets = nt;
-	} else {
-		ls_targets_free(&nt);
-	}
-out:
-	if (loaded)
-		ls_netinfo_free(&ni);
-	free(via);
-	return rc;
+	if ((rc = with_root(app, true)) != 0)
+		return rc;
+	rc = ls_onlink_ranges(&app->targets, &oo, err, sizeof(err));
+	if ((rc2 = with_root(app, false)) != 0)
+		return rc2;
+	if (rc == -ENOENT)
+		warn(app, "%s", err);
+	else if (rc != 0)
+		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
+	return rc == 0 ? 0 : rc == -ENOENT ? EXIT_DOWN : rc == -EINVAL ? EXIT_USAGE : EXIT_SYSERR;
 }
 
 static int load_targets(struct app *app)
@@ -387,7 +268,7 @@ static int load_targets(struct app *app)
 			return EXIT_USAGE;
 		}
 	}
-	return discover_ranges(app);
+	return onlink_ranges(app);
 }
 
 /* --list: print the expanded targets, send nothing. */
