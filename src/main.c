@@ -132,6 +132,94 @@ static int check_link(struct app *app)
 	return rc == 0 ? 0 : EXIT_USAGE;
 }
 
+/* Root for the echo socket of IPv6 discovery (when it was borrowed), or the
+ * user again after it.  Returns 0 or an exit status. */
+static int with_root(struct app *app, bool on)
+{
+	int rc = on ? ls_privs_open(&app->privs) : ls_privs_lend(&app->privs);
+
+	if (rc != 0)
+		ls_msg("cannot switch %s: %s", on ? "to root" : "to the invoking user", strerror(-rc));
+	return rc != 0 ? EXIT_SYSERR : 0;
+}
+
+/* The no-target default: the IPv4 subnets of the up interfaces (or -I's),
+ * and their IPv6 neighbours.  Returns 0 or an exit status. */
+static int default_targets(struct app *app)
+{
+	const struct ls_options *o = &app->opt;
+	char desc[512] = "", found[256], note[192], err[LS_ERRLEN];
+	int n = 0, rc;
+	bool v6 = o->family != AF_INET && !o->list;	/* --list sends nothing */
+
+	if (o->family != AF_INET6) {
+		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc));
+		if (n < 0) {
+			ls_msg("cannot list interfaces: %s", strerror(-n));
+			return EXIT_SYSERR;
+		}
+	}
+	if (v6) {
+		if ((rc = with_root(app, true)) != 0)
+			return rc;
+		n = ls_local_neighbours(&app->targets, app->ifindex, o->timeout_ms, found, sizeof(found),
+					note, sizeof(note), err, sizeof(err));
+		if ((rc = with_root(app, false)) != 0)
+			return rc;
+		if (n < 0) {
+			ls_msg("%s", err);
+			return EXIT_SYSERR;
+		}
+		if (o->verbose)
+			warn(app, "%s", note);
+		if (n > 0)
+			snprintf(desc + strlen(desc), sizeof(desc) - strlen(desc), "%sIPv6 neighbours: %s",
+				 desc[0] != '\0' ? "; " : "", found);
+	}
+	if (app->targets.n == 0) {
+		const char *what = o->family == AF_INET6 ? "IPv6 neighbour" : v6 ? "IPv4 subnet or IPv6 neighbour" :
+				   "IPv4 subnet";
+		if (o->iface != NULL)
+			ls_msg("no target given and no %s on %s", what, o->iface);
+		else
+			ls_msg("no target given and no local %s found", what);
+		return EXIT_USAGE;
+	}
+	warn(app, "no target given; sweeping %s", desc);
+	return 0;
+}
+
+static void say_onlink(void *arg, const char *what, const char *how)
+{
+	struct app *app = arg;
+
+	warn(app, "%s", what);
+	if (app->opt.verbose)
+		warn(app, "%s", how);
+}
+
+/* IPv6 ranges too large to sweep: discovered when on-link, else refused. */
+static int onlink_ranges(struct app *app)
+{
+	struct ls_onlink_opts oo = {
+		.ifindex = app->ifindex, .force = app->opt.force, .list = app->opt.list,
+		.limit = LS_SWEEP_LIMIT, .wait_ms = app->opt.timeout_ms, .say = say_onlink, .arg = app,
+	};
+	char err[LS_ERRLEN + 64];
+	int rc, rc2;
+
+	if ((rc = with_root(app, true)) != 0)
+		return rc;
+	rc = ls_onlink_ranges(&app->targets, &oo, err, sizeof(err));
+	if ((rc2 = with_root(app, false)) != 0)
+		return rc2;
+	if (rc == -ENOENT)
+		warn(app, "%s", err);
+	else if (rc != 0)
+		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
+	return rc == 0 ? 0 : rc == -ENOENT ? EXIT_DOWN : rc == -EINVAL ? EXIT_USAGE : EXIT_SYSERR;
+}
+
 static int load_targets(struct app *app)
 {
 	const struct ls_options *o = &app->opt;
@@ -161,23 +249,16 @@ static int load_targets(struct app *app)
 				app->exclude.specs[i].text);
 			return EXIT_USAGE;
 		}
-
-	if (o->ntargets == 0 && o->nfiles == 0) {
-		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc));
-		if (n < 0) {
-			ls_msg("cannot list interfaces: %s", strerror(-n));
-			return EXIT_SYSERR;
-		}
-		if (n == 0 && o->iface != NULL) {
-			ls_msg("no target given and no IPv4 subnet on %s", o->iface);
+	for (i = 0; i < app->targets.n && app->ifindex != 0; i++) {
+		const struct ls_spec *s = &app->targets.specs[i];
+		if (s->kind == LS_SPEC_RANGE6 && s->u.r6->scope != 0 && s->u.r6->scope != (uint32_t)app->ifindex) {
+			ls_msg("'%s': its zone is not -I's interface (%s)", ls_spec_text(s, desc, sizeof(desc)), o->iface);
 			return EXIT_USAGE;
 		}
-		if (n == 0) {
-			ls_msg("no target given and no local IPv4 subnet found");
-			return EXIT_USAGE;
-		}
-		warn(app, "no target given; sweeping %s", desc);
 	}
+
+	if (o->ntargets == 0 && o->nfiles == 0 && (n = default_targets(app)) != 0)
+		return n;
 	if (app->targets.n == 0) {
 		ls_msg("no targets");
 		return EXIT_USAGE;
@@ -190,7 +271,7 @@ static int load_targets(struct app *app)
 			return EXIT_USAGE;
 		}
 	}
-	return 0;
+	return onlink_ranges(app);
 }
 
 /* --list: print the expanded targets, send nothing. */

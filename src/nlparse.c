@@ -155,6 +155,8 @@ int ls_nl_parse_addr(const struct nlmsghdr *h, size_t len, struct ls_nl_addr *ou
 		return -EINVAL;
 	/* IFA_LOCAL is our address (IFA_ADDRESS is the peer's on point-to-point links). */
 	out->addr = have_local ? local : addr;
+	if (out->addr.family == AF_INET6 && ls_ip6_linklocal(out->addr.b))
+		out->addr.scope = ifa.ifa_index;
 	return 0;
 }
 
@@ -239,5 +241,9 @@ int ls_nl_parse_neigh(const struct nlmsghdr *h, size_t len, struct ls_neigh *out
 	}
 	if (rc < 0)
 		return rc;
-	return have_dst ? 0 : -EINVAL;
+	if (!have_dst)
+		return -EINVAL;
+	if (out->addr.family == AF_INET6 && ls_ip6_linklocal(out->addr.b))
+		out->addr.scope = (uint32_t)out->ifindex;	/* a link-local neighbour is of its link */
+	return 0;
 }

@@ -110,8 +110,9 @@ void ls_plan_path(const struct ls_plan *pl, const struct ls_addr *addr, struct l
 {
 	memset(path, 0, sizeof(*path));
 	path->kind = LS_ROUTE_NONE;
+	/* A scoped (link-local) address goes out through its zone's interface. */
 	if (pl->have_net)
-		ls_netinfo_route_via(&pl->net, addr, pl->cfg.ifindex, path);
+		ls_netinfo_route_via(&pl->net, addr, addr->scope != 0 ? (int)addr->scope : pl->cfg.ifindex, path);
 	if (pl->cfg.source.family == addr->family && path->kind != LS_ROUTE_NONE)
 		path->src = pl->cfg.source;
 }

@@ -81,6 +81,16 @@ int ls_privs_open(struct ls_privs *p)
 }
 
 /* Clears every capability set; with none to clear this is a no-op. */
+int ls_privs_lend(struct ls_privs *p)
+{
+	if (p->kind == LS_PRIV_NONE || p->borrowed || p->dropped)
+		return 0;
+	if (setegid(p->gid) != 0 || seteuid(p->uid) != 0)
+		return -errno;
+	p->borrowed = true;
+	return 0;
+}
+
 static int clear_caps(void)
 {
 	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };

@@ -124,6 +124,8 @@ static void on_adv(struct ndm *m, const uint8_t *buf, size_t len, struct msghdr 
 	memset(&target, 0, sizeof(target));
 	target.family = AF_INET6;
 	memcpy(target.b, adv.target, 16);
+	if (ls_ip6_linklocal(target.b))
+		target.scope = (uint32_t)ifindex;	/* a link-local target is named with its zone */
 	while (n < MAX_DUPS && (s = ls_engine_find(e, &target, &cur)) != LS_ENGINE_NIL)
 		if (e->slots[s].tries > 0 && ls_attempt_path(e->slots[s].a)->ifindex == ifindex)
 			hits[n++] = s;

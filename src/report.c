@@ -136,11 +136,7 @@ static void print_gone(const struct ls_statefile_entry *e, void *arg)
 	r.state = e->prev_state;
 	r.rtt_ms = -1;
 	r.name = e->prev_name[0] != '\0' ? e->prev_name : NULL;
-	if (inet_pton(AF_INET, e->key, r.addr.b) == 1) {
-		r.addr.family = AF_INET;
-		r.has_addr = true;
-	} else if (inet_pton(AF_INET6, e->key, r.addr.b) == 1) {
-		r.addr.family = AF_INET6;
+	if (ls_addr_parse(e->key, &r.addr) == 0) {
 		r.has_addr = true;
 	} else {
 		r.target = e->key;	/* a name that did not resolve last time */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -46,7 +47,7 @@ static uint64_t hash_addr(const struct ls_addr *a)
 		v = ls_be32(a->b);
 		return ((uint64_t)v * 0x9e3779b97f4a7c15ULL) | 1;
 	}
-	return fnv(LS_FNV_INIT, a->b, 16) | 1;
+	return fnv(fnv(LS_FNV_INIT, a->b, 16), (const uint8_t *)&a->scope, sizeof(a->scope)) | 1;
 }
 
 static uint64_t hash_name(const char *s)
@@ -66,6 +67,7 @@ void ls__spec_first(const struct ls_spec *s, struct ls_addr *a)
 	memset(a, 0, sizeof(*a));
 	if (s->kind == LS_SPEC_RANGE6) {
 		a->family = AF_INET6;
+		a->scope = s->u.r6->scope;
 		memcpy(a->b, s->u.r6->lo, 16);
 	} else {
 		a->family = AF_INET;
@@ -78,7 +80,7 @@ void ls__spec_first(const struct ls_spec *s, struct ls_addr *a)
 
 static bool addr_eq(const struct ls_addr *a, const struct ls_addr *b)
 {
-	return a->family == b->family &&
+	return a->family == b->family && a->scope == b->scope &&
 	       memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16) == 0;
 }
 
@@ -303,7 +305,7 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 	if (multi)
 		t->multi[t->nmulti++] = t->n;
 	t->specs[t->n++] = s;
-	t->total += size;
+	t->total = t->total > UINT64_MAX - size ? UINT64_MAX : t->total + size;
 	return 0;
 fail:
 	ls__spec_free(&s);
@@ -364,8 +366,19 @@ char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len)
 		}
 		return buf;
 	}
-	if (inet_ntop(addr->family, addr->b, buf, (socklen_t)len) == NULL && len > 0)
-		buf[0] = '\0';
+	if (inet_ntop(addr->family, addr->b, buf, (socklen_t)len) == NULL) {
+		if (len > 0)
+			buf[0] = '\0';
+		return buf;
+	}
+	if (addr->family == AF_INET6 && addr->scope != 0) {
+		char name[IF_NAMESIZE];
+		size_t n = strlen(buf);
+		if (if_indextoname(addr->scope, name) != NULL)
+			snprintf(buf + n, len - n, "%%%s", name);
+		else
+			snprintf(buf + n, len - n, "%%%u", (unsigned)addr->scope);
+	}
 	return buf;
 }
 
@@ -376,6 +389,7 @@ unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage
 		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
 		s6->sin6_family = AF_INET6;
 		memcpy(&s6->sin6_addr, addr->b, 16);
+		s6->sin6_scope_id = addr->scope;
 		return sizeof(*s6);
 	}
 	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
@@ -389,9 +403,12 @@ int ls_addr_from_sockaddr(const struct sockaddr *sa, struct ls_addr *a)
 	memset(a, 0, sizeof(*a));
 	if (sa->sa_family == AF_INET)
 		memcpy(a->b, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, 4);
-	else if (sa->sa_family == AF_INET6)
-		memcpy(a->b, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, 16);
-	else
+	else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)(const void *)sa;
+		memcpy(a->b, &s6->sin6_addr, 16);
+		if (ls_ip6_linklocal(a->b))
+			a->scope = s6->sin6_scope_id;
+	} else
 		return -EAFNOSUPPORT;
 	a->family = sa->sa_family;
 	return 0;
@@ -401,5 +418,34 @@ int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b)
 {
 	if (a->family != b->family)
 		return a->family == AF_INET ? -1 : 1;
-	return memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16);
+	int c = memcmp(a->b, b->b, a->family == AF_INET ? 4 : 16);
+
+	if (c != 0 || a->scope == b->scope)
+		return c;
+	return a->scope < b->scope ? -1 : 1;
+}
+
+int ls_addr_parse(const char *text, struct ls_addr *a)
+{
+	char buf[LS_ADDRSTRLEN];
+	const char *pct = strchr(text, '%');
+	size_t n = pct != NULL ? (size_t)(pct - text) : strlen(text);
+
+	memset(a, 0, sizeof(*a));
+	if (n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
+	if (pct == NULL && inet_pton(AF_INET, buf, a->b) == 1) {
+		a->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, buf, a->b) != 1)
+		return -EINVAL;
+	a->family = AF_INET6;
+	if (pct != NULL && ls__zone_index(pct + 1, strlen(pct + 1), &a->scope) != 0)
+		return -EINVAL;
+	if (!ls_ip6_linklocal(a->b))
+		a->scope = 0;
+	return 0;
 }

@@ -16,6 +16,10 @@
 int ls__spec_parse(const char *text, bool whole_cidr, struct ls_spec *s, uint64_t *size,
 		   char *err, size_t errlen);
 
+/* The interface index a zone names (len bytes: a name or a decimal
+ * index of an existing interface): 0, or -ENODEV. */
+int ls__zone_index(const char *zone, size_t len, uint32_t *index);
+
 /* Frees what a spec holds (its text too). */
 void ls__spec_free(struct ls_spec *s);
 

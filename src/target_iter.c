@@ -26,7 +26,7 @@ static bool spec_contains(const struct ls_spec *s, const struct ls_addr *a)
 		v = ls_be32(a->b);
 		return v >= s->u.r4.lo && v <= s->u.r4.hi;
 	case LS_SPEC_RANGE6:
-		return a->family == AF_INET6 && memcmp(a->b, s->u.r6->lo, 16) >= 0 &&
+		return a->family == AF_INET6 && a->scope == s->u.r6->scope && memcmp(a->b, s->u.r6->lo, 16) >= 0 &&
 		       memcmp(a->b, s->u.r6->hi, 16) <= 0;
 	case LS_SPEC_NAME:
 		break;
@@ -89,7 +89,7 @@ static const struct ls_spec *covered_before(const struct ls_targets *t, const st
  * (a /8 minus an excluded /8 costs one step, not 16 million). */
 static void skip_covered(struct ls_target_iter *it, const struct ls_spec *s, const struct ls_spec *cover)
 {
-	struct ls_addr a = { AF_INET, { 0 } };
+	struct ls_addr a = { .family = AF_INET };
 	int v, last = -1;
 
 	if (s->kind == LS_SPEC_OCTETS && cover->kind == LS_SPEC_OCTETS) {
@@ -226,6 +226,7 @@ int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out)
 		memset(a, 0, sizeof(*a));
 		if (s->kind == LS_SPEC_RANGE6) {
 			a->family = AF_INET6;
+			a->scope = s->u.r6->scope;
 			memcpy(a->b, it->cur6, 16);
 		} else {
 			a->family = AF_INET;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <net/if.h>
 
 #include "target_internal.h"
 
@@ -245,43 +246,127 @@ static bool parse_v6_addr(const char *s, size_t len, uint8_t out[16])
 	return inet_pton(AF_INET6, buf, out) == 1;
 }
 
-static int parse_v6(const char *text, struct pspec *s, char *err, size_t errlen)
+int ls__zone_index(const char *zone, size_t len, uint32_t *index)
 {
-	const char *slash = strchr(text, '/'), *dash = strchr(text, '-');
+	char name[IF_NAMESIZE], other[IF_NAMESIZE];
+	unsigned long v;
+	char *end;
+
+	*index = 0;
+	if (len == 0 || len >= sizeof(name))
+		return -ENODEV;
+	memcpy(name, zone, len);
+	name[len] = '\0';
+	if (strspn(name, "0123456789") == len) {	/* %2: an index, as the kernel's sin6_scope_id */
+		v = strtoul(name, &end, 10);
+		if (v == 0 || v > UINT32_MAX || if_indextoname((unsigned)v, other) == NULL)
+			return -ENODEV;
+		*index = (uint32_t)v;
+		return 0;
+	}
+	*index = if_nametoindex(name);
+	return *index != 0 ? 0 : -ENODEV;
+}
+
+/* The end of a range written as the last group only: fd00::1-20. */
+static bool parse_v6_group_end(const char *s, const uint8_t lo[16], uint8_t hi[16])
+{
+	size_t n = strlen(s);
+	unsigned long v;
+	char *end;
+
+	if (n == 0 || n > 4 || strspn(s, "0123456789abcdefABCDEF") != n)
+		return false;
+	v = strtoul(s, &end, 16);
+	memcpy(hi, lo, 16);
+	hi[14] = (uint8_t)(v >> 8);
+	hi[15] = (uint8_t)v;
+	return true;
+}
+
+/* Takes a "%zone" out of text (it ends the address: before any "/prefix",
+ * or at the end) into *scope; the rest goes to buf.  Returns 0, or -EINVAL. */
+static int take_zone(const char *text, char *buf, size_t buflen, uint32_t *scope, bool *zoned,
+		     char *err, size_t errlen)
+{
+	const char *pct = strchr(text, '%'), *zend;
+	size_t before;
+
+	*scope = 0;
+	*zoned = pct != NULL;
+	if (strlen(text) >= buflen)
+		return fail(err, errlen, "'%.60s...': too long for an IPv6 target", text);
+	if (pct == NULL) {
+		memcpy(buf, text, strlen(text) + 1);
+		return 0;
+	}
+	zend = pct + strcspn(pct, "/");
+	if (memchr(pct + 1, '%', (size_t)(zend - pct - 1)) != NULL || memchr(pct, ':', (size_t)(zend - pct)) != NULL)
+		return fail(err, errlen, "'%s': one zone, at the end (fe80::1-fe80::20%%IFACE)", text);
+	if (ls__zone_index(pct + 1, (size_t)(zend - pct - 1), scope) != 0)
+		return fail(err, errlen, "'%s': no interface '%.*s' for the zone", text, (int)(zend - pct - 1),
+			    pct + 1);
+	before = (size_t)(pct - text);
+	memcpy(buf, text, before);
+	memcpy(buf + before, zend, strlen(zend) + 1);
+	return 0;
+}
+
+static int parse_v6(const char *full, struct pspec *s, char *err, size_t errlen)
+{
+	char text[128];
+	const char *slash, *dash;
+	uint32_t scope;
+	bool zoned, ll_lo, ll_hi;
 	u128 lo, hi, mask;
 	long n;
+	int rc;
 
-	if (strchr(text, '%') != NULL)
-		return fail(err, errlen, "'%s': scoped IPv6 addresses are not supported", text);
+	if ((rc = take_zone(full, text, sizeof(text), &scope, &zoned, err, errlen)) != 0)
+		return rc;
+	slash = strchr(text, '/');
+	dash = strchr(text, '-');
 	s->kind = LS_SPEC_RANGE6;
 	if (slash != NULL) {
 		if (!parse_v6_addr(text, (size_t)(slash - text), s->u.r6.lo))
-			return fail(err, errlen, "'%s': bad IPv6 address", text);
+			return fail(err, errlen, "'%s': bad IPv6 address", full);
 		if ((n = parse_prefix(slash + 1, 3, 128)) < 0)
-			return fail(err, errlen, "'%s': bad prefix length (96-128)", text);
-		if (n < 96)
-			return fail(err, errlen, "'%s': IPv6 prefix too short to sweep (at least /96)", text);
+			return fail(err, errlen, "'%s': bad prefix length (96-128)", full);
+		/* /64../95: never swept, only discovered on a link (main.c) */
+		if (n < LS_V6_PREFIX_MIN)
+			return fail(err, errlen, "'%s': IPv6 prefix too short to sweep (at least /96)", full);
 		mask = n == 128 ? ~(u128)0 : ~(~(u128)0 >> n);
 		lo = to_u128(s->u.r6.lo) & mask;
 		hi = lo | ~mask;
+		s->u.r6.prefix = (uint8_t)n;
 	} else if (dash != NULL) {
 		if (!parse_v6_addr(text, (size_t)(dash - text), s->u.r6.lo) ||
-		    !parse_v6_addr(dash + 1, strlen(dash + 1), s->u.r6.hi))
-			return fail(err, errlen, "'%s': a range needs two IPv6 addresses", text);
+		    (!parse_v6_addr(dash + 1, strlen(dash + 1), s->u.r6.hi) &&
+		     !parse_v6_group_end(dash + 1, s->u.r6.lo, s->u.r6.hi)))
+			return fail(err, errlen, "'%s': a range needs two IPv6 addresses (or fd00::1-20)", full);
 		lo = to_u128(s->u.r6.lo);
 		hi = to_u128(s->u.r6.hi);
 		if (hi < lo)
-			return fail(err, errlen, "'%s': reversed range (end before start)", text);
+			return fail(err, errlen, "'%s': reversed range (end before start)", full);
 		if (hi - lo >= ((u128)1 << 32))
-			return fail(err, errlen, "'%s': IPv6 range too large to sweep", text);
+			return fail(err, errlen, "'%s': IPv6 range too large to sweep", full);
 	} else {
 		if (!parse_v6_addr(text, strlen(text), s->u.r6.lo))
-			return fail(err, errlen, "'%s': bad IPv6 address", text);
+			return fail(err, errlen, "'%s': bad IPv6 address", full);
 		lo = hi = to_u128(s->u.r6.lo);
 	}
 	from_u128(lo, s->u.r6.lo);
 	from_u128(hi, s->u.r6.hi);
-	s->size = (uint64_t)(hi - lo) + 1;
+	/* A /64 holds 2^64 addresses: the count saturates. */
+	s->size = hi - lo >= (u128)UINT64_MAX ? UINT64_MAX : (uint64_t)(hi - lo) + 1;
+	ll_lo = ls_ip6_linklocal(s->u.r6.lo);
+	ll_hi = ls_ip6_linklocal(s->u.r6.hi);
+	if (ll_lo != ll_hi)
+		return fail(err, errlen, "'%s': a range either all link-local (fe80::/10) or none", full);
+	if (ll_lo && !zoned)
+		return fail(err, errlen, "'%s': a link-local address needs a zone: fe80::1%%IFACE", full);
+	/* A zone on any other address is ignored: routes choose its interface. */
+	s->u.r6.scope = ll_lo ? scope : 0;
 	return 0;
 }
 

@@ -21,7 +21,7 @@ struct ls_nl_link {
 
 struct ls_nl_addr {
 	int ifindex;
-	struct ls_addr addr;
+	struct ls_addr addr;		/* a link-local one scoped to ifindex */
 	uint8_t prefixlen, scope;
 	uint32_t flags;			/* IFA_F_* */
 };
@@ -38,7 +38,7 @@ struct ls_nl_route {
 
 struct ls_neigh {
 	int ifindex;
-	struct ls_addr addr;
+	struct ls_addr addr;		/* a link-local one scoped to ifindex */
 	bool has_mac;
 	uint8_t mac[6];
 	uint16_t state;			/* NUD_* */

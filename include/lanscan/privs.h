@@ -31,6 +31,10 @@ int ls_privs_borrow(struct ls_privs *p);
 /* Takes root back (effective ids) to open sockets; no-op unless borrowed. */
 int ls_privs_open(struct ls_privs *p);
 
+/* Gives root back after ls_privs_open (the user again, for files); no-op
+ * unless root was borrowed before. */
+int ls_privs_lend(struct ls_privs *p);
+
 /* Becomes the user for good (real, effective and saved ids), clears every
  * capability, ambient ones included.  Returns 0 or a negative errno. */
 int ls_privs_drop(struct ls_privs *p);

@@ -9,7 +9,7 @@
 #include "lanscan/output.h"
 
 struct ls_prom_host {
-	char address[48];	/* "" when the name did not resolve */
+	char address[64];	/* "" when the name did not resolve */
 	char *name;		/* "" when none */
 	char *target;
 	bool up;

@@ -10,7 +10,12 @@
  *   CIDR        10.0.0.0/24   /1../32; below /31 the network and broadcast
  *                              addresses are left out (as fping -g does),
  *                              unless whole_cidr is set (exclusion lists)
- *   IPv6        fd00::1, fd00::/120 (/96../128, every address included)
+ *   IPv6        fd00::1, fd00::/120 (/96../128, every address included),
+ *               fd00::1-20 (the end's last group, in hex); /64../95 parse, but
+ *               only on-link discovery (main.c, nbr6.h) can take them
+ *   zone        fe80::10%lan0, fe80::1-fe80::20%lan0, fe80::/120%lan0 (or
+ *               fe80::%lan0/120), %2: the interface, by name or index; a
+ *               link-local address (fe80::/10) needs one, any other ignores it
  *   host name   anything else made of letters, digits, '-', '_' and '.'
  * A spec that repeats addresses of an earlier one yields only the new ones;
  * a name given twice (case-insensitively) is kept once.
@@ -24,12 +29,25 @@
 #include <stdio.h>
 
 #define LS_ERRLEN 256
+#define LS_V6_PREFIX_MIN 64	/* shorter IPv6 prefixes are refused when parsed */
+#define LS_V6_SWEEP_PREFIX 96	/* shorter ones are only discovered on a link */
 
-/* An address: family AF_INET (bytes 0..3 used) or AF_INET6. */
+/* An address: family AF_INET (bytes 0..3 used) or AF_INET6.  scope is the
+ * interface index of a link-local IPv6 address (fe80::/10), else 0. */
 struct ls_addr {
 	int family;
+	uint32_t scope;
 	uint8_t b[16];
 };
+
+/* Enough for any address ls_addr_format writes, its "%zone" included. */
+#define LS_ADDRSTRLEN 64
+
+/* Is b (16 bytes) in fe80::/10? */
+static inline bool ls_ip6_linklocal(const uint8_t *b)
+{
+	return b[0] == 0xfe && (b[1] & 0xc0) == 0x80;
+}
 
 enum ls_spec_kind {
 	LS_SPEC_OCTETS,		/* IPv4, a set of values per octet */
@@ -40,6 +58,8 @@ enum ls_spec_kind {
 
 struct ls_range6 {
 	uint8_t lo[16], hi[16];
+	uint32_t scope;		/* the zone's interface index (link-local only), else 0 */
+	uint8_t prefix;		/* a CIDR's prefix length, 0 for an address or a range */
 };
 
 /* One target spec, compact (24 bytes): a file of millions of addresses
@@ -122,19 +142,25 @@ void ls_target_iter_init(struct ls_target_iter *it, const struct ls_targets *t,
  * addresses an earlier spec already produced are skipped. */
 int ls_target_iter_next(struct ls_target_iter *it, struct ls_target *out);
 
-/* Formats addr as text (INET6_ADDRSTRLEN bytes are enough); returns buf. */
+/* Formats addr as text, a scoped one as "fe80::1%lan0" (the interface's
+ * index when it has no name now); LS_ADDRSTRLEN bytes are enough; returns buf. */
 char *ls_addr_format(const struct ls_addr *addr, char *buf, size_t len);
 
 /* Fills a socket address (port 0) for addr; returns its length. */
 struct sockaddr_storage;
 unsigned ls_addr_to_sockaddr(const struct ls_addr *addr, struct sockaddr_storage *ss);
 
-/* The address of an AF_INET or AF_INET6 socket address: 0, or
- * -EAFNOSUPPORT for another family. */
+/* The address of an AF_INET or AF_INET6 socket address (sin6_scope_id kept
+ * for a link-local address only): 0, or -EAFNOSUPPORT for another family. */
 struct sockaddr;
 int ls_addr_from_sockaddr(const struct sockaddr *sa, struct ls_addr *a);
 
-/* Orders addresses: IPv4 before IPv6, then numerically. */
+/* Orders addresses: IPv4 before IPv6, then numerically, then by scope. */
 int ls_addr_cmp(const struct ls_addr *a, const struct ls_addr *b);
+
+/* Parses one address, IPv4 or IPv6 with an optional "%zone" (as
+ * ls_addr_format writes it; the zone kept for a link-local address only).
+ * Returns 0, or -EINVAL (not an address, or no such interface). */
+int ls_addr_parse(const char *text, struct ls_addr *a);
 
 #endif

@@ -102,8 +102,9 @@ interrupt_test() {
 	assert_regex "$stderr" "^lanscan: no target given; sweeping .*198\.19\.1\.0/24 \(lan0\)"
 	assert_regex "$stderr" "198\.19\.255\.0/30 \(up0\)"
 	assert_equal "${#stderr_lines[@]}" 1
-	for ip in $LAB_LAN_HOSTS4 "$LAB_RTR_DN4" "$LAB_SCAN_LAN4" "$LAB_SCAN_UP4"; do
+	assert_regex "$stderr" "; IPv6 neighbours: .*8 on lan0"
+	for ip in $LAB_LAN_HOSTS4 "$LAB_RTR_DN4" "$LAB_SCAN_LAN4" "$LAB_SCAN_UP4" $LAB_LAN_HOSTS6; do
 		assert_line --regexp "^$ip	up	"
 	done
-	assert_equal "${#lines[@]}" 7
+	assert_equal "$(printf '%s\n' "${lines[@]}" | cut -f1 | grep -vc :)" 7	# IPv4: the live ones (-a)
 }

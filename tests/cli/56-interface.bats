@@ -25,12 +25,12 @@ as_nobody() {
 	assert_equal "$(line_for 198.19.255.1 | cut -f2)" up
 	run --separate-stderr lanscan -a -t 300 -I lan0
 	assert_failure 1	# the subnet's empty addresses are down
-	assert_regex "$stderr" "no target given; sweeping 198\.19\.1\.0/24 \(lan0\)$"
+	assert_regex "$stderr" "no target given; sweeping 198\.19\.1\.0/24 \(lan0\); IPv6 neighbours: 8 on lan0$"
 	assert_equal "$(line_for 198.19.1.10 | cut -f2,5)" "$(printf 'up\tarp')"
 	assert_equal "$(line_for 198.19.255.1)" ""
 	run --separate-stderr lanscan -t 300 -I lo
 	assert_failure 3
-	assert_equal "$stderr" "lanscan: no target given and no IPv4 subnet on lo"
+	assert_equal "$stderr" "lanscan: no target given and no IPv4 subnet or IPv6 neighbour on lo"
 }
 
 @test "interface: -I reaches targets only through that interface, as root and as nobody" {

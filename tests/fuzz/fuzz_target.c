@@ -13,7 +13,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ls_targets t, ex;
 	struct ls_target_iter it;
 	struct ls_target tg;
-	char err[LS_ERRLEN], buf[64], *s;
+	char err[LS_ERRLEN], buf[LS_ADDRSTRLEN], *s;
 	int i;
 
 	s = malloc(size + 1);

@@ -105,7 +105,7 @@ static void test_reply_v4_with_ip_header(void **state)
 static void test_tag_covers_address_and_fields(void **state)
 {
 	uint8_t key[16] = { 1, 2, 3 };
-	struct ls_addr a = { AF_INET, { 198, 18, 0, 1 } }, b = a;
+	struct ls_addr a = { .family = AF_INET, .b = { 198, 18, 0, 1 } }, b = a;
 	struct ls_icmp_probe pr = { 0, 70000, 3, 1, 42 }, q;
 	uint64_t t = ls_icmp_tag(key, &a, &pr);
 

@@ -68,6 +68,28 @@ static void test_neigh(void **state)
 	assert_int_equal(ls_nl_parse_neigh(&m.u.h, 10, &n), -EINVAL);
 }
 
+/* An IPv6 neighbour: a link-local one is named with its link, a global one is not. */
+static void test_neigh6_scope(void **state)
+{
+	struct ndmsg nd = { .ndm_family = AF_INET6, .ndm_ifindex = 3, .ndm_state = NUD_STALE };
+	uint8_t ip[16] = { 0xfe, 0x80, [15] = 0x10 };
+	struct ls_neigh n;
+	struct msg m;
+
+	(void)state;
+	msg_init(&m, RTM_NEWNEIGH, &nd, sizeof(nd));
+	add(&m, NDA_DST, ip, 16);
+	assert_int_equal(ls_nl_parse_neigh(&m.u.h, m.u.h.nlmsg_len, &n), 0);
+	assert_int_equal(n.addr.family, AF_INET6);
+	assert_int_equal(n.addr.scope, 3);
+	ip[0] = 0xfd;
+	ip[1] = 0;
+	msg_init(&m, RTM_NEWNEIGH, &nd, sizeof(nd));
+	add(&m, NDA_DST, ip, 16);
+	assert_int_equal(ls_nl_parse_neigh(&m.u.h, m.u.h.nlmsg_len, &n), 0);
+	assert_int_equal(n.addr.scope, 0);
+}
+
 static void test_route(void **state)
 {
 	struct rtmsg rt = { .rtm_family = AF_INET, .rtm_dst_len = 24, .rtm_table = RT_TABLE_MAIN,
@@ -97,7 +119,7 @@ static void test_load_here(void **state)
 {
 	struct ls_netinfo ni;
 	struct ls_path p;
-	struct ls_addr lo = { AF_INET, { 127, 0, 0, 1 } };
+	struct ls_addr lo = { .family = AF_INET, .b = { 127, 0, 0, 1 } };
 	char err[128];
 
 	(void)state;
@@ -115,6 +137,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_neigh),
+		cmocka_unit_test(test_neigh6_scope),
 		cmocka_unit_test(test_route),
 		cmocka_unit_test(test_load_here),
 	};

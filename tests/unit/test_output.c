@@ -18,7 +18,7 @@
 static struct ls_result up4(void)
 {
 	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
-			       .addr = { AF_INET, { 10, 0, 0, 7 } }, .state = LS_UP,
+			       .addr = { .family = AF_INET, .b = { 10, 0, 0, 7 } }, .state = LS_UP,
 			       .rtt_ms = 0.1234, .via = "icmp", .name = "h7.lab", .error = NULL };
 	return r;
 }

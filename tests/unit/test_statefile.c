@@ -19,7 +19,7 @@
 static struct ls_result res(uint8_t last, enum ls_state st, const char *name)
 {
 	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
-			       .addr = { AF_INET, { 10, 0, 0, last } }, .state = st,
+			       .addr = { .family = AF_INET, .b = { 10, 0, 0, last } }, .state = st,
 			       .rtt_ms = st == LS_UP ? 0.5 : -1, .name = name };
 	return r;
 }

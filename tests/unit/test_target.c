@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
 
 #include "lanscan/target.h"
 
@@ -135,11 +136,88 @@ static void test_ipv6(void **state)
 	assert_string_equal(EXPAND(NULL, "fd00::ff-fd00::101"), "fd00::ff fd00::100 fd00::101");
 	assert_int_equal(count("fd00::/120"), 256);
 	assert_int_equal(count("fd00::/96"), 1ULL << 32);
-	bad("fd00::/64", "too short");
+	assert_string_equal(EXPAND(NULL, "fd00::fe-101"), "fd00::fe fd00::ff fd00::100 fd00::101");
+	/* /64../95 parse (for discovery on a link); the count saturates */
+	assert_int_equal(count("fd00::/64"), UINT64_MAX);
+	assert_int_equal(count("fd00::/80"), 1ULL << 48);
+	bad("fd00::/63", "too short");
 	bad("fd00::2-fd00::1", "reversed");
-	bad("fd00::1%eth0", "scoped");
+	bad("fd00::5-3", "reversed");
 	bad("fd00:::1", "IPv6");
 	bad("fd00::/129", "prefix");
+}
+
+/* Zones: "lo" exists everywhere (index 1); nothing is sent. */
+static void test_zones(void **state)
+{
+	struct ls_targets t;
+	struct ls_addr a, b;
+	char err[LS_ERRLEN], buf[LS_ADDRSTRLEN];
+
+	(void)state;
+	assert_string_equal(EXPAND(NULL, "fe80::10%lo"), "fe80::10%lo");
+	assert_string_equal(EXPAND(NULL, "fe80::1%1"), "fe80::1%lo");	/* an index */
+	assert_string_equal(EXPAND(NULL, "fe80::1-3%lo"), "fe80::1%lo fe80::2%lo fe80::3%lo");
+	assert_string_equal(EXPAND(NULL, "fe80::1-fe80::2%lo"), "fe80::1%lo fe80::2%lo");
+	assert_string_equal(EXPAND(NULL, "fe80::/127%lo"), "fe80::%lo fe80::1%lo");
+	assert_string_equal(EXPAND(NULL, "fe80::%lo/127"), "fe80::%lo fe80::1%lo");
+	/* a zone on any other address is ignored */
+	assert_string_equal(EXPAND(NULL, "fd00::1%lo"), "fd00::1");
+	/* the same address twice, once each way: kept once */
+	assert_string_equal(EXPAND(NULL, "fe80::1%lo", "fe80::1%1", "fe80::/126%lo"),
+			    "fe80::1%lo fe80::%lo fe80::2%lo fe80::3%lo");
+	assert_string_equal(EXPAND("fe80::2%lo", "fe80::1-3%lo"), "fe80::1%lo fe80::3%lo");
+	bad("fe80::1", "needs a zone");
+	bad("fe80::1-fe80::5", "needs a zone");
+	bad("fe80::/120", "needs a zone");
+	bad("fe80::1%nosuchif0", "no interface 'nosuchif0'");
+	bad("fe80::1%99999", "no interface");
+	bad("fe80::1%", "no interface");
+	bad("fe80::1%lo-fe80::2%lo", "one zone");
+	bad("febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff-fec0::1%lo", "all link-local");
+	ls_targets_init(&t);
+	assert_int_equal(ls_targets_add(&t, "fe80::1%lo", err, sizeof(err)), 0);
+	memset(&a, 0, sizeof(a));
+	assert_int_equal(ls_addr_parse("fe80::1%lo", &a), 0);
+	assert_int_equal(a.scope, 1);
+	assert_true(ls_targets_contains(&t, &a));
+	a.scope = 0;
+	assert_false(ls_targets_contains(&t, &a));
+	ls_targets_free(&t);
+
+	/* parse, format, socket addresses, order */
+	assert_int_equal(ls_addr_parse("fe80::a%lo", &a), 0);
+	assert_string_equal(ls_addr_format(&a, buf, sizeof(buf)), "fe80::a%lo");
+	assert_int_equal(ls_addr_parse("fd00::a%lo", &b), 0);
+	assert_int_equal(b.scope, 0);
+	assert_int_equal(ls_addr_parse("fe80::a%nosuchif0", &b), -EINVAL);
+	assert_int_equal(ls_addr_parse("198.18.0.1%lo", &b), -EINVAL);
+	assert_int_equal(ls_addr_parse("198.18.0.1", &b), 0);
+	assert_int_equal(b.family, AF_INET);
+	{
+		struct sockaddr_storage ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+		ls_addr_to_sockaddr(&a, &ss);
+		assert_int_equal(s6->sin6_scope_id, 1);
+		assert_int_equal(ls_addr_from_sockaddr((struct sockaddr *)&ss, &b), 0);
+		assert_int_equal(ls_addr_cmp(&a, &b), 0);
+		assert_int_equal(ls_addr_parse("fd00::a", &a), 0);
+		ls_addr_to_sockaddr(&a, &ss);
+		s6->sin6_scope_id = 7;	/* a global address keeps no scope */
+		assert_int_equal(ls_addr_from_sockaddr((struct sockaddr *)&ss, &b), 0);
+		assert_int_equal(b.scope, 0);
+	}
+	assert_int_equal(ls_addr_parse("fe80::a%lo", &a), 0);
+	b = a;
+	b.scope = 2;
+	assert_true(ls_addr_cmp(&a, &b) < 0);
+	assert_true(ls_addr_cmp(&b, &a) > 0);
+	b.scope = 0;
+	b.b[15] = 0xb;
+	assert_true(ls_addr_cmp(&a, &b) < 0);	/* the address first, then the scope */
+	a.scope = 0;
+	assert_int_equal(ls_addr_format(&a, buf, sizeof(buf)), buf);
+	assert_string_equal(buf, "fe80::a");
 }
 
 static void test_names(void **state)
@@ -314,8 +392,8 @@ static void test_many_ranges_match_a_model(void **state)
 
 static void test_addr_cmp(void **state)
 {
-	struct ls_addr a = { AF_INET, { 10, 0, 0, 2 } }, b = { AF_INET, { 10, 0, 0, 10 } };
-	struct ls_addr c = { AF_INET6, { 0 } };
+	struct ls_addr a = { .family = AF_INET, .b = { 10, 0, 0, 2 } }, b = { .family = AF_INET, .b = { 10, 0, 0, 10 } };
+	struct ls_addr c = { .family = AF_INET6, .b = { 0 } };
 
 	(void)state;
 	assert_true(ls_addr_cmp(&a, &b) < 0);
@@ -332,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_cidr_boundaries),
 		cmocka_unit_test(test_bad_ipv4),
 		cmocka_unit_test(test_ipv6),
+		cmocka_unit_test(test_zones),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_duplicates_probed_once),
 		cmocka_unit_test(test_exclusions),
