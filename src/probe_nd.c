@@ -25,8 +25,20 @@
 #define BATCH LS_ENGINE_BATCH
 #define MAX_DUPS 16
 
+/* A target that answered: the first MAC, to tell a second device on the
+ * address (a conflict) from the same one repeating itself. */
+struct answered {
+	struct ls_addr addr;
+	int ifindex;
+	uint8_t mac[6];
+	uint8_t nmac;
+	bool used, reported;
+};
+
 struct ndm {
 	struct ls_engine e;
+	struct answered *seen;		/* open addressing, at most half full */
+	size_t nseen, capseen;
 	int fd;
 	uv_poll_t poll;
 	char desc[64];
@@ -102,6 +114,70 @@ static void ancillary(struct msghdr *h, int *hops, int *ifindex)
 	}
 }
 
+static size_t seen_slot(const struct ndm *m, const struct ls_addr *a, int ifindex)
+{
+	uint64_t h = ls_fnv1a(LS_FNV_INIT, a->b, 16);
+
+	h = ls_fnv1a(h, &ifindex, sizeof(ifindex));
+	return (size_t)h & (m->capseen - 1);
+}
+
+/* The entry for addr on ifindex: found, or (create) a new one; NULL when
+ * absent or out of memory (then conflicts on it go unnoticed). */
+static struct answered *seen_get(struct ndm *m, const struct ls_addr *a, int ifindex, bool create)
+{
+	size_t i, j, ncap;
+	struct answered *ns, *old;
+
+	if (create && (m->nseen + 1) * 2 > m->capseen) {
+		ncap = m->capseen ? m->capseen * 2 : 64;
+		if ((ns = calloc(ncap, sizeof(*ns))) == NULL)
+			return NULL;
+		old = m->seen;
+		j = m->capseen;
+		m->seen = ns;
+		m->capseen = ncap;
+		while (j-- > 0)
+			if (old[j].used) {
+				for (i = seen_slot(m, &old[j].addr, old[j].ifindex); m->seen[i].used; i = (i + 1) & (ncap - 1))
+					;
+				m->seen[i] = old[j];
+			}
+		free(old);
+	}
+	if (m->capseen == 0)
+		return NULL;
+	for (i = seen_slot(m, a, ifindex); m->seen[i].used; i = (i + 1) & (m->capseen - 1))
+		if (m->seen[i].ifindex == ifindex && ls_addr_cmp(&m->seen[i].addr, a) == 0)
+			return &m->seen[i];
+	if (!create)
+		return NULL;
+	m->seen[i].used = true;
+	m->seen[i].addr = *a;
+	m->seen[i].ifindex = ifindex;
+	m->nseen++;
+	return &m->seen[i];
+}
+
+/* Keeps the first MAC that advertised a target we asked about; another MAC
+ * for it later in the sweep is a second device on the address. */
+static void check_mac(struct ndm *m, const struct ls_addr *target, int ifindex, const uint8_t mac[6], bool asked)
+{
+	struct answered *s = seen_get(m, target, ifindex, asked);
+
+	if (s == NULL)
+		return;
+	if (s->nmac == 0) {
+		memcpy(s->mac, mac, 6);
+		s->nmac = 1;
+	} else if (memcmp(s->mac, mac, 6) != 0 && !s->reported) {
+		s->reported = true;
+		m->e.env.counters->conflicts++;
+		if (m->e.env.conflict != NULL)
+			m->e.env.conflict(m->e.env.conflict_arg, target, s->mac, mac);
+	}
+}
+
 static void on_adv(struct ndm *m, const uint8_t *buf, size_t len, struct msghdr *h, double now)
 {
 	struct ls_engine *e = &m->e;
@@ -129,8 +205,10 @@ static void on_adv(struct ndm *m, const uint8_t *buf, size_t len, struct msghdr 
 	while (n < MAX_DUPS && (s = ls_engine_find(e, &target, &cur)) != LS_ENGINE_NIL)
 		if (e->slots[s].tries > 0 && ls_attempt_path(e->slots[s].a)->ifindex == ifindex)
 			hits[n++] = s;
+	if (adv.has_mac)
+		check_mac(m, &target, ifindex, adv.mac, n > 0);
 	if (n == 0) {
-		ls_engine_reject(e, LS_REJ_UNSOLICITED);
+		ls_engine_reject(e, seen_get(m, &target, ifindex, false) != NULL ? LS_REJ_STALE : LS_REJ_UNSOLICITED);
 		return;
 	}
 	memset(&ans, 0, sizeof(ans));
@@ -181,7 +259,10 @@ static uint64_t nd_drops(struct ls_engine *e)
 
 static void nd_free(struct ls_engine *e)
 {
-	free(e->codec);
+	struct ndm *m = e->codec;
+
+	free(m->seen);
+	free(m);
 }
 
 static const struct ls_engine_ops nd_ops = {

@@ -119,7 +119,7 @@ void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const
 	r.addr = *addr;
 	r.state = LS_UP;
 	r.rtt_ms = -1;
-	r.via = "arp";
+	r.via = addr->family == AF_INET6 ? "nd" : "arp";
 	r.has_mac = true;
 	memcpy(r.mac, second, 6);
 	r.vendor = vendor;

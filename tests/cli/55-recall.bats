@@ -96,6 +96,14 @@ as_nobody() {
 	assert_equal "$(line_for 198.19.1.77 | cut -f2,5)" "$(printf 'up\tarp')"
 	assert_regex "$stderr" "lanscan: 198\.19\.1\.77: answered from two MACs, ([0-9a-f:]{17}) and ([0-9a-f:]{17}): address conflict"
 	assert_regex "$stderr" "1 address conflicts, "
+	# IPv6: two machines advertising one address (ND)
+	in_ns h10 ip addr add fd6c:6162:1::77/64 dev eth0 nodad
+	in_ns h11 ip addr add fd6c:6162:1::77/64 dev eth0 nodad
+	run --separate-stderr lanscan -t 500 --json fd6c:6162:1::77 "$LAB_LAN_DEAD6"
+	in_ns h10 ip addr del fd6c:6162:1::77/64 dev eth0
+	in_ns h11 ip addr del fd6c:6162:1::77/64 dev eth0
+	assert_output --regexp '\{"event":"conflict","previous":"02:1a:b0:00:00:1[01]","address":"fd6c:6162:1::77",.*"via":"nd","mac":"02:1a:b0:00:00:1[01]"'
+	assert_regex "$stderr" "lanscan: fd6c:6162:1::77: answered from two MACs"
 	# one machine on it: no conflict
 	run --separate-stderr lanscan -s -t 500 198.19.1.10 "$LAB_LAN_DEAD4"
 	refute_output --partial conflict
