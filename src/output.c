@@ -215,10 +215,12 @@ static size_t format_line(const struct ls_result *r, enum ls_format fmt, char *s
 }
 
 /* A kept result for --sort: the result with its strings copied. */
+/* A kept result: its strings are copies (the caller's live only during the
+ * call), each pointed at from r, on the heap so the record can move. */
+#define SORTED_STRS 8
 struct ls_sorted {
 	struct ls_result r;
-	char *target, *name, *error;
-	char via[LS_VIA_LEN];
+	char *s[SORTED_STRS];	/* target, name, error, via, dns, mdns, netbios, workgroup */
 };
 
 void ls_output_init(struct ls_output *o, int fd)
@@ -253,26 +255,29 @@ static char *dup_or_null(const char *s, bool *oom)
 static int keep(struct ls_output *o, const struct ls_result *r)
 {
 	struct ls_sorted *s;
+	const char **f[SORTED_STRS];
 	bool oom = false;
+	int i;
 
 	if (ls_grow(&o->sorted, o->nsorted, &o->capsorted, sizeof(*o->sorted), 256) != 0)
 		return -ENOMEM;
 	s = &o->sorted[o->nsorted];
 	s->r = *r;
-	s->target = dup_or_null(r->target, &oom);
-	s->name = dup_or_null(r->name, &oom);
-	s->error = dup_or_null(r->error, &oom);
-	s->r.target = s->target;
-	s->r.name = s->name;
-	s->r.error = s->error;
-	if (r->via != NULL) {
-		snprintf(s->via, sizeof(s->via), "%s", r->via);
-		s->r.via = s->via;
+	f[0] = &s->r.target;
+	f[1] = &s->r.name;
+	f[2] = &s->r.error;
+	f[3] = &s->r.via;
+	f[4] = &s->r.dns;
+	f[5] = &s->r.mdns;
+	f[6] = &s->r.netbios;
+	f[7] = &s->r.workgroup;	/* vendor points into the registry, which outlives output */
+	for (i = 0; i < SORTED_STRS; i++) {
+		s->s[i] = dup_or_null(*f[i], &oom);
+		*f[i] = s->s[i];
 	}
 	if (oom) {
-		free(s->target);
-		free(s->name);
-		free(s->error);
+		for (i = 0; i < SORTED_STRS; i++)
+			free(s->s[i]);
 		return -ENOMEM;
 	}
 	o->nsorted++;
@@ -382,9 +387,8 @@ int ls_output_finish(struct ls_output *o)
 			if (p != line)
 				free(p);
 		}
-		free(o->sorted[i].target);
-		free(o->sorted[i].name);
-		free(o->sorted[i].error);
+		for (int k = 0; k < SORTED_STRS; k++)
+			free(o->sorted[i].s[k]);
 	}
 	free(o->sorted);
 	free(o->listbuf);

@@ -465,11 +465,16 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		case J_PROBING:
 			ls_race_cancel(&job->race);
 			break;
-		case J_NAMES:
+		case J_NAMES: {
+			/* The names may be in (nq NULL) while the race still runs; the
+			 * race's end frees the job only when no lookup holds it. */
+			struct ls_nq *nq = job->nq;
 			if (job->racing)
 				ls_race_cancel(&job->race);
-			ls_names_cancel(job->nq);	/* prints the line; may free the job */
+			if (nq != NULL)
+				ls_names_cancel(nq);	/* prints the line; may free the job */
 			break;
+		}
 		}
 	}
 	p->ready = p->ready_tail = p->held = p->held_tail = NULL;

@@ -80,103 +80,14 @@ assert o["sent"] >= 2 and o["interrupted"] is False, o'
 	assert_equal "$(printf '%s\n' "$output" | cut -f1 | tr '\n' ' ')" "198.18.0.1 198.18.0.2 198.18.0.10 198.18.0.66 fd6c:6162:18::1 "
 }
 
-@test "sweep: -n adds reverse DNS names from the lab server" {
-	run lanscan -n -t 300 198.18.0.3 198.19.1.12 "$LAB_REMOTE_DEAD4"
-	assert_equal "$(line_for 198.18.0.3 | cut -f4)" r0-3.lab.test
-	assert_equal "$(line_for 198.19.1.12 | cut -f4)" lan12.lab.test
-	assert_equal "$(line_for "$LAB_REMOTE_DEAD4" | cut -f4)" -
-}
-
-@test "sweep: a name target shows its name; -4/-6 pick the family" {
-	run lanscan -t 300 "$LAB_NAME_HOSTSFILE"
-	assert_output --regexp "^$LAB_NAME_HOSTSFILE_ADDR	up	[0-9.]+	$LAB_NAME_HOSTSFILE	icmp	-	-\$"
-	run lanscan -4 -t 300 "$LAB_NAME_DUAL"
-	assert_output --partial "198.18.0.5	up"
-	run lanscan -6 -t 300 "$LAB_NAME_DUAL"
-	assert_output --partial "fd6c:6162:18::5	up"
-	run lanscan -4 -t 300 "$LAB_NAME_V6ONLY"
-	assert_equal "$status" 2
-}
-
-@test "names: an internationalised name resolves (AI_IDN); reverse names print lower case, no trailing dot" {
-	run --separate-stderr lanscan -t 300 --json "$LAB_NAME_IDN"
-	assert_output --partial "\"address\":\"$LAB_NAME_IDN_ADDR\",\"target\":\"$LAB_NAME_IDN\""
-	run --separate-stderr lanscan -t 300 -n 198.18.0.3
-	assert_equal "$(line_for 198.18.0.3 | cut -f4)" r0-3.lab.test
-}
-
-@test "sweep: --resolve-all probes every address of a name, the default only the first" {
-	run lanscan -t 300 "$LAB_NAME_MULTI"
-	assert_equal "$(printf '%s\n' "$output" | grep -c up)" 1
-	run lanscan --resolve-all -t 300 "$LAB_NAME_MULTI"
-	assert_equal "$(printf '%s\n' "$output" | cut -f1 | sort | tr '\n' ' ')" "198.18.0.6 198.18.0.7 "
-}
-
-@test "exit: 0 when every target is up" {
-	run lanscan 198.18.0.1-3
-	assert_equal "$status" 0
-}
-
-@test "exit: 1 when some are down, 0 with --min-up reached, 1 when not" {
-	run lanscan -t 200 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
-	assert_equal "$status" 1
-	run lanscan -t 200 --min-up 2 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
-	assert_equal "$status" 0
-	run lanscan -t 200 --min-up 3 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
-	assert_equal "$status" 1
-}
-
-@test "exit: 2 when a name does not resolve, with a message on stderr only" {
-	run --separate-stderr lanscan -t 200 198.18.0.1 "$LAB_NAME_MISSING"
-	assert_equal "$status" 2
-	assert_equal "$stderr" "lanscan: $LAB_NAME_MISSING: unknown node or service"
-	assert_line "$LAB_NAME_MISSING	unknown	-	-	-	-	-"
-}
-
-@test "exit: 3 for usage errors, with one line naming the text" {
-	run --separate-stderr lanscan -j 0 198.18.0.1
-	assert_equal "$status" 3
-	assert_equal "${stderr_lines[0]}" "lanscan: -j/--jobs '0': too small (expected 1 to 65535)"
-	assert_output ""
-}
-
-@test "exit: 4 when the ping program is missing" {
-	run --separate-stderr lanscan --ping-cmd /nonexistent/ping 198.18.0.1
-	assert_equal "$status" 4
-	assert_equal "$stderr" "lanscan: cannot run '/nonexistent/ping': no such file or directory"
-}
-
-@test "exit: 4 when ping may not open its socket" {
-	run --separate-stderr in_lab env FAKE_PING_MODE=eperm "$LANSCAN" --ping-cmd "$TESTS_DIR/cli/fake-ping" 198.18.0.1-20
-	assert_equal "$status" 4
-	assert_equal "$stderr" "lanscan: $TESTS_DIR/cli/fake-ping: socket: Operation not permitted"
-}
-
-@test "exit: 4 with the real ping, unprivileged, where ICMP sockets are not allowed" {
-	# Copies anyone may run: the ping copy has no file capabilities.
-	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
-	cp "$(command -v ping)" "$LANSCAN" "$dir/"
-	chmod 755 "$dir" "$dir/ping" "$dir/lanscan"
-	in_lab sysctl -q -w "net.ipv4.ping_group_range=1 0"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups \
-		"$dir/lanscan" --ping-cmd "$dir/ping" 198.18.0.1
-	in_lab sysctl -q -w "net.ipv4.ping_group_range=0 2147483647"
-	rm -rf "$dir"
-	assert_equal "$status" 4
-	assert_equal "$stderr" "lanscan: $dir/ping: socket: Operation not permitted"
-}
-
-@test "exit: -s prints the summary on stderr, -q prints nothing" {
-	run --separate-stderr lanscan -s -t 200 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
-	assert_regex "$stderr" "^lanscan: 3 targets, 2 up, 1 down, 0 unknown, 0 unresolved, [0-9.]+ s$"
-	run --separate-stderr lanscan -q -s -t 200 198.18.0.1 "$LAB_NAME_MISSING"
-	assert_equal "$status" 2
-	assert_output ""
-	assert_equal "$stderr" ""
-}
-
-@test "sweep: --count 3 sends three requests and reports their average" {
-	run lanscan -c 3 198.18.0.1
-	assert_success
-	assert_output --regexp "^198.18.0.1	up	[0-9]+\.[0-9]{3}	-	ping	-	-$"
+@test "sweep: --sort keeps each host's own method, name and MAC, however many hosts (records move)" {
+	run --separate-stderr lanscan --sort -t 300 -n 198.18.0.0/23 198.19.1.10 fd6c:6162:18::1
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$2 == "up" { print $5 }' | sort | uniq -c | awk '{ print $2 "=" $1 }' | tr '\n' ' ')" \
+		"arp=1 icmp=65 "
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$1 == "198.19.1.10" { print $4, $5, $6 }')" "lan10.lab.test arp 02:1a:b0:00:00:10"
+	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' '$1 == "198.18.0.64" { print $4, $5, $6 }')" "r0-64.lab.test icmp -"
+	assert_equal "$(printf '%s\n' "$output" | head -1 | cut -f1)" 198.18.0.1
+	assert_equal "$(printf '%s\n' "$output" | tail -1 | cut -f1)" fd6c:6162:18::1
+	run --separate-stderr lanscan --sort -t 300 198.19.1.10 198.18.0.1 fd6c:6162:1::11
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,5 | tr '\t\n' '= ')" "198.18.0.1=icmp 198.19.1.10=arp fd6c:6162:1::11=nd "
 }
