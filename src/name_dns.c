@@ -204,7 +204,7 @@ static int dns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t
 		bool need = false;
 		for (unsigned i = 0; i < d->nservers; i++)
 			need |= d->server[i].family == (fi ? AF_INET6 : AF_INET);
-		if (!need || (d->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET)) < 0)
+		if (!need || (d->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET, false)) < 0)
 			continue;
 		uv_poll_init_socket(ns->loop, &d->poll[fi], d->fd[fi]);
 		d->poll[fi].data = d;

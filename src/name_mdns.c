@@ -124,7 +124,7 @@ static int mdns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_
 	m->ns = ns;
 	ls_nq_table_init(&m->t, LS_NAME_MDNS);
 	for (fi = 0; fi < 2; fi++) {
-		if ((m->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET)) < 0)
+		if ((m->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET, true)) < 0)
 			continue;
 		if (fi == 0) {
 			unsigned char ttl = 255, loop = 0;

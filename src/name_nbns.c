@@ -103,7 +103,7 @@ static int nbns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_
 		return -ENOMEM;
 	b->ns = ns;
 	ls_nq_table_init(&b->t, LS_NAME_NBNS);
-	if ((b->fd = ls_names_udp(ns, AF_INET)) < 0) {
+	if ((b->fd = ls_names_udp(ns, AF_INET, true)) < 0) {
 		int rc = b->fd;
 		snprintf(err, errlen, "no UDP socket: %s", strerror(-rc));
 		free(b);

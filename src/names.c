@@ -397,7 +397,7 @@ void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *a
 
 /* --- UDP ------------------------------------------------------------------ */
 
-int ls_names_udp(const struct ls_names *ns, int family)
+int ls_names_udp(const struct ls_names *ns, int family, bool to_targets)
 {
 	int fd, on = 1, rc;
 
@@ -408,7 +408,7 @@ int ls_names_udp(const struct ls_names *ns, int family)
 		setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on));
 	else
 		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on));
-	if (ns->plan != NULL && (rc = ls_probe_bind(fd, family, &ns->plan->cfg)) != 0) {
+	if (to_targets && ns->plan != NULL && (rc = ls_probe_bind(fd, family, &ns->plan->cfg)) != 0) {
 		close(fd);
 		return rc;
 	}

@@ -281,6 +281,11 @@ int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size
 	return rc;
 }
 
+static bool has_text(const char *s)
+{
+	return s != NULL && s[0] != '\0';
+}
+
 enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
 				const struct ls_statefile_entry **out)
 {
@@ -295,10 +300,13 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 		return LS_CHANGE_NONE;
 	e->has_cur = true;
 	e->cur_state = r->state;
-	e->cur_name = strdup(r->name != NULL ? r->name : "");
-	e->cur_src[0] = strdup(r->mdns != NULL ? r->mdns : "");
-	e->cur_src[1] = strdup(r->netbios != NULL ? r->netbios : "");
-	e->cur_src[2] = strdup(r->workgroup != NULL ? r->workgroup : "");
+	/* A name not found this time (no -n, a lookup out of budget, the host
+	 * down) is no news: the last one known is kept. */
+	e->cur_name = strdup(has_text(r->name) ? r->name : e->prev_name != NULL ? e->prev_name : "");
+	e->cur_src[0] = strdup(has_text(r->mdns) ? r->mdns : e->prev_src[0] != NULL ? e->prev_src[0] : "");
+	e->cur_src[1] = strdup(has_text(r->netbios) ? r->netbios : e->prev_src[1] != NULL ? e->prev_src[1] : "");
+	e->cur_src[2] = strdup(has_text(r->workgroup) ? r->workgroup :
+			       e->prev_src[2] != NULL ? e->prev_src[2] : "");
 	e->cur_target = strdup(r->target);
 	if (r->state == LS_UP && r->has_mac) {
 		e->has_cur_mac = true;
@@ -316,14 +324,15 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 				return LS_CHANGE_FLIP;
 		return LS_CHANGE_MAC;
 	}
-	if (r->state == LS_UP && e->cur_name != NULL && e->cur_name[0] != '\0' &&
-	    strcmp(e->cur_name, e->prev_name) != 0)
+	/* renamed: a name known both times, now another (the name column, or
+	 * any source's); a name found for the first time is not a change */
+	if (r->state == LS_UP && has_text(r->name) && has_text(e->prev_name) && strcmp(r->name, e->prev_name) != 0)
 		return LS_CHANGE_RENAMED;
-	/* every source: a name it gave both times, now another */
-	for (int k = 0; k < 2; k++)
-		if (r->state == LS_UP && e->cur_src[k] != NULL && e->cur_src[k][0] != '\0' &&
-		    e->prev_src[k] != NULL && e->prev_src[k][0] != '\0' && strcmp(e->cur_src[k], e->prev_src[k]) != 0)
-			return LS_CHANGE_RENAMED;
+	if (r->state == LS_UP && has_text(r->mdns) && has_text(e->prev_src[0]) && strcmp(r->mdns, e->prev_src[0]) != 0)
+		return LS_CHANGE_RENAMED;
+	if (r->state == LS_UP && has_text(r->netbios) && has_text(e->prev_src[1]) &&
+	    strcmp(r->netbios, e->prev_src[1]) != 0)
+		return LS_CHANGE_RENAMED;
 	return LS_CHANGE_NONE;
 }
 

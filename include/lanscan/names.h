@@ -144,8 +144,10 @@ void ls_nq_table_del(struct ls_nq_table *t, struct ls_nq *q);
 void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *arg), void *arg);
 
 /* A UDP socket for the sources: non-blocking, IP_RECVERR/IPV6_RECVERR on,
- * bound per -I/-S.  Returns the fd or a negative errno. */
-int ls_names_udp(const struct ls_names *ns, int family);
+ * and, for queries to the targets (to_targets), bound per -I/-S: the name
+ * server is reached wherever its route goes.  Returns the fd or a negative
+ * errno. */
+int ls_names_udp(const struct ls_names *ns, int family, bool to_targets);
 /* sendto that looks past errors left pending by earlier ICMP errors (with
  * IP_RECVERR the kernel reports one on the next send, which it then drops):
  * the error queue keeps them.  Returns 0 or a negative errno. */

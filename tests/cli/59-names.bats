@@ -139,7 +139,19 @@ as_nobody() {
 	# the mDNS name changes (avahi renamed), the NetBIOS one stays
 	sed -i 's/^\(198\.19\.1\.32\t[^\t]*\t\)files\.local\t\(.*\t\)files\.local\t/\1files.local\t\2oldname.local\t/' "$state"
 	run --separate-stderr lanscan -n --json --state "$state" 198.19.1.32
-	assert_output --partial '{"event":"renamed"'
+	assert_output --partial '{"event":"renamed","previous":"oldname.local","address":"198.19.1.32"'
+	# a sweep without names keeps them; the next one with names has no news
+	run --separate-stderr lanscan --state "$state" 198.19.1.32
+	assert_output ""
+	assert_equal "$(grep '^198\.19\.1\.32	' "$state" | cut -f3,7-9)" "$(printf 'files.local\tfiles.local\tFILES\tLAB')"
+	run --separate-stderr lanscan -n --state "$state" 198.19.1.32
+	assert_output ""
+}
+
+@test "names: -n with -I finds DNS names through the name server's own route" {
+	run --separate-stderr lanscan -n -I lan0 198.19.1.35 198.19.1.30
+	assert_equal "$(line_for 198.19.1.35 | cut -f4)" nas.lab.test	# the DNS server is behind up0
+	assert_equal "$(line_for 198.19.1.30 | cut -f4)" desk-10
 }
 
 @test "names: --name-timeout is checked, and needs -n" {
