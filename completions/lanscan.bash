@@ -26,7 +26,7 @@ _lanscan()
 		COMPREPLY=($(compgen -W "-a --alive -u --unreachable -c --count -t --timeout
 			-r --retries -j --jobs -f --file -g --generate --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --names --rdns --name-timeout -s --summary
-			-q --quiet -x --min-up --ping-cmd -I --interface -S --source --method -p --ports --rate --min-timeout --max-timeout
+			-q --quiet -x --min-up --ping-cmd -I --interface --iface -S --source --src -A -e --method -p --ports --rate --min-timeout --max-timeout
 			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
 			--verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

@@ -131,6 +131,7 @@ void ls_cli_usage(FILE *f)
 "                          it is up (10-60000, default 1000)\n"
 "  -s, --summary           print a summary on standard error\n"
 "  -q, --quiet             print nothing; only the exit status\n"
+"  -A, -e                  accepted for fping: addresses and RTTs are printed\n"
 "  -x, --min-up=N          succeed when at least N hosts are up\n"
 "      --max-down=N        succeed when at most N hosts are down or unknown\n"
 "      --nagios            one Nagios plugin status line; exit 0/1/2/3\n"
@@ -278,7 +279,7 @@ static const char *optname(int c, char *buf, size_t len)
 
 /* Which options were given, for the checks that compare them. */
 struct seen {
-	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout;
+	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source;
 };
 
 /* fping's letters that lanscan does not take, and what to use instead
@@ -349,11 +350,17 @@ static int probe_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 			o->retries = (int)v;
 		return rc;
 	case 'I':
+		if (sn->iface)
+			return fail(err, errlen, "given twice: lanscan uses one interface", on, NULL);
+		sn->iface = true;
 		if (*arg == '\0' || strlen(arg) >= IF_NAMESIZE || strchr(arg, '/') != NULL)
 			return fail(err, errlen, "not an interface name", on, arg);
 		o->iface = arg;
 		return 0;
 	case 'S':
+		if (sn->source)
+			return fail(err, errlen, "given twice: lanscan sends from one address", on, NULL);
+		sn->source = true;
 		memset(&o->source, 0, sizeof(o->source));
 		if (inet_pton(AF_INET, arg, o->source.b) == 1)
 			o->source.family = AF_INET;
@@ -413,7 +420,7 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 	case 'A': case 'e': return 0;	/* fping: addresses and RTTs, which lanscan always prints */
 	case 'x':
 	case OPT_MAX_DOWN:
-		if ((rc = number(on, arg, 0, 1LL << 32, &v, err, errlen)) == 0)
+		if ((rc = number(on, arg, 0, 4294967295LL, &v, err, errlen)) == 0)
 			*(c == 'x' ? &o->min_up : &o->max_down) = v;
 		return rc;
 	case OPT_FORMAT:
@@ -499,6 +506,18 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		      "fping's -p (period) has no equivalent";
 	else if (sn->rate && only_ping)
 		msg = "--rate does not apply to the ping method: use -j/--jobs";
+	else if (o->sort && o->state_path != NULL)
+		msg = "--sort and --state cannot be used together: --state prints changes as they are found";
+	else if (o->sort && (o->format == LS_FMT_PROM || o->nagios))
+		msg = "--sort orders lines, which --format prom and --nagios do not print";
+	else if ((sn->alive || sn->unreachable) && (o->format == LS_FMT_PROM || o->nagios))
+		msg = "-a/-u filter lines, which --format prom and --nagios do not print (they count every host)";
+	else if (o->quiet && o->nagios)
+		msg = "-q/--quiet would hide --nagios's status line";
+	else if (o->rdns && o->state_path == NULL && o->prom_file == NULL &&
+		 (o->quiet || o->nagios || sn->unreachable))
+		msg = "-n/--names: with -q, --nagios or -u no name would be shown (names are asked "
+		      "only for hosts that are up)";
 	else if (sn->name_timeout && !o->rdns)
 		msg = "--name-timeout needs -n/--names";
 	else if (o->source.family != 0 && o->family != 0 && o->source.family != o->family)

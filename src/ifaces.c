@@ -30,7 +30,8 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const cha
 	for (i = ifa; i != NULL && rc == 0; i = i->ifa_next) {
 		if (i->ifa_addr == NULL || i->ifa_netmask == NULL || i->ifa_addr->sa_family != AF_INET)
 			continue;
-		if (!(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+		/* loopback only when -I names it */
+		if (!(i->ifa_flags & IFF_UP) || ((i->ifa_flags & IFF_LOOPBACK) && ifname == NULL))
 			continue;
 		if (ifname != NULL && strcmp(ifname, i->ifa_name) != 0)
 			continue;

@@ -605,10 +605,11 @@ static void print_summary(const struct app *app, double elapsed)
 		return;
 	if (app->opt.format == LS_FMT_JSON) {
 		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
-			"\"sent\":%llu,\"dropped\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
+			"\"sent\":%llu,\"dropped\":%llu,\"conflicts\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
 			(unsigned long long)s->targets, (unsigned long long)s->up, (unsigned long long)s->down,
 			(unsigned long long)s->unknown, (unsigned long long)s->unresolved,
-			(unsigned long long)s->sent, (unsigned long long)s->dropped, elapsed,
+			(unsigned long long)s->sent, (unsigned long long)s->dropped,
+			(unsigned long long)s->conflicts, elapsed,
 			app->signum != 0 ? "true" : "false");
 		return;
 	}
@@ -634,6 +635,7 @@ static int sweep_finish(struct app *app, double elapsed)
 
 	pl->stats.sent = app->plan.counters.sent;
 	pl->stats.dropped = app->plan.counters.dropped;
+	pl->stats.conflicts = app->plan.counters.conflicts;
 	if (app->opt.verbose) {
 		ls_plan_counters(&app->plan, line, sizeof(line));
 		warn(app, "%s", line);
@@ -749,10 +751,21 @@ static int std_fds(void)
 	return 0;
 }
 
+/* Whether --nagios is among the options, however the command line failed:
+ * a Nagios plugin prints a status line even for a usage error. */
+static bool wants_nagios(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--nagios") == 0)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	struct app app;
 	char err[LS_ERRLEN];
+	bool swept = false;
 	int status;
 
 	memset(&app, 0, sizeof(app));
@@ -768,6 +781,13 @@ int main(int argc, char **argv)
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
 		ls_msg("%s", err);
 		fputs("Try 'lanscan --help' for more information.\n", stderr);
+		if (wants_nagios(argc, argv)) {
+			for (char *c = err; *c != '\0'; c++)
+				if (*c == '|' || (unsigned char)*c < 0x20)
+					*c = '?';	/* '|' starts Nagios perfdata */
+			printf("LANSCAN UNKNOWN - usage error: %s\n", err);
+			fflush(stdout);
+		}
 		(void)ls_privs_drop(&app.privs);
 		exit(EXIT_USAGE);
 	}
@@ -788,7 +808,14 @@ int main(int argc, char **argv)
 				(unsigned long long)app.targets.total, LS_SWEEP_LIMIT);
 			status = EXIT_USAGE;
 		} else if (status == 0) {
+			swept = true;	/* prints its own status line */
 			status = sweep(&app);
+		}
+		/* nothing probed: a Nagios plugin still owes its status line */
+		if (app.opt.nagios && !swept && status != 0) {
+			printf("LANSCAN UNKNOWN - %s (see standard error)\n",
+			       status == EXIT_USAGE ? "usage error" : "system error");
+			status = LS_NAGIOS_UNKNOWN;
 		}
 	}
 	if (app.rep_open)

@@ -283,6 +283,7 @@ static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, i
 	r.target = spec->text;
 	r.state = LS_UNKNOWN;
 	r.rtt_ms = -1;
+	r.names = p->names != NULL;	/* the same keys on every line */
 	r.error = uv_strerror(status);
 	emit(p, &r);
 }

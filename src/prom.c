@@ -108,6 +108,8 @@ int ls_prom_write(FILE *f, void *arg)
 	fprintf(f, "lanscan_packets_sent %llu\n", p->sent);
 	family(f, "lanscan_replies_dropped", "Replies the kernel dropped in the last sweep (its hosts are unknown).");
 	fprintf(f, "lanscan_replies_dropped %llu\n", p->dropped);
+	family(f, "lanscan_address_conflicts", "Addresses that answered from two MACs in the last sweep (ARP or ND).");
+	fprintf(f, "lanscan_address_conflicts %llu\n", p->conflicts);
 	family(f, "lanscan_sweep_duration_seconds", "How long the last sweep took.");
 	fprintf(f, "lanscan_sweep_duration_seconds %.3f\n", p->duration_s);
 	family(f, "lanscan_last_run_timestamp_seconds", "When the last sweep ended, in Unix time.");

@@ -179,6 +179,7 @@ int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double ela
 		rep->prom.up = s->up;
 		rep->prom.sent = s->sent;
 		rep->prom.dropped = s->dropped;
+		rep->prom.conflicts = s->conflicts;
 		rep->prom.duration_s = elapsed_s;
 		rep->prom.timestamp_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
 		if (rep->opt->format == LS_FMT_PROM && !rep->opt->quiet && !rep->opt->nagios) {
@@ -228,6 +229,12 @@ enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_sta
 		st = LS_NAGIOS_WARNING;
 	} else {
 		st = LS_NAGIOS_OK;
+	}
+	if (s->conflicts > 0) {		/* two machines on one address: someone should look */
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", %llu address conflicts",
+			 (unsigned long long)s->conflicts);
+		if (st == LS_NAGIOS_OK)
+			st = LS_NAGIOS_WARNING;
 	}
 	/* perfdata thresholds: the ranges as given, else the limits as ranges */
 	if (o->warning.set)

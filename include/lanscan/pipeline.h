@@ -15,6 +15,7 @@
 struct ls_stats {
 	uint64_t targets, up, down, unknown, unresolved;
 	uint64_t sent, dropped;		/* filled in at the end from the methods' counters */
+	uint64_t conflicts;		/* addresses that answered from two MACs (likewise) */
 };
 
 struct ls_job;

@@ -24,6 +24,7 @@ struct ls_prom {
 	/* sweep-level values, set before writing */
 	unsigned long long targets, up;
 	unsigned long long sent, dropped;	/* packets sent; replies the kernel dropped */
+	unsigned long long conflicts;		/* addresses that answered from two MACs */
 	double duration_s, timestamp_s;
 };
 

@@ -91,11 +91,17 @@ as_nobody() {
 	run --separate-stderr lanscan -t 500 --json 198.19.1.77 "$LAB_LAN_DEAD4"
 	assert_output --regexp '\{"event":"conflict","previous":"02:1a:b0:00:00:1[01]","address":"198\.19\.1\.77",'
 	run --separate-stderr lanscan -s -t 500 198.19.1.77 "$LAB_LAN_DEAD4"
+	# monitoring sees it too: a Nagios WARNING, a Prometheus count
+	local nagios prom
+	nagios=$(in_lab "$LANSCAN" --nagios --max-down 1 -t 500 198.19.1.77 "$LAB_LAN_DEAD4" 2>/dev/null) || true
+	prom=$(in_lab "$LANSCAN" --format prom -t 500 198.19.1.77 "$LAB_LAN_DEAD4" 2>/dev/null) || true
 	in_ns h10 ip addr del 198.19.1.77/32 dev eth0
 	in_ns h11 ip addr del 198.19.1.77/32 dev eth0
 	assert_equal "$(line_for 198.19.1.77 | cut -f2,5)" "$(printf 'up\tarp')"
 	assert_regex "$stderr" "lanscan: 198\.19\.1\.77: answered from two MACs, ([0-9a-f:]{17}) and ([0-9a-f:]{17}): address conflict"
 	assert_regex "$stderr" "1 address conflicts, "
+	assert_regex "$nagios" "^LANSCAN WARNING - 1 of 2 hosts up, 1 down, 1 address conflicts \|"
+	assert_regex "$prom" $'\nlanscan_address_conflicts 1\n'
 	# IPv6: two machines advertising one address (ND)
 	in_ns h10 ip addr add fd6c:6162:1::77/64 dev eth0 nodad
 	in_ns h11 ip addr add fd6c:6162:1::77/64 dev eth0 nodad

@@ -28,7 +28,14 @@ as_nobody() {
 	assert_regex "$stderr" "no target given; sweeping 198\.19\.1\.0/24 \(lan0\); IPv6 neighbours: 8 on lan0$"
 	assert_equal "$(line_for 198.19.1.10 | cut -f2,5)" "$(printf 'up\tarp')"
 	assert_equal "$(line_for 198.19.255.1)" ""
+	# loopback is swept only when -I names it (each /8 narrowed to the /22 around the address)
+	run --separate-stderr lanscan -t 300 -a -I lo
+	assert_success
+	assert_regex "$stderr" "sweeping 127\.0\.0\.0/22 \(lo\)"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 1022
+	in_lab ip link set lo down
 	run --separate-stderr lanscan -t 300 -I lo
+	in_lab ip link set lo up
 	assert_failure 3
 	assert_equal "$stderr" "lanscan: no target given and no IPv4 subnet or IPv6 neighbour on lo"
 }

@@ -278,7 +278,9 @@ write_idping() {
 
 @test "options: contradictions are usage errors, not silently resolved" {
 	for args in "-a -u" "-4 -6" "--json --format prom" "--format prom --nagios" \
-		"--method ping --rate 100" "-t 60 --min-timeout 150 --retries 0"; do
+		"--method ping --rate 100" "-t 60 --min-timeout 150 --retries 0" "--sort --state /tmp/x" \
+		"--sort --format prom" "-u --format prom" "-q --nagios" "-a --nagios" "-n -q" "-n -u" \
+		"-I lan0 -I up0" "-S 198.19.1.2 -S 198.19.1.2"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr lanscan $args 198.18.0.1
 		assert_equal "$status" 3

@@ -50,9 +50,9 @@ static void test_all_options(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, err, "-a", "-j", "8", "-c", "3", "-t", "250", "--retries=2",
 			       "-f", "a.txt", "--file", "b.txt", "--exclude", "10.0.0.1",
-			       "--exclude-file", "ex.txt", "--json", "--sort", "-n", "-s", "-6",
+			       "--exclude-file", "ex.txt", "--json", "-n", "-s", "-6",
 			       "--min-up", "5", "--ping-cmd", "/bin/ping", "--resolve-all",
-			       "--force", "h1", "h2", "-q"), 0);
+			       "--force", "h1", "h2", "-q", "--state", "st"), 0);
 	assert_int_equal(o.show, LS_SHOW_ALIVE);
 	assert_int_equal(o.jobs, 8);
 	assert_true(o.jobs_set);
@@ -64,7 +64,7 @@ static void test_all_options(void **state)
 	assert_int_equal(o.nexcludes, 1);
 	assert_int_equal(o.nexclude_files, 1);
 	assert_int_equal(o.format, LS_FMT_JSON);
-	assert_true(o.sort && o.rdns && o.summary && o.quiet && o.resolve_all && o.force);
+	assert_true(!o.sort && o.rdns && o.summary && o.quiet && o.resolve_all && o.force);
 	assert_int_equal(o.family, AF_INET6);
 	assert_int_equal(o.min_up, 5);
 	assert_string_equal(o.ping_cmd, "/bin/ping");
@@ -156,6 +156,18 @@ static void test_conflicts(void **state)
 	ERR("-p/--ports needs the tcp method", "-c", "3", "-p", "200");
 	ERR("--min-timeout is above -t/--timeout", "-t", "60", "--min-timeout", "150");
 	ERR("--exclude: must not be empty", "--exclude", "");
+	ERR("--sort and --state cannot be used together", "--sort", "--state", "f");
+	ERR("--sort orders lines", "--sort", "--format", "prom");
+	ERR("-a/-u filter lines", "-u", "--nagios");
+	ERR("-q/--quiet would hide --nagios", "-q", "--nagios");
+	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-q");
+	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-u");
+	ERR("--name-timeout needs -n/--names", "--name-timeout", "500");
+	ERR("-I/--interface: given twice", "-I", "eth0", "-I", "eth1");
+	ERR("-S/--source: given twice", "-S", "10.0.0.1", "-S", "10.0.0.2");
+	ERR("-S/--source is not of the family", "-6", "-S", "10.0.0.1");
+	ERR("-I/--interface 'a/b': not an interface name", "-I", "a/b");
+	ERR("-S/--source 'nonsense': not an IPv4 or IPv6 address", "-S", "nonsense");
 }
 
 static void test_parse_num(void **state)
