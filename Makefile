@@ -71,7 +71,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
 
 -include $(UNIT_BINS:=.d)
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz:
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/fuzz $(BUILD)/fobj:
 	mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -112,13 +112,21 @@ run: deps
 		./$(BUILD)/lanscan -s 127.0.0.1-8 ::1; \
 	fi; echo "(exit status $$?: 0 all up, 1 some down, 2 some name not resolved)"
 
-fuzz: | $(BUILD)/fuzz
-	@for f in $(FUZZ_SRCS); do \
-		n=$$(basename $$f .c); \
-		clang $(ALL_CPPFLAGS) -std=c11 -Wall -Wextra -Werror -g -O1 \
-			-fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz/$$n $$f \
-			$(filter-out src/main.c,$(SRCS)) $(UV_LIBS) || exit 1; \
-	done
+# The library objects are built once with the fuzzer's instrumentation,
+# then each target links its own file against them.
+FUZZ_CFLAGS := -std=c11 -Wall -Wextra -Werror -g -O1
+FUZZ_OBJS := $(LIB_OBJS:$(BUILD)/obj/%.o=$(BUILD)/fobj/%.o)
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fobj/%.o: src/%.c | $(BUILD)/fobj
+	clang $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz
+	clang $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(UV_LIBS)
+
+-include $(FUZZ_OBJS:.o=.d)
+
+fuzz: $(FUZZ_BINS)
 
 # Grows the seed corpora: each fuzzer runs FUZZ_MERGE_SECONDS (default 60),
 # then what it found that adds coverage is merged into tests/fuzz/corpus/.
@@ -133,10 +141,12 @@ fuzz-merge: fuzz
 	done
 
 # Both builds, then every suite against both; the last line is the total.
+# Builds use every core (JOBS); the suites run one at a time.
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 check: deps-test
-	@$(MAKE) --no-print-directory WERROR=1 all unit
-	@$(MAKE) --no-print-directory BUILD=build-asan SANITIZE=1 WERROR=1 CC=clang all unit
-	@$(MAKE) --no-print-directory BUILD=build-fuzz fuzz
+	@$(MAKE) --no-print-directory -j$(JOBS) WERROR=1 all unit
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-asan SANITIZE=1 WERROR=1 CC=clang all unit
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build-fuzz fuzz
 	@FUZZ_DIR=build-fuzz/fuzz tests/run-all.sh build build-asan
 
 # Sweeps of the lab by lanscan and every installed peer; prints a Markdown table.
