@@ -199,7 +199,7 @@ static size_t utf8_printable(const uint8_t *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
-	if (cp < 0xa0 || cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
+	if (cp < 0xa0 || cp == 0x061c || cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
 	    (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069))
 		return 0;
 	return len;
@@ -269,7 +269,7 @@ int ls_dns_ptr_answer(const uint8_t *pkt, size_t len, uint16_t id, const char *q
 	if (len < HEADER_LEN)
 		return -EBADMSG;
 	flags = get16(pkt + 2);
-	if (get16(pkt) != id || !(flags & FLAG_QR) || (flags >> 11 & 15) != 0 || (flags & 15) != 0)
+	if (get16(pkt) != id || !(flags & FLAG_QR) || (flags >> 11 & 15) != 0)
 		return -ESRCH;
 	if (get16(pkt + 4) > 1)
 		return -ESRCH;
@@ -283,6 +283,9 @@ int ls_dns_ptr_answer(const uint8_t *pkt, size_t len, uint16_t id, const char *q
 		    (class & ~CLASS_TOP) != CLASS_IN)
 			return -ESRCH;
 	}
+	/* an error code (NXDOMAIN, SERVFAIL, ...) counts only for this question */
+	if ((flags & 15) != 0)
+		return get16(pkt + 4) == 1 ? -ENOENT : -ESRCH;
 	count = (size_t)get16(pkt + 6) + get16(pkt + 8) + get16(pkt + 10);
 	/* Each record takes at least 11 bytes: the loop ends with the packet. */
 	for (i = 0; i < count; i++) {

@@ -140,6 +140,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	struct ls_nq *q;
 	uint16_t id, port;
 	bool unreach;
+	int qid;
 	ssize_t n;
 	int rc;
 
@@ -148,12 +149,12 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	 * IP_RECVERR): read the error, and watch again. */
 	if (status < 0)
 		uv_poll_start(h, UV_READABLE, on_readable);
-	while ((rc = ls_names_errqueue(fd, &src, &port, &unreach)) == 1)
-		if (is_server(d, &src) && port == 53) {
+	for (int k = 0; k < LS_NAMES_READ_MAX && (rc = ls_names_errqueue(fd, &src, &port, &unreach, &qid)) == 1; k++)
+		if (is_server(d, &src) && port == 53 && qid >= 0 && ls_nq_table_find(&d->t, (uint16_t)qid, NULL) != NULL) {
 			ls_names_kill(d->ns, LS_NAME_DNS);	/* nobody serves DNS there */
 			return;
 		}
-	for (;;) {
+	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
 		sl = sizeof(ss);
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
 		if (n < 0) {
@@ -176,8 +177,10 @@ static void on_readable(uv_poll_t *h, int status, int events)
 				ls_nq_answer(q, LS_NAME_DNS, name, NULL);
 				break;
 			}
-			/* our id, a response, and an error code: NXDOMAIN, SERVFAIL: no name */
-			if (rc == 0 || (rc == -ESRCH && (buf[2] & 0x80) && (buf[3] & 0x0f) != 0)) {
+			/* rc 0: no PTR; -ENOENT: NXDOMAIN, SERVFAIL, ... for this very question */
+			if (rc == -ENOENT)
+				rc = 0;
+			if (rc == 0) {
 				ls_nq_nothing(q, LS_NAME_DNS);
 				break;
 			}

@@ -38,13 +38,14 @@ struct mdnss {
 
 struct unreach_arg {
 	const struct ls_addr *dst;
+	int qid;
 };
 
 static void unreach_one(struct ls_nq *q, void *arg)
 {
 	const struct unreach_arg *u = arg;
 
-	if (ls_addr_cmp(&q->addr, u->dst) == 0)
+	if (ls_addr_cmp(&q->addr, u->dst) == 0 && u->qid == q->id[LS_NAME_MDNS])
 		ls_nq_nothing(q, LS_NAME_MDNS);
 }
 
@@ -57,7 +58,7 @@ static bool onlink_source(const struct mdnss *m, const struct ls_addr *src, cons
 	if (ls_addr_cmp(src, &q->addr) == 0)
 		return true;
 	ls_plan_path(m->ns->plan, src, &p);
-	return p.kind == LS_ROUTE_LOCAL || (p.kind == LS_ROUTE_ONLINK && p.ifindex == q->path.ifindex);
+	return p.kind == LS_ROUTE_ONLINK && p.ifindex == q->path.ifindex;
 }
 
 static void on_readable(uv_poll_t *h, int status, int events)
@@ -70,7 +71,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	socklen_t sl;
 	struct ls_addr src;
 	struct ls_nq *q;
-	struct unreach_arg u = { &src };
+	struct unreach_arg u = { &src, -1 };
 	uint16_t id, port;
 	bool unreach, taken;
 	ssize_t n;
@@ -81,10 +82,10 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	 * IP_RECVERR): read the error, and watch again. */
 	if (status < 0)
 		uv_poll_start(h, UV_READABLE, on_readable);
-	while (ls_names_errqueue(fd, &src, &port, &unreach) == 1)
+	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &u.qid) == 1; k++)
 		if (unreach && port == MDNS_PORT)
 			ls_nq_table_each(&m->t, unreach_one, &u);
-	for (;;) {
+	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
 		sl = sizeof(ss);
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
 		if (n < 0) {
@@ -92,7 +93,8 @@ static void on_readable(uv_poll_t *h, int status, int events)
 				return;
 			continue;	/* a pending ICMP error: read from the queue above */
 		}
-		if (n < 12 || ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0) {
+		if (n < 12 || ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0 ||
+		    ntohs(((struct sockaddr_in *)&ss)->sin_port) != MDNS_PORT) {
 			m->ns->dropped++;
 			continue;
 		}
@@ -104,8 +106,15 @@ static void on_readable(uv_poll_t *h, int status, int events)
 			    ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
 				continue;
 			rc = ls_dns_ptr_answer(buf, (size_t)n, id, qname, name, sizeof(name));
-			if (rc == 1) {
+			if (rc == 1 && ls_addr_cmp(&src, &q->addr) == 0) {
+				free(q->found[1]);	/* the host's own answer: over a third party's */
+				q->found[1] = NULL;
 				ls_nq_answer(q, LS_NAME_MDNS, name, NULL);
+				taken = true;
+			} else if (rc == 1 && q->found[1] == NULL) {
+				/* another responder's: kept unless the host answers within the budget */
+				if ((q->found[1] = strdup(name)) != NULL)
+					ls_name_normalize(q->found[1]);
 				taken = true;
 			}
 		}

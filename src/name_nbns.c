@@ -30,13 +30,14 @@ struct nbnss {
 
 struct unreach_arg {
 	const struct ls_addr *dst;
+	int qid;
 };
 
 static void unreach_one(struct ls_nq *q, void *arg)
 {
 	const struct unreach_arg *u = arg;
 
-	if (ls_addr_cmp(&q->addr, u->dst) == 0)
+	if (ls_addr_cmp(&q->addr, u->dst) == 0 && u->qid == q->id[LS_NAME_NBNS])
 		ls_nq_nothing(q, LS_NAME_NBNS);
 }
 
@@ -49,7 +50,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	struct ls_addr src;
 	struct ls_nq *q;
 	struct ls_nbstat st;
-	struct unreach_arg u = { &src };
+	struct unreach_arg u = { &src, -1 };
 	uint16_t id, port;
 	bool unreach, taken;
 	ssize_t n;
@@ -60,10 +61,10 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	 * IP_RECVERR): read the error, and watch again. */
 	if (status < 0)
 		uv_poll_start(h, UV_READABLE, on_readable);
-	while (ls_names_errqueue(b->fd, &src, &port, &unreach) == 1)
+	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(b->fd, &src, &port, &unreach, &u.qid) == 1; k++)
 		if (unreach && port == NBNS_PORT)
 			ls_nq_table_each(&b->t, unreach_one, &u);
-	for (;;) {
+	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
 		sl = sizeof(sin);
 		n = recvfrom(b->fd, buf, sizeof(buf), 0, (struct sockaddr *)&sin, &sl);
 		if (n < 0) {

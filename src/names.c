@@ -337,6 +337,7 @@ void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src)
 {
 	memset(t, 0, sizeof(*t));
 	t->src = src;
+	t->rpos = sizeof(t->rbuf);	/* filled on first use */
 	if (getrandom(&t->rng, sizeof(t->rng), 0) != (ssize_t)sizeof(t->rng))
 		t->rng = (uint64_t)(ls_now_ms() * 1000.0);
 	t->rng |= 1;
@@ -344,10 +345,17 @@ void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src)
 
 static uint16_t next_id(struct ls_nq_table *t)
 {
-	t->rng ^= t->rng << 13;	/* xorshift64 */
-	t->rng ^= t->rng >> 7;
-	t->rng ^= t->rng << 17;
-	return (uint16_t)(t->rng >> 24);
+	if (t->rpos + 2 > sizeof(t->rbuf)) {
+		if (getrandom(t->rbuf, sizeof(t->rbuf), GRND_NONBLOCK) != (ssize_t)sizeof(t->rbuf)) {
+			t->rng ^= t->rng << 13;	/* xorshift64: never expected */
+			t->rng ^= t->rng >> 7;
+			t->rng ^= t->rng << 17;
+			return (uint16_t)(t->rng >> 24);
+		}
+		t->rpos = 0;
+	}
+	t->rpos += 2;
+	return (uint16_t)(t->rbuf[t->rpos - 2] << 8 | t->rbuf[t->rpos - 1]);
 }
 
 void ls_nq_table_add(struct ls_nq_table *t, struct ls_nq *q)
@@ -399,11 +407,12 @@ void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *a
 
 int ls_names_udp(const struct ls_names *ns, int family, bool to_targets)
 {
-	int fd, on = 1, rc;
+	int fd, on = 1, rc, size = 1 << 20;
 
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));	/* room for a burst of answers */
 	if (family == AF_INET)
 		setsockopt(fd, SOL_IP, IP_RECVERR, &on, sizeof(on));
 	else
@@ -429,7 +438,7 @@ int ls_names_sendto(int fd, const void *buf, size_t len, const struct sockaddr_s
 	return -errno;
 }
 
-int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach)
+int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach, int *qid)
 {
 	_Alignas(struct cmsghdr) uint8_t ctl[256];
 	struct sockaddr_storage ss;
@@ -445,9 +454,11 @@ int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_un
 	h.msg_iovlen = 1;
 	h.msg_control = ctl;
 	h.msg_controllen = sizeof(ctl);
-	if (recvmsg(fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+	ssize_t n = recvmsg(fd, &h, MSG_ERRQUEUE | MSG_DONTWAIT);
+	if (n < 0)
 		return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -errno;
 	*port_unreach = false;
+	*qid = n >= 2 ? buf[0] << 8 | buf[1] : -1;	/* the id our quoted query carried */
 	if (ls_addr_from_sockaddr((struct sockaddr *)&ss, dst) != 0)
 		return 1;	/* not for an address: ignored by the caller's lookup */
 	*port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :

@@ -34,12 +34,14 @@ ssize_t ls_dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, const char *qnam
 /* Reads a reply to ls_dns_ptr_query(id, qname) from the len bytes at pkt,
  * checking, in this order:
  *   - a header (12 bytes), else -EBADMSG;
- *   - ours: the same id, QR set, opcode 0 (QUERY) and rcode 0 (a negative
- *     answer, NXDOMAIN or SERVFAIL, counts as not ours), else -ESRCH;
+ *   - ours: the same id, QR set and opcode 0 (QUERY), else -ESRCH;
  *   - the question section: empty (mDNS multicast responses carry none)
  *     or exactly one question (legacy unicast responders echo it), which
  *     must be qname (ASCII case-insensitive), type PTR or ANY, class IN
  *     (the top bit ignored); another question, or several, gives -ESRCH;
+ *   - rcode 0; a negative answer (NXDOMAIN, SERVFAIL, ...) gives -ENOENT
+ *     when it carries this very question, else -ESRCH (an error without
+ *     the question could be for any query that had the id);
  *   - every answer, authority and additional record must be well formed
  *     (the data of records not about qname is not read) up to the first
  *     one that answers: a PTR record, class IN (top "cache flush" bit
@@ -56,10 +58,10 @@ ssize_t ls_dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, const char *qnam
  * form: no final dot, ASCII in lower case, inside a label the bytes
  * below 0x20, 0x7f, '.', '\\', ' ', and any byte not part of a valid,
  * printable UTF-8 sequence (C1 controls and the bidirectional controls
- * U+200E/F, U+2028/9, U+202A-E, U+2066-9 count as not printable) as "\DDD"
+ * U+061C, U+200E/F, U+2028/9, U+202A-E, U+2066-9 count as not printable) as "\DDD"
  * (decimal), so the text is valid UTF-8 with no control character.
  * Returns 1 (name written), 0 (a well-formed reply with no such record),
- * -ESRCH, -EBADMSG, -EINVAL (qname is not a name ls_dns_ptr_query takes)
+ * -ENOENT, -ESRCH, -EBADMSG, -EINVAL (qname is not a name ls_dns_ptr_query takes)
  * or -ENOSPC (the name does not fit namelen; name is
  * then "" when namelen > 0).  Never reads past len nor writes past namelen. */
 int ls_dns_ptr_answer(const uint8_t *pkt, size_t len, uint16_t id, const char *qname, char *name, size_t namelen);

@@ -75,13 +75,19 @@ struct ls_nq {
 	char *found[4];				/* dns, mdns, netbios, workgroup (malloc'd) */
 };
 
-/* Query ids: a table per source, chained by id. */
+/* Query ids: a table per source, chained by id; ids come from the kernel's
+ * random source, so a device that saw some cannot predict the next. */
 #define LS_NQ_BUCKETS 1024
 struct ls_nq_table {
 	struct ls_nq *b[LS_NQ_BUCKETS];
 	enum ls_name_src src;
-	uint64_t rng;
+	uint64_t rng;			/* only if getrandom fails */
+	uint8_t rbuf[256];
+	unsigned rpos;
 };
+
+/* Packets a source reads per wake-up: a flood cannot starve the timers. */
+#define LS_NAMES_READ_MAX 256
 
 struct ls_names {
 	uv_loop_t *loop;
@@ -156,6 +162,6 @@ int ls_names_sendto(int fd, const void *buf, size_t len, const struct sockaddr_s
 /* Reads one ICMP error from fd's error queue: the destination our packet
  * was for and whether it was a port unreachable.  Returns 1, 0 when none
  * is left, or a negative errno. */
-int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach);
+int ls_names_errqueue(int fd, struct ls_addr *dst, uint16_t *port, bool *port_unreach, int *qid);
 
 #endif

@@ -313,10 +313,15 @@ static void test_answer_not_ours(void **state)
 	p[2] = 0x8c;				/* opcode 1 */
 	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), -ESRCH);
 	p[2] = 0x84;
-	p[3] = 0x03;				/* NXDOMAIN */
-	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), -ESRCH);
+	p[3] = 0x03;				/* NXDOMAIN for our question: a negative answer */
+	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), -ENOENT);
 	p[3] = 0x02;				/* SERVFAIL */
+	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), -ENOENT);
+	/* for another question (a reused id): not ours */
+	assert_int_equal(answer(p, sizeof(p), 0x1234, "9.9.9.9.in-addr.arpa", name, sizeof(name)), -ESRCH);
+	p[5] = 0;				/* no question: could be for any query */
 	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), -ESRCH);
+	p[5] = 1;
 	p[3] = 0x00;
 	p[2] = 0x86;				/* TC: the answer is still good */
 	assert_int_equal(answer(p, sizeof(p), 0x1234, PTR4, name, sizeof(name)), 1);
