@@ -56,7 +56,7 @@ fuzz_one() {
 	local f=$1 res=$2 name work out
 	name=$(basename "$f") work=$(mktemp -d)
 	cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$work/" 2>/dev/null
-	if out=$("$f" -max_total_time="${FUZZ_SECONDS:-20}" -timeout=5 -rss_limit_mb=1024 \
+	if out=$("$f" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=5 -rss_limit_mb=1024 \
 		-artifact_prefix="$work/" "$work" 2>&1); then
 		echo "ok - $name: $(echo "$out" | grep -o 'Done [0-9]* runs' | tail -1)" >"$res"
 	else

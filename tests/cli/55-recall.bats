@@ -77,6 +77,24 @@ as_nobody() {
 	assert_output ""
 }
 
+@test "identity: unprivileged, --state reports mac and flip too (the MAC from the neighbour table)" {
+	local dir
+	dir=$(mktemp -d /tmp/lanscan-state.XXXXXX)
+	chmod 777 "$dir"
+	as_nobody -t 500 --state "$dir/s" "$PERS_ARPONLY4"
+	assert_output --regexp "^new	$PERS_ARPONLY4	up	.*	neigh	$PERS_ARPONLY_MAC	"
+	in_ns arponly ip link set eth0 address 00:14:22:00:00:98
+	in_lab ip neigh flush dev lan0	# as time would: the kernel learns the new MAC
+	as_nobody -t 500 --state "$dir/s" "$PERS_ARPONLY4"
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,2,7,8)" "$(printf 'mac\t%s\t00:14:22:00:00:98\tDell Inc.' "$PERS_ARPONLY4")"
+	in_ns arponly ip link set eth0 address "$PERS_ARPONLY_MAC"
+	in_lab ip neigh flush dev lan0
+	as_nobody -t 500 --json --state "$dir/s" "$PERS_ARPONLY4"
+	assert_output --partial "{\"event\":\"flip\",\"previous\":\"00:14:22:00:00:98\",\"address\":\"$PERS_ARPONLY4\""
+	assert_equal "$(sed -n 2p "$dir/s" | cut -f5)" "$PERS_ARPONLY_MAC,00:14:22:00:00:98"
+	rm -rf "$dir"
+}
+
 @test "identity: two machines answering ARP for one address are reported as a conflict" {
 	in_ns h10 ip addr add 198.19.1.77/32 dev eth0
 	in_ns h11 ip addr add 198.19.1.77/32 dev eth0
