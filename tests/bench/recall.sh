@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # recall.sh -- live hosts found, and how fast, on a lab that looks real (tests/lab/personas.sh); a Markdown table.
 #
-# Usage: tests/bench/recall.sh [LANSCAN]     (as root; BENCH_RUNS=N, default 3)
+# Usage: tests/bench/recall.sh [LANSCAN]     (as root; BENCH_RUNS=N, default 3;
+#        RECALL_ONLY=onlink: the first rows only, the on-link /24 against arp-scan, nmap, fping)
 # Sweeps, each with lanscan (default options) and the peers that apply, inside
 # the lab's scanner namespace: "found" counts the lab's live hosts reported up
 # (the scanner's own address left out), "false" the hosts reported up that are
@@ -64,8 +65,10 @@ row "$L" "$ONLINK_LIVE" p_lanscan "$LANSCAN" --verbose "$LAB_LAN_NET4"
 # The cost of vendors (issue 9): the same sweep with no registry to read.
 row "$L, no vendor lookup" "$ONLINK_LIVE" p_lanscan env LANSCAN_OUI_DIR=/nonexistent "$LANSCAN" --verbose "$LAB_LAN_NET4"
 row "$L" "$ONLINK_LIVE" p_nmap nmap -sn -n "$LAB_LAN_NET4"
-row "$L" "$ONLINK_LIVE" p_arpscan arp-scan -q -I lan0 "$LAB_LAN_NET4"
+# arp-scan's own sweep of the interface's network, with its vendor lookup (no -q), like lanscan's
+row "$L" "$ONLINK_LIVE" p_arpscan arp-scan -l -I lan0
 row "$L" "$ONLINK_LIVE" p_lines fping -a -q -g "$LAB_LAN_NET4"
+[ "${RECALL_ONLY:-}" = onlink ] && exit 0	# the on-link rows only (quick comparisons)
 L="the same, unprivileged"
 row "$L" "$ONLINK_LIVE" p_lanscan setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" --verbose "$LAB_LAN_NET4"
 L="the same, unprivileged, no ICMP sockets"
