@@ -9,7 +9,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
+#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
+#include <sys/time.h>
 
 #include "lanscan/nlparse.h"
 #include "lanscan/util.h"
@@ -279,4 +281,50 @@ int ls_netinfo_route_via(const struct ls_netinfo *ni, const struct ls_addr *dst,
 int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, struct ls_path *path)
 {
 	return ls_netinfo_route_via(ni, dst, 0, path);
+}
+
+int ls_netinfo_neigh_mac(const struct ls_addr *addr, int ifindex, uint8_t mac[6])
+{
+	struct {
+		struct nlmsghdr h;
+		struct ndmsg nd;
+		struct rtattr a;
+		uint8_t dst[16];
+	} req;
+	_Alignas(struct nlmsghdr) uint8_t buf[1024];
+	struct timeval tv = { 0, 200000 };	/* the kernel answers at once; never hang */
+	struct ls_neigh nb;
+	size_t alen = addr->family == AF_INET ? 4 : 16;
+	ssize_t n;
+	int fd, rc = 0;
+
+	if (ifindex <= 0 || (addr->family != AF_INET && addr->family != AF_INET6))
+		return 0;
+	memset(&req, 0, sizeof(req));
+	req.h.nlmsg_len = (uint32_t)(NLMSG_LENGTH(sizeof(struct ndmsg)) + RTA_LENGTH(alen));
+	req.h.nlmsg_type = RTM_GETNEIGH;
+	req.h.nlmsg_flags = NLM_F_REQUEST;
+	req.h.nlmsg_seq = 1;
+	req.nd.ndm_family = (uint8_t)addr->family;
+	req.nd.ndm_ifindex = ifindex;
+	req.a.rta_type = NDA_DST;
+	req.a.rta_len = (unsigned short)RTA_LENGTH(alen);
+	memcpy(req.dst, addr->b, alen);
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, &req, req.h.nlmsg_len, 0) < 0) {
+		rc = -errno;
+	} else if ((n = recv(fd, buf, sizeof(buf), 0)) > 0) {
+		const struct nlmsghdr *h = (const struct nlmsghdr *)buf;
+		if (NLMSG_OK(h, (size_t)n) && h->nlmsg_type == RTM_NEWNEIGH &&
+		    ls_nl_parse_neigh(h, (size_t)n, &nb) == 0 && nb.has_mac && nb.ifindex == ifindex &&
+		    memcmp(nb.addr.b, addr->b, alen) == 0 &&
+		    (nb.state & (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT))) {
+			memcpy(mac, nb.mac, 6);
+			rc = 1;
+		}
+	}
+	close(fd);
+	return rc;
 }

@@ -137,6 +137,11 @@ static void emit_race(struct ls_job *job, const struct ls_names_found *f)
 	r.via = rc->state == LS_UP ? rc->ans.via : NULL;
 	r.has_mac = rc->state == LS_UP && rc->ans.has_mac;
 	memcpy(r.mac, rc->ans.mac, sizeof(r.mac));
+	/* An on-link host that answered over IP (ICMP, TCP, ping): the kernel
+	 * resolved its address to reach it, and knows the MAC. */
+	if (rc->state == LS_UP && !r.has_mac && rc->path.kind == LS_ROUTE_ONLINK &&
+	    ls_netinfo_neigh_mac(&rc->addr, rc->path.ifindex, r.mac) == 1)
+		r.has_mac = true;
 	if (r.has_mac)
 		r.vendor = ls_oui_vendor(job->pl->oui, r.mac);
 	r.name = best_name(job, f, nb, sizeof(nb));

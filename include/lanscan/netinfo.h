@@ -59,6 +59,12 @@ int ls_netinfo_route(const struct ls_netinfo *ni, const struct ls_addr *dst, str
 int ls_netinfo_route_via(const struct ls_netinfo *ni, const struct ls_addr *dst, int ifindex,
 			 struct ls_path *path);
 
+/* The MAC the kernel's neighbour table holds for addr on ifindex (an entry
+ * REACHABLE, STALE, DELAY, PROBE or PERMANENT): one RTM_GETNEIGH request,
+ * no privilege.  Returns 1 (mac filled), 0 (no such entry) or a negative
+ * errno. */
+int ls_netinfo_neigh_mac(const struct ls_addr *addr, int ifindex, uint8_t mac[6]);
+
 /* The interface with that index, or NULL. */
 const struct ls_iface *ls_netinfo_iface(const struct ls_netinfo *ni, int ifindex);
 

@@ -194,6 +194,9 @@ as_nobody() {
 	# Windows and the ARP-only device answer no IP: only the table knows them.
 	assert_equal "$(line_for "$PERS_WIN4" | cut -f5-)" "$(printf 'neigh\t%s\tDell Inc.' "$PERS_WIN_MAC")"
 	assert_equal "$(line_for "$PERS_ARPONLY4" | cut -f5,6)" "$(printf 'neigh\t%s' "$PERS_ARPONLY_MAC")"
+	# hosts that answered over IP have their MAC too: the kernel resolved them to reach them
+	assert_equal "$(line_for 198.19.1.10 | cut -f6)" 02:1a:b0:00:00:10
+	assert_equal "$(line_for "$PERS_SLEEPY4" | cut -f6,7)" "$(printf '%s\tApple, Inc.' "$PERS_SLEEPY_MAC")"
 }
 
 @test "recall: unprivileged, hosts whose neighbour entries went STALE are confirmed, not missed" {
