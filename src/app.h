@@ -41,6 +41,7 @@ struct ls_app {
 	int ifindex;		/* -I's interface, 0 when none */
 	struct ls_names names;	/* -n: the name sources */
 	bool names_open;
+	bool nagios_printed;	/* --nagios: the status line is out */
 	double started_ms;
 	char **env;
 };

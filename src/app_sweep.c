@@ -256,6 +256,17 @@ static int choose_methods(struct ls_app *app)
 	}
 	app->plan_open = true;
 	pl->max_jobs = (unsigned)ls_plan_window(&app->plan, app->plan.cfg.window);
+	/* The name sources too, before privileges drop: -I binds their sockets
+	 * to the interface, which kernels before 5.7 allow only to CAP_NET_RAW. */
+	if (app->opt.rdns) {
+		app->names.pacer = &app->plan.pacer;
+		if ((rc = ls_names_open(&app->names, &app->loop, &app->plan, app->opt.name_timeout_ms)) != 0) {
+			ls_msg("names: %s", strerror(-rc));
+			return EXIT_SYSERR;
+		}
+		app->names_open = true;
+		pl->names = &app->names;
+	}
 	return drop_privileges(app);
 }
 
@@ -407,6 +418,7 @@ static int sweep_finish(struct ls_app *app, double elapsed)
 		status = (int)ls_report_nagios(&app->rep, &pl->stats, complete && pl->syserr == 0, elapsed,
 					       line, sizeof(line));
 		printf("%s\n", line);
+		app->nagios_printed = true;
 		if (fflush(stdout) != 0 || ferror(stdout)) {
 			ls_msg("writing output: %s", strerror(errno));
 			status = LS_NAGIOS_UNKNOWN;
@@ -423,20 +435,14 @@ int ls_app_sweep(struct ls_app *app)
 	if ((rc = sweep_setup(app)) != 0)
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
 	if ((rc = choose_methods(app)) != 0) {
+		if (app->names_open)
+			ls_names_close(&app->names);
+		app->names_open = false;
+		if (app->plan_open)
+			ls_plan_close(&app->plan);
+		app->plan_open = false;
 		sweep_abort(app);
 		return app->opt.nagios ? LS_NAGIOS_UNKNOWN : rc;
-	}
-	if (app->opt.rdns) {
-		app->names.pacer = &app->plan.pacer;
-		if ((rc = ls_names_open(&app->names, &app->loop, &app->plan, app->opt.name_timeout_ms)) != 0) {
-			ls_msg("names: %s", strerror(-rc));
-			ls_plan_close(&app->plan);
-			app->plan_open = false;
-			sweep_abort(app);
-			return app->opt.nagios ? LS_NAGIOS_UNKNOWN : EXIT_SYSERR;
-		}
-		app->names_open = true;
-		pl->names = &app->names;
 	}
 	if (app->opt.verbose)
 		ls_app_warn(app, "methods: %s; %u targets at once, wait %d ms, %d retries, rate %lld/s",

@@ -50,7 +50,6 @@ int main(int argc, char **argv)
 {
 	struct ls_app app;
 	char err[LS_ERRLEN];
-	bool swept = false;
 	int status;
 
 	memset(&app, 0, sizeof(app));
@@ -93,13 +92,12 @@ int main(int argc, char **argv)
 				(unsigned long long)app.targets.total, LS_SWEEP_LIMIT);
 			status = EXIT_USAGE;
 		} else if (status == 0) {
-			swept = true;	/* prints its own status line */
 			status = ls_app_sweep(&app);
 		}
 		/* nothing probed: a Nagios plugin still owes its status line */
-		if (app.opt.nagios && !swept && status != 0) {
-			printf("LANSCAN UNKNOWN - %s (see standard error)\n",
-			       status == EXIT_USAGE ? "usage error" : "system error");
+		if (app.opt.nagios && !app.nagios_printed && status != 0) {
+			printf("LANSCAN UNKNOWN - nothing swept: %s (see standard error)\n",
+			       status == EXIT_USAGE ? "a usage error or a failed start" : "a system error");
 			status = LS_NAGIOS_UNKNOWN;
 		}
 	}

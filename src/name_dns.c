@@ -56,18 +56,12 @@ static void read_resolv(struct dnss *d, const char *path)
 			continue;
 		for (p = line + 10; isspace((unsigned char)*p); p++)
 			;
-		for (e = p; *e != '\0' && !isspace((unsigned char)*e) && *e != '%'; e++)
+		for (e = p; *e != '\0' && !isspace((unsigned char)*e); e++)
 			;
 		*e = '\0';
-		struct ls_addr *a = &d->server[d->nservers];
-		memset(a, 0, sizeof(*a));
-		if (inet_pton(AF_INET, p, a->b) == 1)
-			a->family = AF_INET;
-		else if (inet_pton(AF_INET6, p, a->b) == 1)
-			a->family = AF_INET6;
-		else
-			continue;
-		d->nservers++;
+		/* a link-local server keeps its zone (fe80::1%eth0) */
+		if (ls_addr_parse(p, &d->server[d->nservers]) == 0)
+			d->nservers++;
 	}
 	if (f != NULL)
 		fclose(f);
@@ -151,7 +145,7 @@ static void on_readable(uv_poll_t *h, int status, int events)
 		uv_poll_start(h, UV_READABLE, on_readable);
 	for (int k = 0; k < LS_NAMES_READ_MAX && (rc = ls_names_errqueue(fd, &src, &port, &unreach, &qid)) == 1; k++)
 		if (is_server(d, &src) && port == 53 && qid >= 0 && ls_nq_table_find(&d->t, (uint16_t)qid, NULL) != NULL) {
-			ls_names_kill(d->ns, LS_NAME_DNS);	/* nobody serves DNS there */
+			ls_names_giveup(d->ns, LS_NAME_DNS);	/* nobody serves DNS there */
 			return;
 		}
 	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
@@ -257,6 +251,8 @@ static int dns_start(struct ls_nsrc *s, struct ls_nq *q)
 			ls_nq_answer(q, LS_NAME_DNS, d->hosts[i].name, NULL);
 			return 0;
 		}
+	if (d->ns->gave_up[LS_NAME_DNS])
+		return -ENETUNREACH;	/* /etc/hosts only, once the server stopped answering */
 	if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
 		return -EINVAL;
 	ls_nq_table_add(&d->t, q);
@@ -275,7 +271,7 @@ static int dns_start(struct ls_nsrc *s, struct ls_nq *q)
 			return 0;
 	}
 	ls_nq_table_del(&d->t, q);
-	ls_names_kill(d->ns, LS_NAME_DNS);	/* no server can be reached */
+	ls_names_giveup(d->ns, LS_NAME_DNS);	/* no server can be reached */
 	return -ENETUNREACH;
 }
 
@@ -284,13 +280,15 @@ static void dns_forget(struct ls_nsrc *s, struct ls_nq *q)
 	ls_nq_table_del(&((struct dnss *)s)->t, q);
 }
 
-/* No reply from any server since q was sent: the servers are not answering. */
+/* No reply from any server since q was sent, and the server had (nearly)
+ * the whole budget: the servers are not answering.  A query that waited
+ * for the rate and went out late proves nothing. */
 static void dns_expired(struct ls_nsrc *s, struct ls_nq *q)
 {
 	struct dnss *d = (struct dnss *)s;
 
-	if (d->last_reply_ms < q->deadline - d->ns->budget_ms)
-		ls_names_kill(d->ns, LS_NAME_DNS);
+	if (d->last_reply_ms < q->sent_ms && q->deadline - q->sent_ms >= 0.9 * d->ns->budget_ms)
+		ls_names_giveup(d->ns, LS_NAME_DNS);
 }
 
 static void on_closed(uv_handle_t *h)

@@ -41,8 +41,11 @@ int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *pl
 			ns->src[i] = all[i];
 		err[0] = '\0';
 		rc = ns->src[i]->open(&ns->inst[i], ns, err, sizeof(err));
-		if (rc == -ENOMEM)
+		if (rc == -ENOMEM) {
+			ns->inst[i] = NULL;
+			ls_names_close(ns);	/* what was opened goes (close callbacks) */
 			return rc;
+		}
 		if (rc != 0) {
 			ns->inst[i] = NULL;
 			ns->dead[i] = true;
@@ -155,6 +158,7 @@ static void launch(struct ls_names *ns, struct ls_nq *q, unsigned want)
 	for (i = 0; i < LS_NAME_NSRC; i++)	/* a source that died meanwhile is not asked */
 		if ((want & (1u << i)) && !ns->dead[i])
 			q->pending |= 1u << i;
+	q->sent_ms = ls_now_ms();
 	for (i = 0; i < LS_NAME_NSRC; i++) {	/* a source may answer (or die) at once */
 		if (!(q->pending & (1u << i)))
 			continue;
@@ -280,6 +284,17 @@ void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src)
 		done_src(q, src);
 }
 
+void ls_names_giveup(struct ls_names *ns, enum ls_name_src src)
+{
+	struct ls_nq *q, *next;
+
+	ns->gave_up[src] = true;
+	for (q = ns->head; q != NULL; q = next) {
+		next = q->tnext;
+		ls_nq_nothing(q, src);
+	}
+}
+
 void ls_names_kill(struct ls_names *ns, enum ls_name_src src)
 {
 	struct ls_nq *q, *next;
@@ -323,7 +338,8 @@ void ls_names_describe(const struct ls_names *ns, char *buf, size_t len)
 	for (i = 0; i < LS_NAME_NSRC && used < len; i++) {
 		w = snprintf(buf + used, len - used, "%s%s %llu/%llu%s", i ? ", " : "", src_names[i],
 			     (unsigned long long)ns->named[i], (unsigned long long)ns->asked[i],
-			     ns->inst[i] == NULL ? " (not available)" : ns->dead[i] ? " (gave up)" : "");
+			     ns->inst[i] == NULL ? " (not available)" :
+			     ns->dead[i] || ns->gave_up[i] ? " (gave up)" : "");
 		used += w > 0 ? (size_t)w : 0;
 	}
 	if (used < len)

@@ -45,6 +45,7 @@ struct tatt {
 	uint32_t idx;		/* its handle */
 	int handles;		/* open libuv handles */
 	unsigned live;		/* connects still pending */
+	unsigned skipped;	/* ports with no socket (EMFILE, a bind that failed) */
 	bool queued, timing, ended;
 	struct conn *conns;	/* one per port, made at the first connect: queued attempts stay small */
 };
@@ -97,9 +98,12 @@ static void att_closed(struct tatt *t)
 		return;
 	m->tab[t->idx] = NULL;
 	m->free_idx[m->nfree++] = t->idx;
+	unsigned skipped = t->skipped, nports = (unsigned)m->env.cfg->nports;
+
 	free(t->conns);
 	free(t);
-	ls_attempt_done(a, NULL);
+	/* no socket for any port: its silence proves nothing */
+	ls_attempt_done(a, skipped == nports ? "no socket for the TCP probes" : NULL);
 }
 
 static void timer_closed(uv_handle_t *h)
@@ -227,6 +231,7 @@ static bool launch(struct tcp *m, struct tatt *t, double now)
 	}
 	if (fd < 0) {
 		ls_pacer_giveback(m->env.pacer, 1);
+		t->skipped++;
 		return true;	/* this port is skipped (EMFILE from elsewhere) */
 	}
 	sl = ls_addr_to_sockaddr(addr, &ss);
@@ -266,6 +271,8 @@ static void tick_cb(uv_timer_t *h)
 		if (t->next < m->env.cfg->nports)
 			return;	/* out of room or tokens: later */
 		dequeue(m, t);
+		if (t->live == 0)
+			end(t);	/* no port got a socket: nothing to wait for */
 	}
 	uv_timer_stop(&m->tick);
 	m->ticking = false;

@@ -62,16 +62,6 @@ static void warn(struct ls_report *rep, const char *fmt, ...)
 	va_end(ap);
 }
 
-/* The old name of a renamed host: the name column's, else the source's that changed. */
-static const char *renamed_from(const struct ls_statefile_entry *e, const struct ls_result *r)
-{
-	if (r->name != NULL && e->prev_name != NULL && e->prev_name[0] != '\0' && strcmp(r->name, e->prev_name) != 0)
-		return e->prev_name;
-	if (r->mdns != NULL && e->prev_src[0] != NULL && e->prev_src[0][0] != '\0' && strcmp(r->mdns, e->prev_src[0]) != 0)
-		return e->prev_src[0];
-	return e->prev_src[1];
-}
-
 int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 {
 	const struct ls_statefile_entry *e;
@@ -100,7 +90,7 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 			return ls_output_change(&rep->out, ls_change_name(c), r, old);
 		}
 		if (c == LS_CHANGE_RENAMED)	/* previous: the name it had */
-			return ls_output_change(&rep->out, ls_change_name(c), r, renamed_from(e, r));
+			return ls_output_change(&rep->out, ls_change_name(c), r, ls_statefile_renamed_from(e, r));
 		return ls_output_change(&rep->out, ls_change_name(c), r,
 					e->has_prev ? ls_state_name(e->prev_state) : NULL);
 	}

@@ -15,9 +15,9 @@
 
 /* Version 2 added a fifth field, the MAC history; version 3 a sixth, the
  * other MACs that answered for the address in that sweep (a conflict);
- * version 4 the mDNS name, the NetBIOS name and workgroup (-n).  Older
- * files are read as they are and saved as version 4.  Every header has the
- * same length. */
+ * version 4 each source's name: DNS, mDNS, NetBIOS, and the workgroup
+ * (-n).  Older files are read as they are (their name column taken as the
+ * DNS name) and saved as version 4.  Every header has the same length. */
 #define HEADER_V1 "# lanscan state 1\n"
 #define HEADER_V2 "# lanscan state 2\n"
 #define HEADER_V3 "# lanscan state 3\n"
@@ -126,7 +126,7 @@ static int parse_conflict(const char *s)
 int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char *line = NULL, *f[9], *save;
+	char *line = NULL, *f[10], *save;
 	size_t lineno = 1, n, cap = 0;
 	struct ls_statefile_entry *e;
 	int k, rc = 0, nf;
@@ -134,7 +134,7 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 	if (len == 0)
 		return 0;
 	if (len >= sizeof(HEADER) - 1 && memcmp(buf, HEADER, sizeof(HEADER) - 1) == 0)
-		nf = 9;
+		nf = 10;
 	else if (len >= sizeof(HEADER_V3) - 1 && memcmp(buf, HEADER_V3, sizeof(HEADER_V3) - 1) == 0)
 		nf = 6;
 	else if (len >= sizeof(HEADER_V2) - 1 && memcmp(buf, HEADER_V2, sizeof(HEADER_V2) - 1) == 0)
@@ -180,11 +180,14 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 			goto corrupt;
 		if (nf >= 6 && parse_conflict(f[5]) != 0)
 			goto corrupt;
-		for (k = 0; k < 3; k++)
-			if (nf >= 9 && (e->prev_src[k] = strdup(strcmp(f[6 + k], "-") == 0 ? "" : f[6 + k])) == NULL) {
+		e->legacy = nf < 10;
+		for (k = 0; k < 4; k++) {
+			const char *v = nf >= 10 ? f[6 + k] : "-";
+			if ((e->prev_src[k] = strdup(strcmp(v, "-") == 0 ? "" : v)) == NULL) {
 				rc = -ENOMEM;
 				goto out;
 			}
+		}
 		e->prev_name = strdup(strcmp(f[2], "-") == 0 ? "" : f[2]);
 		e->prev_target = strdup(f[3]);
 		if (e->prev_name == NULL || e->prev_target == NULL) {
@@ -286,6 +289,23 @@ static bool has_text(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
+const char *ls_statefile_renamed_from(const struct ls_statefile_entry *e, const struct ls_result *r)
+{
+	const char *now[3] = { r->dns, r->mdns, r->netbios };
+	bool any_prev = false, column;
+	int k;
+
+	for (k = 0; k < 3; k++)
+		any_prev |= has_text(e->prev_src[k]);
+	column = has_text(r->name) && has_text(e->prev_name) && strcmp(r->name, e->prev_name) != 0;
+	if (!r->names)
+		return !any_prev && column ? e->prev_name : NULL;
+	for (k = 0; k < 3; k++)
+		if (has_text(now[k]) && has_text(e->prev_src[k]) && strcmp(now[k], e->prev_src[k]) != 0)
+			return e->prev_src[k];
+	return e->legacy && column ? e->prev_name : NULL;
+}
+
 enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
 				const struct ls_statefile_entry **out)
 {
@@ -303,10 +323,11 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	/* A name not found this time (no -n, a lookup out of budget, the host
 	 * down) is no news: the last one known is kept. */
 	e->cur_name = strdup(has_text(r->name) ? r->name : e->prev_name != NULL ? e->prev_name : "");
-	e->cur_src[0] = strdup(has_text(r->mdns) ? r->mdns : e->prev_src[0] != NULL ? e->prev_src[0] : "");
-	e->cur_src[1] = strdup(has_text(r->netbios) ? r->netbios : e->prev_src[1] != NULL ? e->prev_src[1] : "");
-	e->cur_src[2] = strdup(has_text(r->workgroup) ? r->workgroup :
-			       e->prev_src[2] != NULL ? e->prev_src[2] : "");
+	{
+		const char *now[4] = { r->dns, r->mdns, r->netbios, r->workgroup };
+		for (int k = 0; k < 4; k++)
+			e->cur_src[k] = strdup(has_text(now[k]) ? now[k] : e->prev_src[k] != NULL ? e->prev_src[k] : "");
+	}
 	e->cur_target = strdup(r->target);
 	if (r->state == LS_UP && r->has_mac) {
 		e->has_cur_mac = true;
@@ -324,14 +345,7 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 				return LS_CHANGE_FLIP;
 		return LS_CHANGE_MAC;
 	}
-	/* renamed: a name known both times, now another (the name column, or
-	 * any source's); a name found for the first time is not a change */
-	if (r->state == LS_UP && has_text(r->name) && has_text(e->prev_name) && strcmp(r->name, e->prev_name) != 0)
-		return LS_CHANGE_RENAMED;
-	if (r->state == LS_UP && has_text(r->mdns) && has_text(e->prev_src[0]) && strcmp(r->mdns, e->prev_src[0]) != 0)
-		return LS_CHANGE_RENAMED;
-	if (r->state == LS_UP && has_text(r->netbios) && has_text(e->prev_src[1]) &&
-	    strcmp(r->netbios, e->prev_src[1]) != 0)
+	if (r->state == LS_UP && ls_statefile_renamed_from(e, r) != NULL)
 		return LS_CHANGE_RENAMED;
 	return LS_CHANGE_NONE;
 }
@@ -426,7 +440,7 @@ static int fill(FILE *f, void *arg)
 		}
 		if (e->nconflict == 0)
 			fputc('-', f);
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			fputc('\t', f);
 			put_field(f, e->cur_src[k]);
 		}
@@ -448,7 +462,7 @@ void ls_statefile_close(struct ls_statefile *st)
 		free(st->e[i].key);
 		free(st->e[i].prev_name);
 		free(st->e[i].cur_name);
-		for (int k = 0; k < 3; k++) {
+		for (int k = 0; k < 4; k++) {
 			free(st->e[i].prev_src[k]);
 			free(st->e[i].cur_src[k]);
 		}

@@ -69,6 +69,7 @@ struct ls_nq {
 	bool waiting;
 	struct ls_nq *wnext;			/* the queue waiting for the rate */
 	double deadline;			/* monotonic ms */
+	double sent_ms;				/* when its queries went out (after any wait for the rate) */
 	struct ls_nq *tprev, *tnext;		/* the deadline list (start order) */
 	uint16_t id[LS_NAME_NSRC];		/* each source's query id */
 	struct ls_nq *link[LS_NAME_NSRC];	/* each source's id table chain */
@@ -101,7 +102,8 @@ struct ls_names {
 	const char *resolv_path;	/* /etc/resolv.conf */
 	const struct ls_name_source *src[LS_NAME_NSRC];
 	struct ls_nsrc *inst[LS_NAME_NSRC];
-	bool dead[LS_NAME_NSRC];	/* its server gave up: not asked again */
+	bool dead[LS_NAME_NSRC];	/* could not be opened (tests: killed): not asked */
+	bool gave_up[LS_NAME_NSRC];	/* its server stopped answering: the source asks it no more */
 	uv_timer_t timer;
 	bool closing;
 	unsigned active;		/* lookups under way */
@@ -140,6 +142,10 @@ void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const
 void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src);
 /* Marks a source dead for the rest of the sweep and ends its pending queries. */
 void ls_names_kill(struct ls_names *ns, enum ls_name_src src);
+/* A source's server is not answering: marks it (gave_up) and ends its
+ * pending queries; the source is still started, and may answer from what
+ * it has locally (DNS: /etc/hosts). */
+void ls_names_giveup(struct ls_names *ns, enum ls_name_src src);
 
 void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src);
 /* Gives q a query id no other outstanding query of the table has, and adds it. */

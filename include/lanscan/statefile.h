@@ -34,7 +34,8 @@ struct ls_statefile_entry {
 	bool has_prev, has_cur;
 	enum ls_state prev_state, cur_state;
 	char *prev_name, *cur_name;	/* "" when none */
-	char *prev_src[3], *cur_src[3];	/* mDNS name, NetBIOS name, workgroup ("" or NULL: none) */
+	char *prev_src[4], *cur_src[4];	/* DNS, mDNS, NetBIOS names, workgroup ("" or NULL: none) */
+	bool legacy;			/* read from a file before version 4: no per-source names */
 	char *prev_target, *cur_target;
 	uint8_t macs[LS_MAC_HISTORY][6];	/* the previous sweeps' MACs, most recent first */
 	uint8_t nmacs;
@@ -68,6 +69,14 @@ int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size
  * the host's entry.  A host seen twice in one sweep changes once. */
 enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_result *r,
 				const struct ls_statefile_entry **e);
+
+/* The old name when r renames the host.  With -n (r->names): a source (DNS,
+ * mDNS, NetBIOS) that named it both times, with another name now (or, for a
+ * host read from a file before version 4, the name column).  Without: the
+ * name column (a name target), when no source had named it before.  A
+ * name found for the first time, or not found this time, is no change.
+ * NULL when not renamed. */
+const char *ls_statefile_renamed_from(const struct ls_statefile_entry *e, const struct ls_result *r);
 
 /* Records that mac also answered for addr in this sweep (an address
  * conflict), saved with the host.  0 or -ENOMEM. */

@@ -133,7 +133,7 @@ as_nobody() {
 	local state=$BATS_TEST_TMPDIR/s
 	run --separate-stderr lanscan -n --state "$state" 198.19.1.32
 	assert_output --regexp "^new	198\.19\.1\.32	up	"
-	assert_equal "$(grep '^198\.19\.1\.32	' "$state" | cut -f3,7-9)" "$(printf 'files.local\tfiles.local\tFILES\tLAB')"
+	assert_equal "$(grep '^198\.19\.1\.32	' "$state" | cut -f3,7-10)" "$(printf 'files.local\t-\tfiles.local\tFILES\tLAB')"
 	run --separate-stderr lanscan -n --state "$state" 198.19.1.32
 	assert_output ""
 	# the mDNS name changes (avahi renamed), the NetBIOS one stays
@@ -143,7 +143,7 @@ as_nobody() {
 	# a sweep without names keeps them; the next one with names has no news
 	run --separate-stderr lanscan --state "$state" 198.19.1.32
 	assert_output ""
-	assert_equal "$(grep '^198\.19\.1\.32	' "$state" | cut -f3,7-9)" "$(printf 'files.local\tfiles.local\tFILES\tLAB')"
+	assert_equal "$(grep '^198\.19\.1\.32	' "$state" | cut -f3,7-10)" "$(printf 'files.local\t-\tfiles.local\tFILES\tLAB')"
 	run --separate-stderr lanscan -n --state "$state" 198.19.1.32
 	assert_output ""
 }

@@ -163,6 +163,45 @@ static void test_save_and_reload(void **state)
 /* Version 2 keeps a MAC history: a new MAC is "mac", a MAC it had before is
  * "flip", a host that was down comes back "up" whatever its MAC; a version 1
  * file is read whole and saved as version 2, losing nothing. */
+/* renamed: a source that named the host both times, with another name; a
+ * name missing this time (a lookup out of budget) is no change, and the
+ * state keeps the last one known. */
+static void test_renamed_sources(void **state)
+{
+	struct ls_statefile st;
+	const struct ls_statefile_entry *e;
+	char err[256];
+	struct ls_result r;
+
+	(void)state;
+	assert_int_equal(parse(&st, "# lanscan state 4\n"
+				    "10.0.0.5\tup\tpi.lan\tt\t-\t-\tpi.lan\tpi.local\t-\t-\n"
+				    "10.0.0.6\tup\tpc.lan\tt\t-\t-\tpc.lan\t-\tPC\tLAB\n"
+				    "10.0.0.7\tup\thost-a\tt\t-\t-\t-\t-\t-\t-\n",
+			       err, sizeof(err)), 0);
+	r = res(5, LS_UP, "pi.local");	/* DNS out of budget: the column falls back to mDNS */
+	r.names = true;
+	r.mdns = "pi.local";
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
+	assert_string_equal(e->cur_src[0], "pi.lan");	/* kept */
+	r = res(6, LS_UP, "pc.lan");	/* NetBIOS renamed, DNS the same */
+	r.names = true;
+	r.dns = "pc.lan";
+	r.netbios = "DESK-9";
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_RENAMED);
+	assert_string_equal(ls_statefile_renamed_from(e, &r), "PC");
+	r = res(7, LS_UP, "host-b");	/* no -n: a name target given another name */
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_RENAMED);
+	assert_string_equal(ls_statefile_renamed_from(e, &r), "host-a");
+	ls_statefile_close(&st);
+	/* a name target swept with -n once: without -n later, no change */
+	assert_int_equal(parse(&st, "# lanscan state 4\n10.0.0.8\tup\th8.example\tt\t-\t-\th8.example\t-\t-\t-\n",
+			       err, sizeof(err)), 0);
+	r = res(8, LS_UP, "h8");
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
+	ls_statefile_close(&st);
+}
+
 static void test_mac_events_and_migration(void **state)
 {
 	struct ls_statefile st;
@@ -188,7 +227,7 @@ static void test_mac_events_and_migration(void **state)
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_string_equal(buf, "# lanscan state 4\n");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\t-\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\t-\t-\t-\t-\n");
 	fclose(f);
 	/* sweep 2: another MAC -> mac; sweep 3: the first again -> flip */
 	static const char *const macs[] = { "\x00\x14\x22\x00\x00\x02", "\x00\x14\x22\x00\x00\x01" };
@@ -203,7 +242,7 @@ static void test_mac_events_and_migration(void **state)
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\t-\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\t-\t-\t-\t-\n");
 	fclose(f);
 	/* a conflict: the other MACs are saved in the sixth field, once each, and read back */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
@@ -218,7 +257,7 @@ static void test_mac_events_and_migration(void **state)
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t"
-			    "02:00:00:00:00:07,02:00:00:00:00:08\t-\t-\t-\n");
+			    "02:00:00:00:00:07,02:00:00:00:00:08\t-\t-\t-\t-\n");
 	fclose(f);
 	/* down, then up with a new MAC: "up", not "mac" nor "new" */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
@@ -307,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_parse_good_and_bad),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_save_and_reload),
+		cmocka_unit_test(test_renamed_sources),
 		cmocka_unit_test(test_mac_events_and_migration),
 		cmocka_unit_test(test_prom_escaping_and_format),
 		cmocka_unit_test(test_nagios_status),
