@@ -34,10 +34,7 @@ struct host_entry {
 struct dnss {
 	struct ls_names *ns;
 	struct ls_nq_table t;
-	int fd[2];			/* IPv4, IPv6 */
-	uv_poll_t poll[2];
-	bool polling[2];
-	unsigned pending_close;
+	struct ls_names_socks socks;	/* to the servers: IPv4, IPv6 */
 	struct ls_addr server[MAX_SERVERS];
 	unsigned nservers;
 	struct host_entry *hosts;
@@ -124,8 +121,9 @@ static bool is_server(const struct dnss *d, const struct ls_addr *a)
 
 static void on_readable(uv_poll_t *h, int status, int events)
 {
-	struct dnss *d = h->data;
-	int fd = d->fd[h == &d->poll[1]];
+	struct ls_names_socks *ks = h->data;
+	struct dnss *d = ls_container_of(ks, struct dnss, socks);
+	int fd = ks->fd[h == &ks->poll[1]];
 	uint8_t buf[1500];
 	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
 	struct sockaddr_storage ss;
@@ -184,48 +182,45 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	}
 }
 
+static void dns_freed(struct ls_names_socks *k)
+{
+	struct dnss *d = ls_container_of(k, struct dnss, socks);
+
+	for (size_t i = 0; i < d->nhosts; i++)
+		free(d->hosts[i].name);
+	free(d->hosts);
+	free(d);
+}
+
 static int dns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen)
 {
 	struct dnss *d = calloc(1, sizeof(*d));
 	int fi, rc;
 
+	(void)err;
+	(void)errlen;
 	if (d == NULL)
 		return -ENOMEM;
 	d->ns = ns;
 	ls_nq_table_init(&d->t, LS_NAME_DNS);
-	d->fd[0] = d->fd[1] = -1;
+	d->socks.fd[0] = d->socks.fd[1] = -1;
+	d->socks.freed = dns_freed;
 	read_resolv(d, ns->resolv_path);
-	if ((rc = read_hosts(d, ns->hosts_path)) != 0)
-		goto fail;
+	if ((rc = read_hosts(d, ns->hosts_path)) != 0) {
+		dns_freed(&d->socks);
+		return rc;
+	}
 	for (fi = 0; fi < 2; fi++) {
 		bool need = false;
 		for (unsigned i = 0; i < d->nservers; i++)
 			need |= d->server[i].family == (fi ? AF_INET6 : AF_INET);
-		if (!need || (d->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET, false)) < 0)
-			continue;
-		uv_poll_init_socket(ns->loop, &d->poll[fi], d->fd[fi]);
-		d->poll[fi].data = d;
-		uv_poll_start(&d->poll[fi], UV_READABLE, on_readable);
-		d->polling[fi] = true;
+		if (need)
+			(void)ls_names_socks_open(&d->socks, ns, fi, false, on_readable);
 	}
-	if (!d->polling[0] && !d->polling[1]) {
-		snprintf(err, errlen, "no socket for the name servers");
-		rc = -ENOTSOCK;
-		goto fail;
-	}
+	if (!d->socks.polling[0] && !d->socks.polling[1])
+		ns->gave_up[LS_NAME_DNS] = true;	/* no way to the servers: /etc/hosts only */
 	*out = (struct ls_nsrc *)d;
 	return 0;
-fail:
-	for (size_t i = 0; i < d->nhosts; i++)
-		free(d->hosts[i].name);
-	free(d->hosts);
-	for (fi = 0; fi < 2; fi++)
-		if (d->fd[fi] >= 0 && !d->polling[fi])
-			close(d->fd[fi]);
-	if (d->polling[0] || d->polling[1])
-		return rc;	/* not expected: polling starts only after the last failure point */
-	free(d);
-	return rc;
 }
 
 static bool dns_applies(struct ls_nsrc *s, const struct ls_nq *q)
@@ -262,7 +257,7 @@ static int dns_start(struct ls_nsrc *s, struct ls_nq *q)
 	}
 	buf[2] |= 0x01;		/* RD: recursion desired */
 	for (k = 0; k < d->nservers; k++) {	/* the first server we have a socket for */
-		int fd = d->fd[d->server[k].family == AF_INET6];
+		int fd = d->socks.fd[d->server[k].family == AF_INET6];
 		if (fd < 0)
 			continue;
 		sl = ls_addr_to_sockaddr(&d->server[k], &ss);
@@ -291,32 +286,9 @@ static void dns_expired(struct ls_nsrc *s, struct ls_nq *q)
 		ls_names_giveup(d->ns, LS_NAME_DNS);
 }
 
-static void on_closed(uv_handle_t *h)
-{
-	struct dnss *d = h->data;
-
-	if (--d->pending_close > 0)
-		return;
-	for (size_t i = 0; i < d->nhosts; i++)
-		free(d->hosts[i].name);
-	free(d->hosts);
-	free(d);
-}
-
 static void dns_close(struct ls_nsrc *s)
 {
-	struct dnss *d = (struct dnss *)s;
-	int fi;
-
-	for (fi = 0; fi < 2; fi++)
-		if (d->polling[fi])
-			d->pending_close++;
-	for (fi = 0; fi < 2; fi++)
-		if (d->polling[fi]) {
-			uv_poll_stop(&d->poll[fi]);
-			uv_close((uv_handle_t *)&d->poll[fi], on_closed);
-			close(d->fd[fi]);
-		}
+	ls_names_socks_close(&((struct dnss *)s)->socks);
 }
 
 const struct ls_name_source ls_name_dns = {

@@ -30,24 +30,8 @@
 struct mdnss {
 	struct ls_names *ns;
 	struct ls_nq_table t;
-	int fd[2];
-	uv_poll_t poll[2];
-	bool polling[2];
-	unsigned pending_close;
+	struct ls_names_socks socks;	/* IPv4, IPv6 */
 };
-
-struct unreach_arg {
-	const struct ls_addr *dst;
-	int qid;
-};
-
-static void unreach_one(struct ls_nq *q, void *arg)
-{
-	const struct unreach_arg *u = arg;
-
-	if (ls_addr_cmp(&q->addr, u->dst) == 0 && u->qid == q->id[LS_NAME_MDNS])
-		ls_nq_nothing(q, LS_NAME_MDNS);
-}
 
 /* An answer may come from the host or any other on-link responder, on the
  * query's link, or from this machine itself. */
@@ -63,15 +47,16 @@ static bool onlink_source(const struct mdnss *m, const struct ls_addr *src, cons
 
 static void on_readable(uv_poll_t *h, int status, int events)
 {
-	struct mdnss *m = h->data;
-	int fd = m->fd[h == &m->poll[1]];
+	struct ls_names_socks *ks = h->data;
+	struct mdnss *m = ls_container_of(ks, struct mdnss, socks);
+	int fd = ks->fd[h == &ks->poll[1]];
 	uint8_t buf[9000];
 	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	struct ls_addr src;
 	struct ls_nq *q;
-	struct unreach_arg u = { &src, -1 };
+	int qid;
 	uint16_t id, port;
 	bool unreach, taken;
 	ssize_t n;
@@ -82,9 +67,9 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	 * IP_RECVERR): read the error, and watch again. */
 	if (status < 0)
 		uv_poll_start(h, UV_READABLE, on_readable);
-	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &u.qid) == 1; k++)
+	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &qid) == 1; k++)
 		if (unreach && port == MDNS_PORT)
-			ls_nq_table_each(&m->t, unreach_one, &u);
+			ls_nq_table_unreach(&m->t, &src, qid);
 	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
 		sl = sizeof(ss);
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
@@ -123,35 +108,38 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	}
 }
 
+static void mdns_freed(struct ls_names_socks *k)
+{
+	free(ls_container_of(k, struct mdnss, socks));
+}
+
 static int mdns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen)
 {
 	struct mdnss *m = calloc(1, sizeof(*m));
 	int fi, hops = 255, off = 0;
+	unsigned char ttl = 255, loop = 0;
 
 	if (m == NULL)
 		return -ENOMEM;
 	m->ns = ns;
 	ls_nq_table_init(&m->t, LS_NAME_MDNS);
-	for (fi = 0; fi < 2; fi++) {
-		if ((m->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET, true)) < 0)
-			continue;
-		if (fi == 0) {
-			unsigned char ttl = 255, loop = 0;
-			setsockopt(m->fd[fi], IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
-			setsockopt(m->fd[fi], IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop));
-		} else {
-			setsockopt(m->fd[fi], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
-			setsockopt(m->fd[fi], IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off));
-		}
-		uv_poll_init_socket(ns->loop, &m->poll[fi], m->fd[fi]);
-		m->poll[fi].data = m;
-		uv_poll_start(&m->poll[fi], UV_READABLE, on_readable);
-		m->polling[fi] = true;
-	}
-	if (!m->polling[0] && !m->polling[1]) {
+	m->socks.fd[0] = m->socks.fd[1] = -1;
+	m->socks.freed = mdns_freed;
+	for (fi = 0; fi < 2; fi++)
+		(void)ls_names_socks_open(&m->socks, ns, fi, true, on_readable);
+	if (!m->socks.polling[0] && !m->socks.polling[1]) {
 		snprintf(err, errlen, "no UDP socket");
 		free(m);
 		return -ENOTSOCK;
+	}
+	/* RFC 6762: hop limit 255; our own queries not looped back to us */
+	if (m->socks.polling[0]) {
+		setsockopt(m->socks.fd[0], IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+		setsockopt(m->socks.fd[0], IPPROTO_IP, IP_MULTICAST_LOOP, &loop, sizeof(loop));
+	}
+	if (m->socks.polling[1]) {
+		setsockopt(m->socks.fd[1], IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &hops, sizeof(hops));
+		setsockopt(m->socks.fd[1], IPPROTO_IPV6, IPV6_MULTICAST_LOOP, &off, sizeof(off));
 	}
 	*out = (struct ls_nsrc *)m;
 	return 0;
@@ -161,7 +149,7 @@ static bool mdns_applies(struct ls_nsrc *s, const struct ls_nq *q)
 {
 	struct mdnss *m = (struct mdnss *)s;
 
-	return q->path.kind == LS_ROUTE_ONLINK && q->path.ifindex > 0 && m->polling[q->addr.family == AF_INET6];
+	return q->path.kind == LS_ROUTE_ONLINK && q->path.ifindex > 0 && m->socks.polling[q->addr.family == AF_INET6];
 }
 
 static int mdns_start(struct ls_nsrc *s, struct ls_nq *q)
@@ -172,7 +160,7 @@ static int mdns_start(struct ls_nsrc *s, struct ls_nq *q)
 	struct sockaddr_storage ss;
 	socklen_t sl;
 	ssize_t len;
-	int fd = m->fd[q->addr.family == AF_INET6], sent = 0;
+	int fd = m->socks.fd[q->addr.family == AF_INET6], sent = 0;
 
 	if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
 		return -EINVAL;
@@ -222,28 +210,9 @@ static void mdns_forget(struct ls_nsrc *s, struct ls_nq *q)
 	ls_nq_table_del(&((struct mdnss *)s)->t, q);
 }
 
-static void on_closed(uv_handle_t *h)
-{
-	struct mdnss *m = h->data;
-
-	if (--m->pending_close == 0)
-		free(m);
-}
-
 static void mdns_close(struct ls_nsrc *s)
 {
-	struct mdnss *m = (struct mdnss *)s;
-	int fi;
-
-	for (fi = 0; fi < 2; fi++)
-		if (m->polling[fi])
-			m->pending_close++;
-	for (fi = 0; fi < 2; fi++)
-		if (m->polling[fi]) {
-			uv_poll_stop(&m->poll[fi]);
-			uv_close((uv_handle_t *)&m->poll[fi], on_closed);
-			close(m->fd[fi]);
-		}
+	ls_names_socks_close(&((struct mdnss *)s)->socks);
 }
 
 const struct ls_name_source ls_name_mdns = {

@@ -24,33 +24,20 @@
 struct nbnss {
 	struct ls_names *ns;
 	struct ls_nq_table t;
-	int fd;
-	uv_poll_t poll;
+	struct ls_names_socks socks;	/* IPv4 only */
 };
-
-struct unreach_arg {
-	const struct ls_addr *dst;
-	int qid;
-};
-
-static void unreach_one(struct ls_nq *q, void *arg)
-{
-	const struct unreach_arg *u = arg;
-
-	if (ls_addr_cmp(&q->addr, u->dst) == 0 && u->qid == q->id[LS_NAME_NBNS])
-		ls_nq_nothing(q, LS_NAME_NBNS);
-}
 
 static void on_readable(uv_poll_t *h, int status, int events)
 {
-	struct nbnss *b = h->data;
+	struct nbnss *b = ls_container_of((struct ls_names_socks *)h->data, struct nbnss, socks);
+	int fd = b->socks.fd[0];
 	uint8_t buf[2048];
 	struct sockaddr_in sin;
 	socklen_t sl;
 	struct ls_addr src;
 	struct ls_nq *q;
 	struct ls_nbstat st;
-	struct unreach_arg u = { &src, -1 };
+	int qid;
 	uint16_t id, port;
 	bool unreach, taken;
 	ssize_t n;
@@ -61,12 +48,12 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	 * IP_RECVERR): read the error, and watch again. */
 	if (status < 0)
 		uv_poll_start(h, UV_READABLE, on_readable);
-	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(b->fd, &src, &port, &unreach, &u.qid) == 1; k++)
+	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &qid) == 1; k++)
 		if (unreach && port == NBNS_PORT)
-			ls_nq_table_each(&b->t, unreach_one, &u);
+			ls_nq_table_unreach(&b->t, &src, qid);
 	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
 		sl = sizeof(sin);
-		n = recvfrom(b->fd, buf, sizeof(buf), 0, (struct sockaddr *)&sin, &sl);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&sin, &sl);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
 				return;
@@ -96,23 +83,27 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	}
 }
 
+static void nbns_freed(struct ls_names_socks *k)
+{
+	free(ls_container_of(k, struct nbnss, socks));
+}
+
 static int nbns_open(struct ls_nsrc **out, struct ls_names *ns, char *err, size_t errlen)
 {
 	struct nbnss *b = calloc(1, sizeof(*b));
+	int rc;
 
 	if (b == NULL)
 		return -ENOMEM;
 	b->ns = ns;
 	ls_nq_table_init(&b->t, LS_NAME_NBNS);
-	if ((b->fd = ls_names_udp(ns, AF_INET, true)) < 0) {
-		int rc = b->fd;
+	b->socks.fd[0] = b->socks.fd[1] = -1;
+	b->socks.freed = nbns_freed;
+	if ((rc = ls_names_socks_open(&b->socks, ns, 0, true, on_readable)) != 0) {
 		snprintf(err, errlen, "no UDP socket: %s", strerror(-rc));
 		free(b);
 		return rc;
 	}
-	uv_poll_init_socket(ns->loop, &b->poll, b->fd);
-	b->poll.data = b;
-	uv_poll_start(&b->poll, UV_READABLE, on_readable);
 	*out = (struct ls_nsrc *)b;
 	return 0;
 }
@@ -136,7 +127,7 @@ static int nbns_start(struct ls_nsrc *s, struct ls_nq *q)
 	len = ls_nbstat_query(buf, q->id[LS_NAME_NBNS]);
 	sl = ls_addr_to_sockaddr(&q->addr, &ss);
 	((struct sockaddr_in *)&ss)->sin_port = htons(NBNS_PORT);
-	int rc = ls_names_sendto(b->fd, buf, len, &ss, sl);
+	int rc = ls_names_sendto(b->socks.fd[0], buf, len, &ss, sl);
 	if (rc != 0) {
 		ls_nq_table_del(&b->t, q);
 		return rc;
@@ -149,18 +140,9 @@ static void nbns_forget(struct ls_nsrc *s, struct ls_nq *q)
 	ls_nq_table_del(&((struct nbnss *)s)->t, q);
 }
 
-static void on_closed(uv_handle_t *h)
-{
-	free(h->data);
-}
-
 static void nbns_close(struct ls_nsrc *s)
 {
-	struct nbnss *b = (struct nbnss *)s;
-
-	uv_poll_stop(&b->poll);
-	uv_close((uv_handle_t *)&b->poll, on_closed);
-	close(b->fd);
+	ls_names_socks_close(&((struct nbnss *)s)->socks);
 }
 
 const struct ls_name_source ls_name_nbns = {

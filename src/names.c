@@ -407,19 +407,61 @@ void ls_nq_table_del(struct ls_nq_table *t, struct ls_nq *q)
 	q->link[t->src] = NULL;
 }
 
-void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *arg), void *arg)
+void ls_nq_table_unreach(struct ls_nq_table *t, const struct ls_addr *dst, int qid)
 {
-	struct ls_nq *q, *next;
-	size_t i;
+	struct ls_nq *q;
 
-	for (i = 0; i < LS_NQ_BUCKETS; i++)
-		for (q = t->b[i]; q != NULL; q = next) {
-			next = q->link[t->src];
-			fn(q, arg);
+	if (qid < 0)
+		return;	/* nothing says which query: a forged or truncated error */
+	for (q = ls_nq_table_find(t, (uint16_t)qid, NULL); q != NULL; q = ls_nq_table_find(t, (uint16_t)qid, q))
+		if (ls_addr_cmp(&q->addr, dst) == 0) {
+			ls_nq_nothing(q, t->src);
+			return;
 		}
 }
 
 /* --- UDP ------------------------------------------------------------------ */
+
+int ls_names_socks_open(struct ls_names_socks *s, struct ls_names *ns, int fi, bool to_targets, uv_poll_cb cb)
+{
+	if ((s->fd[fi] = ls_names_udp(ns, fi ? AF_INET6 : AF_INET, to_targets)) < 0) {
+		int rc = s->fd[fi];
+		s->fd[fi] = -1;
+		return rc;
+	}
+	uv_poll_init_socket(ns->loop, &s->poll[fi], s->fd[fi]);
+	s->poll[fi].data = s;
+	uv_poll_start(&s->poll[fi], UV_READABLE, cb);
+	s->polling[fi] = true;
+	return 0;
+}
+
+static void socks_closed(uv_handle_t *h)
+{
+	struct ls_names_socks *s = h->data;
+
+	if (--s->closing == 0)
+		s->freed(s);
+}
+
+void ls_names_socks_close(struct ls_names_socks *s)
+{
+	int fi;
+
+	for (fi = 0; fi < 2; fi++)
+		s->closing += s->polling[fi];
+	if (s->closing == 0) {
+		s->freed(s);
+		return;
+	}
+	for (fi = 0; fi < 2; fi++)
+		if (s->polling[fi]) {
+			s->polling[fi] = false;
+			uv_poll_stop(&s->poll[fi]);
+			uv_close((uv_handle_t *)&s->poll[fi], socks_closed);
+			close(s->fd[fi]);
+		}
+}
 
 int ls_names_udp(const struct ls_names *ns, int family, bool to_targets)
 {

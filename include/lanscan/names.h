@@ -152,8 +152,27 @@ void ls_nq_table_init(struct ls_nq_table *t, enum ls_name_src src);
 void ls_nq_table_add(struct ls_nq_table *t, struct ls_nq *q);
 struct ls_nq *ls_nq_table_find(const struct ls_nq_table *t, uint16_t id, const struct ls_nq *after);
 void ls_nq_table_del(struct ls_nq_table *t, struct ls_nq *q);
-/* Calls fn for each query in the table (it may delete the one it gets). */
-void ls_nq_table_each(struct ls_nq_table *t, void (*fn)(struct ls_nq *q, void *arg), void *arg);
+
+/* An ICMP error for dst quoted our query qid (< 0: it quoted none): the
+ * table's query for dst with that id, if any, gets nothing from its source. */
+void ls_nq_table_unreach(struct ls_nq_table *t, const struct ls_addr *dst, int qid);
+
+/* A source's UDP sockets, one per family, each watched by the loop.  The
+ * poll handles' data is the struct; freed runs once both are closed. */
+struct ls_names_socks {
+	int fd[2];			/* IPv4, IPv6; -1 when none */
+	uv_poll_t poll[2];
+	bool polling[2];
+	unsigned closing;		/* poll handles still closing */
+	void (*freed)(struct ls_names_socks *s);
+};
+
+/* Opens the socket of family fi (0 IPv4, 1 IPv6) with ls_names_udp and
+ * watches it with cb.  Returns 0 or a negative errno (fd[fi] is then -1). */
+int ls_names_socks_open(struct ls_names_socks *s, struct ls_names *ns, int fi, bool to_targets, uv_poll_cb cb);
+/* Closes both sockets; s->freed(s) follows from the close callbacks, or at
+ * once when none was open. */
+void ls_names_socks_close(struct ls_names_socks *s);
 
 /* A UDP socket for the sources: non-blocking, IP_RECVERR/IPV6_RECVERR on,
  * and, for queries to the targets (to_targets), bound per -I/-S: the name
