@@ -119,67 +119,55 @@ static bool is_server(const struct dnss *d, const struct ls_addr *a)
 	return false;
 }
 
-static void on_readable(uv_poll_t *h, int status, int events)
+/* An ICMP error quoting one of our queries to a server: nobody serves DNS there. */
+static void on_error(void *arg, const struct ls_addr *dst, uint16_t port, bool port_unreach, int qid)
 {
-	struct ls_names_socks *ks = h->data;
-	struct dnss *d = ls_container_of(ks, struct dnss, socks);
-	int fd = ks->fd[h == &ks->poll[1]];
-	uint8_t buf[1500];
+	struct dnss *d = arg;
+
+	(void)port_unreach;
+	if (is_server(d, dst) && port == 53 && qid >= 0 && ls_nq_table_find(&d->t, (uint16_t)qid, NULL) != NULL)
+		ls_names_giveup(d->ns, LS_NAME_DNS);
+}
+
+static void on_packet(void *arg, const uint8_t *buf, size_t n, const struct ls_addr *from, uint16_t port)
+{
+	struct dnss *d = arg;
 	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct ls_addr src;
 	struct ls_nq *q;
-	uint16_t id, port;
-	bool unreach;
-	int qid;
-	ssize_t n;
+	uint16_t id;
 	int rc;
 
-	(void)events;
-	/* libuv stops a poll handle on POLLERR (an ICMP error queued with
-	 * IP_RECVERR): read the error, and watch again. */
-	if (status < 0)
-		uv_poll_start(h, UV_READABLE, on_readable);
-	for (int k = 0; k < LS_NAMES_READ_MAX && (rc = ls_names_errqueue(fd, &src, &port, &unreach, &qid)) == 1; k++)
-		if (is_server(d, &src) && port == 53 && qid >= 0 && ls_nq_table_find(&d->t, (uint16_t)qid, NULL) != NULL) {
-			ls_names_giveup(d->ns, LS_NAME_DNS);	/* nobody serves DNS there */
+	if (!is_server(d, from) || port != 53) {
+		d->ns->dropped++;
+		return;
+	}
+	d->last_reply_ms = ls_now_ms();
+	id = (uint16_t)(buf[0] << 8 | buf[1]);
+	for (q = ls_nq_table_find(&d->t, id, NULL); q != NULL; q = ls_nq_table_find(&d->t, id, q)) {
+		if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+			continue;
+		rc = ls_dns_ptr_answer(buf, n, id, qname, name, sizeof(name));
+		if (rc == 1) {
+			ls_nq_answer(q, LS_NAME_DNS, name, NULL);
 			return;
 		}
-	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
-		sl = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			continue;	/* a pending ICMP error: read from the queue above */
+		/* 0: no PTR; -ENOENT: NXDOMAIN, SERVFAIL, ... for this very question */
+		if (rc == 0 || rc == -ENOENT) {
+			ls_nq_nothing(q, LS_NAME_DNS);
+			return;
 		}
-		if (ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0 || !is_server(d, &src) ||
-		    ntohs(((struct sockaddr_in *)&ss)->sin_port) != 53 || n < 12) {
-			d->ns->dropped++;
-			continue;
-		}
-		d->last_reply_ms = ls_now_ms();
-		id = (uint16_t)(buf[0] << 8 | buf[1]);
-		for (q = ls_nq_table_find(&d->t, id, NULL); q != NULL; q = ls_nq_table_find(&d->t, id, q)) {
-			if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
-				continue;
-			rc = ls_dns_ptr_answer(buf, (size_t)n, id, qname, name, sizeof(name));
-			if (rc == 1) {
-				ls_nq_answer(q, LS_NAME_DNS, name, NULL);
-				break;
-			}
-			/* rc 0: no PTR; -ENOENT: NXDOMAIN, SERVFAIL, ... for this very question */
-			if (rc == -ENOENT)
-				rc = 0;
-			if (rc == 0) {
-				ls_nq_nothing(q, LS_NAME_DNS);
-				break;
-			}
-		}
-		if (q == NULL)
-			d->ns->dropped++;
 	}
+	d->ns->dropped++;
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	static const struct ls_names_rx rx = { on_error, on_packet };
+	struct dnss *d = ls_container_of((struct ls_names_socks *)h->data, struct dnss, socks);
+	uint8_t buf[1500];
+
+	(void)events;
+	ls_names_drain(d->ns, h, status, on_readable, buf, sizeof(buf), &rx, d);
 }
 
 static void dns_freed(struct ls_names_socks *k)

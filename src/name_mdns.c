@@ -45,67 +45,57 @@ static bool onlink_source(const struct mdnss *m, const struct ls_addr *src, cons
 	return p.kind == LS_ROUTE_ONLINK && p.ifindex == q->path.ifindex;
 }
 
-static void on_readable(uv_poll_t *h, int status, int events)
+/* A port unreachable for the host's 5353: nothing answers mDNS there. */
+static void on_error(void *arg, const struct ls_addr *dst, uint16_t port, bool port_unreach, int qid)
 {
-	struct ls_names_socks *ks = h->data;
-	struct mdnss *m = ls_container_of(ks, struct mdnss, socks);
-	int fd = ks->fd[h == &ks->poll[1]];
-	uint8_t buf[9000];
+	struct mdnss *m = arg;
+
+	if (port_unreach && port == MDNS_PORT)
+		ls_nq_table_unreach(&m->t, dst, qid);
+}
+
+static void on_packet(void *arg, const uint8_t *buf, size_t n, const struct ls_addr *from, uint16_t port)
+{
+	struct mdnss *m = arg;
 	char qname[LS_DNS_QNAME_MAX], name[LS_DNS_TEXT_MAX];
-	struct sockaddr_storage ss;
-	socklen_t sl;
-	struct ls_addr src;
 	struct ls_nq *q;
-	int qid;
-	uint16_t id, port;
-	bool unreach, taken;
-	ssize_t n;
+	uint16_t id;
+	bool taken = false;
 	int rc;
 
-	(void)events;
-	/* libuv stops a poll handle on POLLERR (an ICMP error queued with
-	 * IP_RECVERR): read the error, and watch again. */
-	if (status < 0)
-		uv_poll_start(h, UV_READABLE, on_readable);
-	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &qid) == 1; k++)
-		if (unreach && port == MDNS_PORT)
-			ls_nq_table_unreach(&m->t, &src, qid);
-	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
-		sl = sizeof(ss);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&ss, &sl);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			continue;	/* a pending ICMP error: read from the queue above */
-		}
-		if (n < 12 || ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0 ||
-		    ntohs(((struct sockaddr_in *)&ss)->sin_port) != MDNS_PORT) {
-			m->ns->dropped++;
-			continue;
-		}
-		id = (uint16_t)(buf[0] << 8 | buf[1]);
-		taken = false;
-		for (q = ls_nq_table_find(&m->t, id, NULL); q != NULL && !taken;
-		     q = ls_nq_table_find(&m->t, id, q)) {
-			if (!onlink_source(m, &src, q) ||
-			    ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
-				continue;
-			rc = ls_dns_ptr_answer(buf, (size_t)n, id, qname, name, sizeof(name));
-			if (rc == 1 && ls_addr_cmp(&src, &q->addr) == 0) {
-				free(q->found[1]);	/* the host's own answer: over a third party's */
-				q->found[1] = NULL;
-				ls_nq_answer(q, LS_NAME_MDNS, name, NULL);
-				taken = true;
-			} else if (rc == 1 && q->found[1] == NULL) {
-				/* another responder's: kept unless the host answers within the budget */
-				if ((q->found[1] = strdup(name)) != NULL)
-					ls_name_normalize(q->found[1]);
-				taken = true;
-			}
-		}
-		if (!taken)
-			m->ns->dropped++;
+	if (port != MDNS_PORT) {	/* RFC 6762 section 6: responses come from 5353 */
+		m->ns->dropped++;
+		return;
 	}
+	id = (uint16_t)(buf[0] << 8 | buf[1]);
+	for (q = ls_nq_table_find(&m->t, id, NULL); q != NULL && !taken; q = ls_nq_table_find(&m->t, id, q)) {
+		if (!onlink_source(m, from, q) || ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)
+			continue;
+		rc = ls_dns_ptr_answer(buf, n, id, qname, name, sizeof(name));
+		if (rc == 1 && ls_addr_cmp(from, &q->addr) == 0) {
+			free(q->found[1]);	/* the host's own answer: over a third party's */
+			q->found[1] = NULL;
+			ls_nq_answer(q, LS_NAME_MDNS, name, NULL);
+			taken = true;
+		} else if (rc == 1 && q->found[1] == NULL) {
+			/* another responder's: kept unless the host answers within the budget */
+			if ((q->found[1] = strdup(name)) != NULL)
+				ls_name_normalize(q->found[1]);
+			taken = true;
+		}
+	}
+	if (!taken)
+		m->ns->dropped++;
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	static const struct ls_names_rx rx = { on_error, on_packet };
+	struct mdnss *m = ls_container_of((struct ls_names_socks *)h->data, struct mdnss, socks);
+	uint8_t buf[9000];
+
+	(void)events;
+	ls_names_drain(m->ns, h, status, on_readable, buf, sizeof(buf), &rx, m);
 }
 
 static void mdns_freed(struct ls_names_socks *k)

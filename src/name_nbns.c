@@ -27,60 +27,52 @@ struct nbnss {
 	struct ls_names_socks socks;	/* IPv4 only */
 };
 
-static void on_readable(uv_poll_t *h, int status, int events)
+/* A port unreachable for the host's 137: no NetBIOS there. */
+static void on_error(void *arg, const struct ls_addr *dst, uint16_t port, bool port_unreach, int qid)
 {
-	struct nbnss *b = ls_container_of((struct ls_names_socks *)h->data, struct nbnss, socks);
-	int fd = b->socks.fd[0];
-	uint8_t buf[2048];
-	struct sockaddr_in sin;
-	socklen_t sl;
-	struct ls_addr src;
-	struct ls_nq *q;
+	struct nbnss *b = arg;
+
+	if (port_unreach && port == NBNS_PORT)
+		ls_nq_table_unreach(&b->t, dst, qid);
+}
+
+static void on_packet(void *arg, const uint8_t *buf, size_t n, const struct ls_addr *from, uint16_t port)
+{
+	struct nbnss *b = arg;
 	struct ls_nbstat st;
-	int qid;
-	uint16_t id, port;
-	bool unreach, taken;
-	ssize_t n;
+	struct ls_nq *q;
+	uint16_t id;
 	int rc;
 
-	(void)events;
-	/* libuv stops a poll handle on POLLERR (an ICMP error queued with
-	 * IP_RECVERR): read the error, and watch again. */
-	if (status < 0)
-		uv_poll_start(h, UV_READABLE, on_readable);
-	for (int k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &qid) == 1; k++)
-		if (unreach && port == NBNS_PORT)
-			ls_nq_table_unreach(&b->t, &src, qid);
-	for (int k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
-		sl = sizeof(sin);
-		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&sin, &sl);
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
-			continue;	/* a pending ICMP error: read from the queue above */
-		}
-		if (n < 12 || sin.sin_family != AF_INET || ntohs(sin.sin_port) != NBNS_PORT ||
-		    ls_addr_from_sockaddr((struct sockaddr *)&sin, &src) != 0) {
-			b->ns->dropped++;
-			continue;
-		}
-		id = (uint16_t)(buf[0] << 8 | buf[1]);
-		taken = false;
-		for (q = ls_nq_table_find(&b->t, id, NULL); q != NULL && !taken; q = ls_nq_table_find(&b->t, id, q)) {
-			if (ls_addr_cmp(&src, &q->addr) != 0)
-				continue;
-			rc = ls_nbstat_parse(buf, (size_t)n, id, &st);
-			if (rc == 0) {
-				ls_nq_answer(q, LS_NAME_NBNS, st.name, st.group);
-				taken = true;
-			} else if (rc == -ENOENT) {
-				ls_nq_nothing(q, LS_NAME_NBNS);
-				taken = true;
-			}
-		}
-		if (!taken)
-			b->ns->dropped++;
+	if (from->family != AF_INET || port != NBNS_PORT) {
+		b->ns->dropped++;
+		return;
 	}
+	id = (uint16_t)(buf[0] << 8 | buf[1]);
+	for (q = ls_nq_table_find(&b->t, id, NULL); q != NULL; q = ls_nq_table_find(&b->t, id, q)) {
+		if (ls_addr_cmp(from, &q->addr) != 0)
+			continue;	/* only the host itself answers for itself */
+		rc = ls_nbstat_parse(buf, n, id, &st);
+		if (rc == 0) {
+			ls_nq_answer(q, LS_NAME_NBNS, st.name, st.group);
+			return;
+		}
+		if (rc == -ENOENT) {
+			ls_nq_nothing(q, LS_NAME_NBNS);
+			return;
+		}
+	}
+	b->ns->dropped++;
+}
+
+static void on_readable(uv_poll_t *h, int status, int events)
+{
+	static const struct ls_names_rx rx = { on_error, on_packet };
+	struct nbnss *b = ls_container_of((struct ls_names_socks *)h->data, struct nbnss, socks);
+	uint8_t buf[2048];
+
+	(void)events;
+	ls_names_drain(b->ns, h, status, on_readable, buf, sizeof(buf), &rx, b);
 }
 
 static void nbns_freed(struct ls_names_socks *k)

@@ -482,6 +482,40 @@ int ls_names_udp(const struct ls_names *ns, int family, bool to_targets)
 	return fd;
 }
 
+void ls_names_drain(struct ls_names *ns, uv_poll_t *h, int status, uv_poll_cb self, uint8_t *buf, size_t size,
+		    const struct ls_names_rx *rx, void *arg)
+{
+	struct ls_names_socks *ks = h->data;
+	int fd = ks->fd[h == &ks->poll[1]], qid, k;
+	struct sockaddr_storage ss;
+	struct ls_addr src;
+	socklen_t sl;
+	uint16_t port;
+	bool unreach;
+	ssize_t n;
+
+	if (status < 0)	/* libuv stopped the handle on POLLERR: watch again */
+		uv_poll_start(h, UV_READABLE, self);
+	for (k = 0; k < LS_NAMES_READ_MAX && ls_names_errqueue(fd, &src, &port, &unreach, &qid) == 1; k++)
+		rx->error(arg, &src, port, unreach, qid);
+	for (k = 0; k < LS_NAMES_READ_MAX; k++) {	/* the rest on the next turn of the loop */
+		sl = sizeof(ss);
+		n = recvfrom(fd, buf, size, 0, (struct sockaddr *)&ss, &sl);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			continue;	/* a pending ICMP error: read from the queue above */
+		}
+		if (n < 12 || ls_addr_from_sockaddr((struct sockaddr *)&ss, &src) != 0) {
+			ns->dropped++;
+			continue;
+		}
+		port = ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+				((struct sockaddr_in6 *)&ss)->sin6_port);
+		rx->packet(arg, buf, (size_t)n, &src, port);
+	}
+}
+
 int ls_names_sendto(int fd, const void *buf, size_t len, const struct sockaddr_storage *to, unsigned tolen)
 {
 	int tries;

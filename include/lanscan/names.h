@@ -179,6 +179,24 @@ void ls_names_socks_close(struct ls_names_socks *s);
  * server is reached wherever its route goes.  Returns the fd or a negative
  * errno. */
 int ls_names_udp(const struct ls_names *ns, int family, bool to_targets);
+/* What a source does with what its sockets receive (ls_names_drain). */
+struct ls_names_rx {
+	/* An ICMP error for our datagram to dst:port; port_unreach when it is a
+	 * port unreachable; qid: the id of the query it quotes, or -1. */
+	void (*error)(void *arg, const struct ls_addr *dst, uint16_t port, bool port_unreach, int qid);
+	/* A datagram of at least 12 bytes (a DNS or NetBIOS header) from
+	 * from:port; the source counts it in ns->dropped if it takes nothing. */
+	void (*packet)(void *arg, const uint8_t *buf, size_t len, const struct ls_addr *from, uint16_t port);
+};
+
+/* The body of a source's poll callback `self` for h (a poll handle of an
+ * ls_names_socks): watches again after POLLERR (libuv stops a poll handle
+ * on it), reads the ICMP error queue, then the datagrams into buf (size
+ * bytes each), at most LS_NAMES_READ_MAX of each per wake-up.  Datagrams
+ * too short or from no address are dropped and counted here. */
+void ls_names_drain(struct ls_names *ns, uv_poll_t *h, int status, uv_poll_cb self, uint8_t *buf, size_t size,
+		    const struct ls_names_rx *rx, void *arg);
+
 /* sendto that looks past errors left pending by earlier ICMP errors (with
  * IP_RECVERR the kernel reports one on the next send, which it then drops):
  * the error queue keeps them.  Returns 0 or a negative errno. */
