@@ -8,7 +8,6 @@ teardown_file() { lab_down; }
 setup() { lab_require; }
 
 # The line for one address in tab-separated output.
-line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 
 @test "sweep: live, blackholed, unreachable and on-link hosts get the right state" {
 	run lanscan -t 500 "$LAB_NAME_LIVE_ADDR" "$LAB_REMOTE_DEAD4" "$LAB_UNREACH4" 198.19.1.10 "$LAB_LAN_DEAD4"

@@ -21,20 +21,10 @@ setup() {
 	. "$TESTS_DIR/lab/personas.sh"
 }
 
-line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 up_list() { printf '%s\n' "$output" | awk -F'\t' '$2 == "up" { print $1 }' | sort -V | tr '\n' ' '; }
 
 # The on-link segment's live hosts: the four plain ones, Windows, ARP-only, sleepy, and the scanner itself.
 ONLINK_UP="198.19.1.2 198.19.1.10 198.19.1.11 198.19.1.12 198.19.1.13 198.19.1.20 198.19.1.21 198.19.1.22 "
-
-# Runs the binary as nobody in the scanner namespace.
-as_nobody() {
-	local dir
-	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
-	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
-	rm -rf "$dir"
-}
 
 @test "recall: as root, the on-link /24 finds every host by ARP, with its MAC, the sleepy one too" {
 	run --separate-stderr lanscan -s "$LAB_LAN_NET4"

@@ -7,17 +7,6 @@ setup_file() { lab_up; }
 teardown_file() { lab_down; }
 setup() { lab_require; }
 
-line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
-
-# Runs the binary as nobody in the scanner namespace.
-as_nobody() {
-	local dir
-	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
-	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
-	rm -rf "$dir"
-}
-
 @test "interface: with no target, -I sweeps only that interface's subnets" {
 	run --separate-stderr lanscan -a -t 300
 	assert_regex "$stderr" "sweeping .*198\.19\.1\.0/24 \(lan0\)"

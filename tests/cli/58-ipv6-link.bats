@@ -11,18 +11,8 @@ setup() { lab_require; }
 LAN6="fd6c:6162:1::10 fd6c:6162:1::11 fd6c:6162:1::12 fd6c:6162:1::13 "
 LL6="fe80::1a:b0ff:fe00:10%lan0 fe80::1a:b0ff:fe00:11%lan0 fe80::1a:b0ff:fe00:12%lan0 fe80::1a:b0ff:fe00:13%lan0 "
 
-line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 # The IPv6 addresses reported up, sorted.
 up6() { printf '%s\n' "$output" | awk -F'\t' '$2 == "up" && $1 ~ /:/ { print $1 }' | sort -V | tr '\n' ' '; }
-
-# Runs the binary as nobody in the scanner namespace.
-as_nobody() {
-	local dir
-	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
-	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
-	rm -rf "$dir"
-}
 
 @test "ipv6 link: no target, as root, finds each on-link host by its global and link-local address, with its MAC" {
 	in_lab ip -6 neigh flush all

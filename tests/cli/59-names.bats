@@ -21,7 +21,6 @@ setup() {
 	. "$TESTS_DIR/lab/names.sh"
 }
 
-line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
 # address -> "dns|mdns|netbios|workgroup" from --json output
 names_of() {
 	printf '%s\n' "$output" | python3 -c '
@@ -47,15 +46,6 @@ check_office() {
 	assert_equal "$(names_of 198.19.1.36)" "printer.lab.test|-|-|-"
 	assert_equal "$(names_of 198.19.1.37)" "-|-|-|-"
 	assert_equal "$(names_of 198.19.4.10)" "-|-|DESK-20|LAB"
-}
-
-# Runs the binary as nobody in the scanner namespace.
-as_nobody() {
-	local dir
-	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
-	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
-	rm -rf "$dir"
 }
 
 @test "names: as root, every host of the office is named by each source that knows it" {

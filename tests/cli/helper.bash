@@ -40,3 +40,16 @@ in_lab() { in_ns scan "$@"; }
 
 # Run the binary under test inside the scanner namespace.
 lanscan() { in_lab "$LANSCAN" "$@"; }
+
+# The TSV line of one address in $output (after `run`).
+line_for() { printf '%s\n' "$output" | awk -F'\t' -v a="$1" '$1 == a'; }
+
+# Runs the binary as nobody in the scanner namespace (a copy nobody can
+# execute), with `run --separate-stderr`.
+as_nobody() {
+	local dir
+	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
+	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
+	run --separate-stderr in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" "$@"
+	rm -rf "$dir"
+}
