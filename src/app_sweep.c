@@ -284,18 +284,68 @@ static void report_losses(struct ls_app *app)
 		ls_app_warn(app, "asked for --rate %lld, reached %.0f packets a second", app->opt.rate, got);
 }
 
+/* The widest address the sweep can print: 15 for IPv4; for IPv6 ranges,
+ * their last address with every differing byte at its widest, plus room. */
+static int addr_width(const struct ls_app *app)
+{
+	const struct ls_targets *t = &app->targets;
+	struct ls_addr a;
+	char buf[LS_ADDRSTRLEN];
+	int w = 7, n;
+	size_t i, k;
+
+	for (i = 0; i < t->n; i++) {
+		const struct ls_spec *sp = &t->specs[i];
+		if (sp->kind == LS_SPEC_NAME) {
+			n = app->opt.family == AF_INET ? 15 : 39;
+		} else if (sp->kind == LS_SPEC_RANGE6) {
+			memset(&a, 0, sizeof(a));
+			a.family = AF_INET6;
+			a.scope = sp->u.r6->scope;
+			memcpy(a.b, sp->u.r6->hi, 16);
+			for (k = 0; k < 16 && sp->u.r6->lo[k] == sp->u.r6->hi[k]; k++)
+				;
+			for (; k < 16; k++)
+				a.b[k] = 0xff;
+			ls_addr_format(&a, buf, sizeof(buf));
+			n = (int)strlen(buf) + 2;
+			if (n > 39 && a.scope == 0)
+				n = 39;
+		} else {
+			n = 15;
+		}
+		w = n > w ? n : w;
+	}
+	return w;
+}
+
+/* A person at a terminal gets names without a flag; cron, pipes, files
+ * and monitors get exactly what they ask for. */
+static void terminal_defaults(struct ls_app *app)
+{
+	struct ls_options *o = &app->opt;
+
+	if (o->format == LS_FMT_AUTO && isatty(STDOUT_FILENO) && !o->quiet && !o->nagios &&
+	    o->state_path == NULL && o->prom_file == NULL && !o->no_names && o->show != LS_SHOW_UNREACHABLE)
+		o->rdns = true;
+}
+
 /* Opens the reports, the loop and its signal handles, and fills in the
  * pipeline.  Returns 0 or an exit status. */
 static int sweep_setup(struct ls_app *app)
 {
 	struct ls_pipeline *pl = &app->pl;
 	static const int signums[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+	struct ls_report_ctx ctx;
 	char size[16], err[LS_ERRLEN + 64] = "";
 	size_t i;
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
-	if ((rc = ls_report_open(&app->rep, &app->opt, err, sizeof(err))) != 0) {
+	terminal_defaults(app);
+	ctx.addr_width = addr_width(app);
+	ctx.names = app->opt.rdns;
+	if ((rc = ls_report_open(&app->rep, &app->opt, &ctx, err, sizeof(err))) != 0) {
 		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
 		return EXIT_SYSERR;
 	}
@@ -347,41 +397,12 @@ static void sweep_abort(struct ls_app *app)
 	uv_loop_close(&app->loop);
 }
 
-/* The summary line (-s), as text or JSON, on stderr. */
-static void print_summary(const struct ls_app *app, double elapsed)
-{
-	const struct ls_stats *s = &app->pl.stats;
-	char dropped[96] = "";
-
-	if (!app->opt.summary || app->opt.quiet)
-		return;
-	if (app->opt.format == LS_FMT_JSON) {
-		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
-			"\"sent\":%llu,\"dropped\":%llu,\"conflicts\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",
-			(unsigned long long)s->targets, (unsigned long long)s->up, (unsigned long long)s->down,
-			(unsigned long long)s->unknown, (unsigned long long)s->unresolved,
-			(unsigned long long)s->sent, (unsigned long long)s->dropped,
-			(unsigned long long)s->conflicts, elapsed,
-			app->signum != 0 ? "true" : "false");
-		return;
-	}
-	if (s->dropped > 0)
-		snprintf(dropped, sizeof(dropped), "%llu replies dropped, ", (unsigned long long)s->dropped);
-	if (app->plan.counters.conflicts > 0)
-		snprintf(dropped + strlen(dropped), sizeof(dropped) - strlen(dropped), "%llu address conflicts, ",
-			 (unsigned long long)app->plan.counters.conflicts);
-	ls_msg("%llu targets, %llu up, %llu down, %llu unknown, %llu unresolved, %s%.2f s%s",
-	       (unsigned long long)s->targets, (unsigned long long)s->up,
-	       (unsigned long long)s->down, (unsigned long long)s->unknown,
-	       (unsigned long long)s->unresolved, dropped, elapsed,
-	       app->signum != 0 ? " (interrupted)" : "");
-}
-
 /* After the loop: errors, the reports' end, the summary, the exit status. */
 static int sweep_finish(struct ls_app *app, double elapsed)
 {
 	struct ls_pipeline *pl = &app->pl;
 	char err[LS_ERRLEN + 64] = "", line[512];
+	struct ls_summary sum;
 	bool complete;
 	int rc, status;
 
@@ -401,7 +422,9 @@ static int sweep_finish(struct ls_app *app, double elapsed)
 		ls_msg("%s", pl->syserr_msg);
 	else if (pl->out_err != 0 && pl->out_err != -EPIPE)
 		ls_msg("writing output: %s", strerror(-pl->out_err));
-	rc = ls_report_finish(&app->rep, &pl->stats, elapsed, complete, err, sizeof(err));
+	report_losses(app);
+	ls_report_summary(&sum, &pl->stats, elapsed, complete, app->signum != 0);
+	rc = ls_report_finish(&app->rep, &sum, err, sizeof(err));
 	if (rc == -EPIPE && pl->out_err == 0)
 		pl->out_err = -EPIPE;
 	else if (rc != 0 && rc != -EPIPE) {
@@ -412,17 +435,9 @@ static int sweep_finish(struct ls_app *app, double elapsed)
 		pl->syserr = rc;
 	}
 	status = exit_status(app);
-	report_losses(app);
-	print_summary(app, elapsed);
 	if (app->opt.nagios) {
-		status = (int)ls_report_nagios(&app->rep, &pl->stats, complete && pl->syserr == 0, elapsed,
-					       line, sizeof(line));
-		printf("%s\n", line);
 		app->nagios_printed = true;
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			ls_msg("writing output: %s", strerror(errno));
-			status = LS_NAGIOS_UNKNOWN;
-		}
+		status = (int)ls_report_nagios_status(&app->rep);
 	}
 	return status;
 }

@@ -17,13 +17,14 @@ enum {
 	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
 	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL,
-	OPT_NAME_TIMEOUT
+	OPT_NAME_TIMEOUT, OPT_HEADER, OPT_NO_HEADER, OPT_COLOR, OPT_SHOW_DOWN, OPT_NO_NAMES
 };
 
 /* Short letters: where fping has the same letter, the same meaning
  * (-4 -6 -a -A -c -d -e -f -g -h -I -m -n -q -r -s -S -t -u -x); -j, -p and -V
- * are lanscan's own.  fping's other letters are refused with a hint. */
-#define SHORTOPTS ":46aAc:def:ghI:j:mnp:qr:sS:t:uVx:"
+ * are lanscan's own, and -o is util-linux's column list (fping's outage time
+ * has no equivalent).  fping's other letters are refused with a hint. */
+#define SHORTOPTS ":46aAc:def:ghI:j:mno:p:qr:sS:t:uVx:"
 
 static const struct option longopts[] = {
 	{ "alive", no_argument, NULL, 'a' },
@@ -46,6 +47,13 @@ static const struct option longopts[] = {
 	{ "rdns", no_argument, NULL, 'n' },
 	{ "names", no_argument, NULL, 'n' },
 	{ "name-timeout", required_argument, NULL, OPT_NAME_TIMEOUT },
+	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
+	{ "output", required_argument, NULL, 'o' },
+	{ "header", no_argument, NULL, OPT_HEADER },
+	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "colour", optional_argument, NULL, OPT_COLOR },
+	{ "show-down", no_argument, NULL, OPT_SHOW_DOWN },
 	{ "summary", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "min-up", required_argument, NULL, 'x' },
@@ -121,12 +129,21 @@ void ls_cli_usage(FILE *f)
 "  -a, --alive             print only hosts that are up\n"
 "  -u, --unreachable       print only hosts that are down or unknown\n"
 "      --json              NDJSON, one object per host (--format json)\n"
-"      --format=F          text (default), json, or prom (Prometheus)\n"
+"      --format=F          table (default on a terminal), text (tab-separated,\n"
+"                          the default elsewhere; also tsv), json, or prom\n"
+"  -o, --output=LIST       the fields to print, in order (+LIST: added to the\n"
+"                          default); see FIELDS below\n"
+"      --header, --no-header  a header line first (default: the table only)\n"
+"      --color[=WHEN]      colour the state: auto (default; not when NO_COLOR\n"
+"                          is set), always or never\n"
+"      --show-down         the table lists down hosts too (it counts them)\n"
 "      --prom-file=FILE    also write Prometheus metrics to FILE, atomically\n"
 "      --state=FILE        print only what changed since the sweep in FILE\n"
 "      --sort              print in address order at the end\n"
 "  -n, -d, --names         name the hosts that are up: DNS (PTR), mDNS and\n"
-"                          NetBIOS, asked at once (also --rdns)\n"
+"                          NetBIOS, asked at once (also --rdns; the default\n"
+"                          for the table on a terminal)\n"
+"      --no-names          no names, even on a terminal\n"
 "      --name-timeout=MS   how long a host's line may wait for its names once\n"
 "                          it is up (10-60000, default 1000)\n"
 "  -s, --summary           print a summary on standard error\n"
@@ -138,7 +155,7 @@ void ls_cli_usage(FILE *f)
 "      --warning=RANGE     --nagios: WARNING when the hosts up are outside RANGE\n"
 "      --critical=RANGE    --nagios: CRITICAL likewise (N, N:, ~:N, N:M, @N:M)\n"
 "      --progress          show progress on standard error (default: when it\n"
-"                          is a terminal and standard output is not)\n"
+"                          is a terminal)\n"
 "      --no-progress       never show progress\n"
 "      --verbose           say more on standard error\n"
 "  -h, --help              show this help\n"
@@ -147,6 +164,8 @@ void ls_cli_usage(FILE *f)
 "Output columns (tab-separated): address, state (up/down/unknown), RTT in ms\n"
 "or -, name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh,\n"
 "ping) or -, MAC or -, vendor or -.\n"
+"FIELDS (-o): address target state rtt name via mac vendor dns mdns netbios\n"
+"workgroup error, and names (NDJSON only).\n"
 "Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target\n"
 "could not be resolved, 3 usage error, 4 system error, 128+N stopped by\n"
 "signal N.\n", f);
@@ -279,7 +298,7 @@ static const char *optname(int c, char *buf, size_t len)
 
 /* Which options were given, for the checks that compare them. */
 struct seen {
-	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source;
+	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source, header_set;
 };
 
 /* fping's letters that lanscan does not take, and what to use instead
@@ -298,7 +317,6 @@ static const char *fping_hint(int c)
 	case 'l': return "fping's -l (loop): run lanscan from watch(1) or cron, with --state";
 	case 'M': case 'O': return "fping's -M/-O (IP header options) have no equivalent";
 	case 'N': return "fping's -N (netdata): use --format prom";
-	case 'o': return "fping's -o (outage time) has no equivalent";
 	case 'Q': return "fping's -Q (interval summaries): use -s/--summary";
 	case 'R': return "fping's -R (random payload) has no equivalent";
 	case 'T': return "fping's -T is ignored by fping itself; drop it";
@@ -425,15 +443,32 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 		return rc;
 	case OPT_FORMAT:
 		sn->format = true;
-		if (strcmp(arg, "text") == 0)
+		if (strcmp(arg, "text") == 0 || strcmp(arg, "tsv") == 0)
 			o->format = LS_FMT_TEXT;
+		else if (strcmp(arg, "table") == 0)
+			o->format = LS_FMT_TABLE;
 		else if (strcmp(arg, "json") == 0)
 			o->format = LS_FMT_JSON;
 		else if (strcmp(arg, "prom") == 0)
 			o->format = LS_FMT_PROM;
 		else
-			return fail(err, errlen, "expected text, json or prom", on, arg);
+			return fail(err, errlen, "expected table, text, json or prom", on, arg);
 		return 0;
+	case 'o': o->fields_text = arg; return 0;
+	case OPT_HEADER: o->header = 1; sn->header_set = true; return 0;
+	case OPT_NO_HEADER: o->header = 0; sn->header_set = true; return 0;
+	case OPT_COLOR:
+		if (arg == NULL || strcmp(arg, "always") == 0)
+			o->color = LS_COLOR_ALWAYS;
+		else if (strcmp(arg, "auto") == 0)
+			o->color = LS_COLOR_AUTO;
+		else if (strcmp(arg, "never") == 0)
+			o->color = LS_COLOR_NEVER;
+		else
+			return fail(err, errlen, "expected auto, always or never", on, arg);
+		return 0;
+	case OPT_SHOW_DOWN: o->show_down = true; return 0;
+	case OPT_NO_NAMES: o->no_names = true; return 0;
 	case OPT_JSON: o->format = LS_FMT_JSON; sn->json = true; return 0;
 	case OPT_STATE:
 	case OPT_PROM_FILE:
@@ -514,6 +549,14 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "-a/-u filter lines, which --format prom and --nagios do not print (they count every host)";
 	else if (o->quiet && o->nagios)
 		msg = "-q/--quiet would hide --nagios's status line";
+	else if (o->fields_text != NULL && (o->format == LS_FMT_PROM || o->nagios || o->quiet))
+		msg = "-o/--output picks columns, which --format prom, --nagios and -q do not print";
+	else if (o->header >= 0 && sn->header_set && (o->format == LS_FMT_JSON || o->format == LS_FMT_PROM || o->nagios))
+		msg = "--header/--no-header: NDJSON, --format prom and --nagios have no header line";
+	else if (o->show_down && (sn->alive || sn->unreachable || o->format == LS_FMT_PROM || o->nagios))
+		msg = "--show-down lists every host in the table: it takes no -a/-u, --format prom or --nagios";
+	else if (o->no_names && o->rdns)
+		msg = "--no-names and -n/--names cannot be used together";
 	else if (o->rdns && o->state_path == NULL && o->prom_file == NULL &&
 		 (o->quiet || o->nagios || sn->unreachable))
 		msg = "-n/--names: with -q, --nagios or -u no name would be shown (names are asked "
@@ -592,6 +635,7 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->min_up = -1;
 	o->max_down = -1;
 	o->progress = -1;
+	o->header = -1;
 	o->ping_cmd = "ping";
 	o->retries = -1;
 	o->rate = LS_DEFAULT_RATE;
@@ -607,6 +651,8 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	}
 	if (rc == 0)
 		rc = check(o, &sn, err, errlen);
+	if (rc == 0 && o->fields_text != NULL)
+		rc = ls_fields_parse(&o->fields, o->fields_text, o->format == LS_FMT_JSON, err, errlen);
 	if (rc == 0 && sn.generate)
 		rc = generate(o, argv, optind, argc, err, errlen);
 	else if (rc == 0) {

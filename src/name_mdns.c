@@ -73,14 +73,14 @@ static void on_packet(void *arg, const uint8_t *buf, size_t n, const struct ls_a
 			continue;
 		rc = ls_dns_ptr_answer(buf, n, id, qname, name, sizeof(name));
 		if (rc == 1 && ls_addr_cmp(from, &q->addr) == 0) {
-			free(q->found[1]);	/* the host's own answer: over a third party's */
-			q->found[1] = NULL;
+			/* the host's own answer: over a third party's */
+			ls_facts_del(&q->found, LS_SRC_MDNS, LS_KEY_NAME);
 			ls_nq_answer(q, LS_NAME_MDNS, name, NULL);
 			taken = true;
-		} else if (rc == 1 && q->found[1] == NULL) {
+		} else if (rc == 1 && ls_facts_get(&q->found, LS_SRC_MDNS, LS_KEY_NAME) == NULL) {
 			/* another responder's: kept unless the host answers within the budget */
-			if ((q->found[1] = strdup(name)) != NULL)
-				ls_name_normalize(q->found[1]);
+			ls_name_normalize(name);
+			(void)ls_facts_add(&q->found, LS_SRC_MDNS, LS_KEY_NAME, name);
 			taken = true;
 		}
 	}

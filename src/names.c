@@ -16,7 +16,7 @@
 #include "lanscan/plan.h"
 #include "lanscan/util.h"
 
-static const char *const src_names[LS_NAME_NSRC] = { "dns", "mdns", "netbios" };
+static const char *const src_names[LS_NAME_NSRC] = { LS_SRC_DNS, LS_SRC_MDNS, LS_SRC_NETBIOS };
 
 static void arm(struct ls_names *ns);
 
@@ -73,7 +73,6 @@ static void list_del(struct ls_names *ns, struct ls_nq *q)
 static void finish(struct ls_nq *q)
 {
 	struct ls_names *ns = q->ns;
-	struct ls_names_found f;
 	int i;
 
 	for (i = 0; i < LS_NAME_NSRC; i++)
@@ -93,13 +92,8 @@ static void finish(struct ls_nq *q)
 			ls_pacer_giveback(ns->pacer, q->got);
 	}
 	ns->active--;
-	f.dns = q->found[0];
-	f.mdns = q->found[1];
-	f.netbios = q->found[2];
-	f.workgroup = q->found[3];
-	q->cb(q->arg, &f);
-	for (i = 0; i < 4; i++)
-		free(q->found[i]);
+	q->cb(q->arg, &q->found);
+	ls_facts_free(&q->found);
 	free(q);
 	arm(ns);
 }
@@ -264,17 +258,21 @@ static void done_src(struct ls_nq *q, enum ls_name_src src)
 
 void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const char *group)
 {
-	char **slot = &q->found[src == LS_NAME_DNS ? 0 : src == LS_NAME_MDNS ? 1 : 2];
+	const char *sname = src_names[src];
+	char *norm;
 
 	if (!(q->pending & (1u << src)))
 		return;
-	if (name != NULL && name[0] != '\0' && *slot == NULL && (*slot = strdup(name)) != NULL) {
+	if (name != NULL && name[0] != '\0' && ls_facts_get(&q->found, sname, LS_KEY_NAME) == NULL &&
+	    (norm = strdup(name)) != NULL) {
 		if (src != LS_NAME_NBNS)
-			ls_name_normalize(*slot);
-		q->ns->named[src]++;
+			ls_name_normalize(norm);
+		if (ls_facts_add(&q->found, sname, LS_KEY_NAME, norm) == 0)
+			q->ns->named[src]++;
+		free(norm);
 	}
-	if (src == LS_NAME_NBNS && group != NULL && group[0] != '\0' && q->found[3] == NULL)
-		q->found[3] = strdup(group);
+	if (src == LS_NAME_NBNS && group != NULL && ls_facts_get(&q->found, sname, LS_KEY_WORKGROUP) == NULL)
+		(void)ls_facts_add(&q->found, sname, LS_KEY_WORKGROUP, group);
 	done_src(q, src);
 }
 

@@ -104,25 +104,16 @@ static void emit(struct ls_pipeline *p, const struct ls_result *r)
 	}
 }
 
-/* The name column: DNS, else mDNS, else the NetBIOS name in lower case,
- * else the name the target was given as.  nb: room for the lower-cased name. */
-static const char *best_name(const struct ls_job *job, const struct ls_names_found *f, char *nb, size_t len)
+/* The name column: the best name the host gave (facts.h), else the name
+ * the target was given as.  nb: room for a lower-cased NetBIOS name. */
+static const char *best_name(const struct ls_job *job, const struct ls_facts *f, char *nb, size_t len)
 {
-	if (f != NULL && f->dns != NULL)
-		return f->dns;
-	if (f != NULL && f->mdns != NULL)
-		return f->mdns;
-	if (f != NULL && f->netbios != NULL) {
-		snprintf(nb, len, "%s", f->netbios);
-		for (char *c = nb; *c != '\0'; c++)
-			if (*c >= 'A' && *c <= 'Z')
-				*c = (char)(*c - 'A' + 'a');
-		return nb;
-	}
-	return job->is_name ? job->spec->text : NULL;
+	const char *s = ls_facts_best_name(f, nb, len);
+
+	return s != NULL ? s : job->is_name ? job->spec->text : NULL;
 }
 
-static void emit_race(struct ls_job *job, const struct ls_names_found *f)
+static void emit_race(struct ls_job *job, const struct ls_facts *f)
 {
 	const struct ls_race *rc = &job->race;
 	struct ls_result r;
@@ -146,12 +137,7 @@ static void emit_race(struct ls_job *job, const struct ls_names_found *f)
 		r.vendor = ls_oui_vendor(job->pl->oui, r.mac);
 	r.name = best_name(job, f, nb, sizeof(nb));
 	r.names = job->pl->names != NULL;
-	if (f != NULL) {
-		r.dns = f->dns;
-		r.mdns = f->mdns;
-		r.netbios = f->netbios;
-		r.workgroup = f->workgroup;
-	}
+	r.facts = f;
 	r.error = ls_race_error(rc);
 	job->emitted = true;
 	emit(job->pl, &r);
@@ -168,7 +154,7 @@ static void settle(struct ls_job *job)
 	pump(p);
 }
 
-static void on_names(void *arg, const struct ls_names_found *f)
+static void on_names(void *arg, const struct ls_facts *f)
 {
 	struct ls_job *job = arg;
 

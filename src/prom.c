@@ -128,3 +128,72 @@ void ls_prom_free(struct ls_prom *p)
 	free(p->h);
 	memset(p, 0, sizeof(*p));
 }
+
+struct prom_sink {
+	struct ls_sink sink;
+	struct ls_prom prom;
+	FILE *out;
+	const char *file;
+};
+
+static int ps_result(struct ls_sink *s, const struct ls_result *r)
+{
+	return ls_prom_add(&ls_container_of(s, struct prom_sink, sink)->prom, r);
+}
+
+/* Metrics are of this sweep's hosts, each of which comes as a result. */
+static int ps_change(struct ls_sink *s, const char *event, const struct ls_result *r, const char *previous)
+{
+	(void)s, (void)event, (void)r, (void)previous;
+	return 0;
+}
+
+static int ps_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, size_t errlen)
+{
+	struct prom_sink *ps = ls_container_of(s, struct prom_sink, sink);
+	struct ls_prom *p = &ps->prom;
+	int rc = 0;
+
+	p->targets = sum->targets;
+	p->up = sum->up;
+	p->sent = sum->sent;
+	p->dropped = sum->dropped;
+	p->conflicts = sum->conflicts;
+	p->duration_s = sum->elapsed_s;
+	p->timestamp_s = sum->timestamp_s;
+	if (ps->out != NULL) {
+		rc = ls_prom_write(ps->out, p);
+		if (fflush(ps->out) != 0)
+			rc = -errno;
+		if (rc != 0)
+			return rc;
+	}
+	if (ps->file != NULL && sum->complete) {
+		rc = ls_write_atomic(ps->file, ls_prom_write, p);
+		if (rc != 0)
+			snprintf(err, errlen, "%s: %s", ps->file, strerror(-rc));
+	}
+	return rc;
+}
+
+static void ps_free(struct ls_sink *s)
+{
+	struct prom_sink *ps = ls_container_of(s, struct prom_sink, sink);
+
+	ls_prom_free(&ps->prom);
+	free(ps);
+}
+
+static const struct ls_sink_ops prom_ops = { ps_result, ps_change, ps_finish, ps_free };
+
+struct ls_sink *ls_prom_sink_new(FILE *out, const char *file)
+{
+	struct prom_sink *ps = calloc(1, sizeof(*ps));
+
+	if (ps == NULL)
+		return NULL;
+	ps->sink.ops = &prom_ops;
+	ps->out = out;
+	ps->file = file;
+	return &ps->sink;
+}

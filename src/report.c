@@ -1,30 +1,102 @@
-/* report.c -- turn results into output lines, --state changes, Prometheus metrics and a Nagios status. */
+/* report.c -- results into --state changes, then into every sink the options ask for. */
 #include "lanscan/report.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "lanscan/prom.h"
+#include "lanscan/summary.h"
+#include "lanscan/table.h"
 #include "lanscan/util.h"
 
-int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *err, size_t errlen)
+static void add(struct ls_report *rep, struct ls_sink *s, bool changes)
 {
+	struct ls_sink **pp = &rep->sinks;
+
+	s->changes = changes;
+	while (*pp != NULL)
+		pp = &(*pp)->next;
+	*pp = s;
+}
+
+/* The sink for standard output, or NULL when out of memory (*none: the
+ * options print nothing there). */
+/* The fields of -o for the format: "+LIST" adds to the format's default. */
+static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool names, struct ls_fieldset *fs)
+{
+	char err[256];
+
+	fs->n = 0;
+	if (opt->fields_text == NULL)
+		return;		/* the sink's default */
+	if (opt->fields_text[0] != '+') {
+		*fs = opt->fields;
+		return;
+	}
+	if (fmt == LS_FMT_TABLE)
+		ls_fields_default_table(fs, names);
+	else if (fmt == LS_FMT_JSON)
+		ls_fields_default_json(fs, names);
+	else
+		ls_fields_default_tsv(fs);
+	if (ls_fields_parse(fs, opt->fields_text, fmt == LS_FMT_JSON, err, sizeof(err)) != 0)
+		*fs = opt->fields;	/* checked with the options: cannot fail */
+}
+
+static struct ls_sink *stdout_sink(const struct ls_report *rep, const struct ls_options *opt,
+				   const struct ls_report_ctx *ctx, enum ls_format fmt)
+{
+	struct ls_table_cfg tc;
+	struct ls_output *o;
+
+	switch (fmt) {
+	case LS_FMT_TABLE:
+		memset(&tc, 0, sizeof(tc));
+		tc.fd = STDOUT_FILENO;
+		fields_for(opt, fmt, ctx->names, &tc.fields);
+		tc.names = ctx->names;
+		/* a person sees what is there: down hosts are counted, not listed */
+		tc.show = opt->show == LS_SHOW_ALL && !opt->show_down && !rep->have_state ? LS_SHOW_NOT_DOWN : opt->show;
+		tc.header = opt->header != 0;
+		tc.color = ls_table_want_color(opt->color, STDOUT_FILENO);
+		tc.changes = rep->have_state;
+		tc.columns = ls_table_columns(STDOUT_FILENO);
+		tc.addr_width = ctx->addr_width;
+		tc.utf8 = ls_locale_utf8();
+		return ls_table_new(&tc);
+	default:
+		if ((o = malloc(sizeof(*o))) == NULL)
+			return NULL;
+		ls_output_init(o, STDOUT_FILENO);
+		o->format = fmt;
+		o->show = opt->show;
+		o->header = opt->header == 1;
+		o->changes = rep->have_state;
+		fields_for(opt, fmt, ctx->names, &o->fields);
+		o->owned = true;
+		return &o->sink;
+	}
+}
+
+int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const struct ls_report_ctx *ctx,
+		   char *err, size_t errlen)
+{
+	enum ls_format fmt = opt->format;
+	struct ls_sink *s;
 	int rc;
 
 	memset(rep, 0, sizeof(*rep));
 	rep->opt = opt;
-	ls_output_init(&rep->out, STDOUT_FILENO);
-	rep->out.format = opt->format;
-	rep->out.show = opt->show;
-	rep->out.quiet = opt->quiet || opt->nagios;
-	rep->out.sort = opt->sort && opt->state_path == NULL;
-	rep->want_prom = opt->format == LS_FMT_PROM || opt->prom_file != NULL;
 	rep->stdout_tty = isatty(STDOUT_FILENO);
+	if (fmt == LS_FMT_AUTO)
+		fmt = rep->stdout_tty ? LS_FMT_TABLE : LS_FMT_TEXT;
 	if (opt->state_path != NULL) {
 		rc = ls_statefile_open(&rep->state, opt->state_path, err, errlen);
 		if (rc != 0) {
@@ -33,7 +105,42 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *er
 		}
 		rep->have_state = true;
 	}
+	if (!opt->quiet && !opt->nagios && fmt != LS_FMT_PROM) {
+		if ((s = stdout_sink(rep, opt, ctx, fmt)) == NULL)
+			goto oom;
+		if (opt->sort && !rep->have_state) {
+			struct ls_sink *sorted = ls_sort_sink_new(s);
+			if (sorted == NULL) {
+				s->ops->free(s);
+				goto oom;
+			}
+			s = sorted;
+		}
+		add(rep, s, rep->have_state);
+	}
+	if (fmt == LS_FMT_PROM || opt->prom_file != NULL) {
+		FILE *out = fmt == LS_FMT_PROM && !opt->quiet && !opt->nagios ? stdout : NULL;
+		if ((s = ls_prom_sink_new(out, opt->prom_file)) == NULL)
+			goto oom;
+		add(rep, s, false);
+	}
+	if (opt->nagios) {
+		struct ls_nagios_cfg nc = { opt->min_up, opt->max_down, opt->warning, opt->critical };
+		if ((s = ls_nagios_sink_new(&nc, stdout)) == NULL)
+			goto oom;
+		rep->nagios = s;
+		add(rep, s, false);
+	}
+	if (opt->summary && !opt->quiet) {
+		if ((s = ls_summary_sink_new(stderr, fmt == LS_FMT_JSON)) == NULL)
+			goto oom;
+		add(rep, s, false);
+	}
 	return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	ls_report_close(rep);
+	return -ENOMEM;
 }
 
 void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_stats *stats,
@@ -41,8 +148,9 @@ void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_sta
 {
 	int want = rep->opt->progress;
 
+	/* On a terminal, progress shows by default: a sparse sweep is silent for long. */
 	if (want < 0)
-		want = isatty(STDERR_FILENO) && !rep->stdout_tty;
+		want = isatty(STDERR_FILENO) && !rep->opt->nagios;
 	if (want && !rep->opt->quiet)
 		ls_progress_start(&rep->progress, loop, stats, total, STDERR_FILENO);
 }
@@ -62,41 +170,62 @@ static void warn(struct ls_report *rep, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* Every sink: a result, or to the sinks of changes, the change (event NULL: none). */
+static int dispatch(struct ls_report *rep, const struct ls_result *r, const char *event, const char *previous)
+{
+	struct ls_sink *s;
+	int rc, first = 0;
+
+	for (s = rep->sinks; s != NULL; s = s->next) {
+		if (s->changes)
+			rc = event != NULL ? s->ops->change(s, event, r, previous) : 0;
+		else
+			rc = s->ops->result(s, r);
+		if (rc != 0 && first == 0)
+			first = rc;
+	}
+	return first;
+}
+
+/* An event that is not a host's result (conflict, gone): to every sink. */
+static int event_all(struct ls_report *rep, const char *event, const struct ls_result *r, const char *previous)
+{
+	struct ls_sink *s;
+	int rc, first = 0;
+
+	for (s = rep->sinks; s != NULL; s = s->next)
+		if ((rc = s->ops->change(s, event, r, previous)) != 0 && first == 0)
+			first = rc;
+	return first;
+}
+
 int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 {
 	const struct ls_statefile_entry *e;
 	enum ls_change c;
-	int rc;
+	char old[18];
+	const char *prev;
 
 	if (!r->has_addr && !rep->opt->nagios)
 		warn(rep, "%s: %s", r->target, r->error ? r->error : "not resolved");
-	if (r->state == LS_UP && r->rtt_ms >= 0) {
-		rep->rtt_sum_ms += r->rtt_ms;
-		rep->rtt_n++;
-	}
-	if (rep->want_prom && (rc = ls_prom_add(&rep->prom, r)) != 0)
-		return rc;
 	if (rep->stdout_tty)
 		ls_progress_clear(&rep->progress);	/* results go to the same terminal */
-	if (rep->have_state) {
-		c = ls_statefile_observe(&rep->state, r, &e);
-		if (e == NULL)
-			return -ENOMEM;
-		if (c == LS_CHANGE_NONE || rep->opt->format == LS_FMT_PROM)
-			return 0;
-		if (c == LS_CHANGE_MAC || c == LS_CHANGE_FLIP) {	/* previous: the MAC it had */
-			char old[18];
-			ls_statefile_mac_text(e->macs[0], old);
-			return ls_output_change(&rep->out, ls_change_name(c), r, old);
-		}
-		if (c == LS_CHANGE_RENAMED)	/* previous: the name it had */
-			return ls_output_change(&rep->out, ls_change_name(c), r, ls_statefile_renamed_from(e, r));
-		return ls_output_change(&rep->out, ls_change_name(c), r,
-					e->has_prev ? ls_state_name(e->prev_state) : NULL);
+	if (!rep->have_state)
+		return dispatch(rep, r, NULL, NULL);
+	c = ls_statefile_observe(&rep->state, r, &e);
+	if (e == NULL)
+		return -ENOMEM;
+	if (c == LS_CHANGE_NONE)
+		return dispatch(rep, r, NULL, NULL);
+	if (c == LS_CHANGE_MAC || c == LS_CHANGE_FLIP) {	/* previous: the MAC it had */
+		ls_statefile_mac_text(e->macs[0], old);
+		prev = old;
+	} else if (c == LS_CHANGE_RENAMED) {	/* previous: the name it had */
+		prev = ls_statefile_renamed_from(e, r);
+	} else {
+		prev = e->has_prev ? ls_state_name(e->prev_state) : NULL;
 	}
-	if (rep->opt->format == LS_FMT_PROM)
-		return 0;
-	return ls_output_result(&rep->out, r);
+	return dispatch(rep, r, ls_change_name(c), prev);
 }
 
 void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const uint8_t first[6],
@@ -111,10 +240,6 @@ void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const
 	warn(rep, "%s: answered from two MACs, %s and %s: address conflict", a, m1, m2);
 	if (rep->have_state)
 		(void)ls_statefile_conflict(&rep->state, addr, second);
-	/* An event line: in NDJSON always; in text only with --state, whose
-	 * output has event lines (plain text keeps one line per host). */
-	if (rep->opt->format == LS_FMT_PROM || (!rep->have_state && rep->opt->format != LS_FMT_JSON))
-		return;
 	memset(&r, 0, sizeof(r));
 	r.target = a;
 	r.has_addr = true;
@@ -125,7 +250,7 @@ void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const
 	r.has_mac = true;
 	memcpy(r.mac, second, 6);
 	r.vendor = vendor;
-	(void)ls_output_change(&rep->out, "conflict", &r, m1);	/* previous: the first MAC */
+	(void)event_all(rep, "conflict", &r, m1);	/* previous: the first MAC */
 }
 
 static void print_gone(const struct ls_statefile_entry *e, void *arg)
@@ -143,107 +268,70 @@ static void print_gone(const struct ls_statefile_entry *e, void *arg)
 	} else {
 		r.target = e->key;	/* a name that did not resolve last time */
 	}
-	if (rep->opt->format != LS_FMT_PROM)
-		ls_output_change(&rep->out, "gone", &r, ls_state_name(e->prev_state));
+	(void)event_all(rep, "gone", &r, ls_state_name(e->prev_state));
 }
 
-int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double elapsed_s,
-		     bool complete, char *err, size_t errlen)
+void ls_report_summary(struct ls_summary *sum, const struct ls_stats *s, double elapsed_s, bool complete,
+		       bool interrupted)
 {
 	struct timespec now;
-	int rc = 0;
+
+	memset(sum, 0, sizeof(*sum));
+	clock_gettime(CLOCK_REALTIME, &now);
+	sum->targets = s->targets;
+	sum->up = s->up;
+	sum->down = s->down;
+	sum->unknown = s->unknown + s->unresolved;	/* as the lines say */
+	sum->unresolved = s->unresolved;
+	sum->sent = s->sent;
+	sum->dropped = s->dropped;
+	sum->conflicts = s->conflicts;
+	sum->elapsed_s = elapsed_s;
+	sum->timestamp_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+	sum->complete = complete;
+	sum->interrupted = interrupted;
+}
+
+int ls_report_finish(struct ls_report *rep, const struct ls_summary *whole, char *err, size_t errlen)
+{
+	struct ls_summary copy = *whole, *sum = &copy;
+	struct ls_sink *s;
+	char e[LS_ERRLEN + 64];
+	int rc, first = 0;
 
 	ls_progress_clear(&rep->progress);
-	if (rep->have_state && complete) {
+	rep->finished = true;
+	if (rep->have_state && sum->complete) {
 		ls_statefile_each_gone(&rep->state, print_gone, rep);
 		rc = ls_statefile_save(&rep->state);
 		if (rc != 0) {
 			snprintf(err, errlen, "%s: %s (the previous state is kept)", rep->opt->state_path,
 				 strerror(-rc));
-			return rc;
+			first = rc;
+			sum->complete = false;	/* a failed sweep: no metrics file, Nagios UNKNOWN */
 		}
 	}
-	if (rep->want_prom) {
-		clock_gettime(CLOCK_REALTIME, &now);
-		rep->prom.targets = s->targets;
-		rep->prom.up = s->up;
-		rep->prom.sent = s->sent;
-		rep->prom.dropped = s->dropped;
-		rep->prom.conflicts = s->conflicts;
-		rep->prom.duration_s = elapsed_s;
-		rep->prom.timestamp_s = (double)now.tv_sec + (double)now.tv_nsec / 1e9;
-		if (rep->opt->format == LS_FMT_PROM && !rep->opt->quiet && !rep->opt->nagios) {
-			rc = ls_prom_write(stdout, &rep->prom);
-			if (fflush(stdout) != 0)
-				rc = -errno;
-			if (rc != 0)
-				return rc;
-		}
-		if (rep->opt->prom_file != NULL && complete) {
-			rc = ls_write_atomic(rep->opt->prom_file, ls_prom_write, &rep->prom);
-			if (rc != 0) {
-				snprintf(err, errlen, "%s: %s", rep->opt->prom_file, strerror(-rc));
-				return rc;
-			}
+	for (s = rep->sinks; s != NULL; s = s->next) {
+		e[0] = '\0';
+		rc = s->ops->finish(s, sum, e, sizeof(e));
+		if (rc != 0 && first == 0) {
+			first = rc;
+			snprintf(err, errlen, "%s", e);
 		}
 	}
-	return ls_output_finish(&rep->out);
+	return first;
 }
 
 bool ls_report_thresholds_met(const struct ls_options *o, unsigned long long up, unsigned long long down)
 {
-	return (o->min_up < 0 || (long long)up >= o->min_up) &&
-	       (o->max_down < 0 || (long long)down <= o->max_down);
+	struct ls_nagios_cfg c = { o->min_up, o->max_down, o->warning, o->critical };
+
+	return ls_nagios_thresholds_met(&c, up, down);
 }
 
-enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_stats *s,
-				bool complete, double elapsed_s, char *line, size_t len)
+enum ls_nagios ls_report_nagios_status(const struct ls_report *rep)
 {
-	static const char *names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
-	const struct ls_options *o = rep->opt;
-	unsigned long long down = s->down + s->unknown;
-	enum ls_nagios st;
-	char why[128] = "", warn_up[40] = "", crit_up[40] = "", crit_down[24] = "", rtt[32];
-	bool limits = o->min_up >= 0 || o->max_down >= 0;
-	bool ranges = o->warning.set || o->critical.set;
-
-	if (!complete || s->unresolved > 0) {
-		st = LS_NAGIOS_UNKNOWN;
-		snprintf(why, sizeof(why), ", %s", !complete ? "sweep did not finish" : "some names did not resolve");
-	} else if (ls_range_alert(&o->critical, (double)s->up) ||
-		   (limits && !ls_report_thresholds_met(o, s->up, down)) ||
-		   (!limits && !ranges && down > 0)) {	/* no threshold: any host down is critical */
-		st = LS_NAGIOS_CRITICAL;
-	} else if (ls_range_alert(&o->warning, (double)s->up) ||
-		   (limits && !o->warning.set && down > 0)) {
-		st = LS_NAGIOS_WARNING;
-	} else {
-		st = LS_NAGIOS_OK;
-	}
-	if (s->conflicts > 0) {		/* two machines on one address: someone should look */
-		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", %llu address conflicts",
-			 (unsigned long long)s->conflicts);
-		if (st == LS_NAGIOS_OK)
-			st = LS_NAGIOS_WARNING;
-	}
-	/* perfdata thresholds: the ranges as given, else the limits as ranges */
-	if (o->warning.set)
-		snprintf(warn_up, sizeof(warn_up), "%s", o->warning.text);
-	if (o->critical.set)
-		snprintf(crit_up, sizeof(crit_up), "%s", o->critical.text);
-	else if (o->min_up >= 0)
-		snprintf(crit_up, sizeof(crit_up), "%lld:", o->min_up);
-	if (o->max_down >= 0)
-		snprintf(crit_down, sizeof(crit_down), "%lld", o->max_down);
-	if (rep->rtt_n > 0)
-		snprintf(rtt, sizeof(rtt), "%.6fs", rep->rtt_sum_ms / (double)rep->rtt_n / 1000.0);
-	else
-		snprintf(rtt, sizeof(rtt), "U");	/* no value, as the guidelines say */
-	snprintf(line, len, "LANSCAN %s - %llu of %llu hosts up, %llu down%s | up=%llu;%s;%s;0;%llu down=%llu;;%s;0;%llu rtt_avg=%s;;;0 duration=%.3fs;;;0",
-		 names[st], (unsigned long long)s->up, (unsigned long long)s->targets, down, why,
-		 (unsigned long long)s->up, warn_up, crit_up, (unsigned long long)s->targets, down, crit_down,
-		 (unsigned long long)s->targets, rtt, elapsed_s);
-	return st;
+	return rep->nagios != NULL ? ls_nagios_sink_status(rep->nagios) : LS_NAGIOS_UNKNOWN;
 }
 
 void ls_report_stop(struct ls_report *rep)
@@ -253,8 +341,15 @@ void ls_report_stop(struct ls_report *rep)
 
 void ls_report_close(struct ls_report *rep)
 {
+	struct ls_sink *s, *next;
+
 	if (rep->have_state)
 		ls_statefile_close(&rep->state);
-	ls_prom_free(&rep->prom);
-	ls_output_finish(&rep->out);
+	rep->have_state = false;
+	for (s = rep->sinks; s != NULL; s = next) {
+		next = s->next;
+		s->ops->free(s);
+	}
+	rep->sinks = NULL;
+	rep->nagios = NULL;
 }

@@ -289,12 +289,22 @@ static bool has_text(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
+/* The state file's name fields from r's facts: DNS, mDNS, NetBIOS names, workgroup. */
+static void source_names(const struct ls_result *r, const char *now[4])
+{
+	now[0] = ls_facts_get(r->facts, LS_SRC_DNS, LS_KEY_NAME);
+	now[1] = ls_facts_get(r->facts, LS_SRC_MDNS, LS_KEY_NAME);
+	now[2] = ls_facts_get(r->facts, LS_SRC_NETBIOS, LS_KEY_NAME);
+	now[3] = ls_facts_get(r->facts, LS_SRC_NETBIOS, LS_KEY_WORKGROUP);
+}
+
 const char *ls_statefile_renamed_from(const struct ls_statefile_entry *e, const struct ls_result *r)
 {
-	const char *now[3] = { r->dns, r->mdns, r->netbios };
+	const char *now[4];
 	bool any_prev = false, column;
 	int k;
 
+	source_names(r, now);
 	for (k = 0; k < 3; k++)
 		any_prev |= has_text(e->prev_src[k]);
 	column = has_text(r->name) && has_text(e->prev_name) && strcmp(r->name, e->prev_name) != 0;
@@ -324,7 +334,8 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	 * down) is no news: the last one known is kept. */
 	e->cur_name = strdup(has_text(r->name) ? r->name : e->prev_name != NULL ? e->prev_name : "");
 	{
-		const char *now[4] = { r->dns, r->mdns, r->netbios, r->workgroup };
+		const char *now[4];
+		source_names(r, now);
 		for (int k = 0; k < 4; k++)
 			e->cur_src[k] = strdup(has_text(now[k]) ? now[k] : e->prev_src[k] != NULL ? e->prev_src[k] : "");
 	}

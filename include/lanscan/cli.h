@@ -8,7 +8,9 @@
 #include <stdio.h>
 
 #include "lanscan/nagios.h"
+#include "lanscan/fields.h"
 #include "lanscan/output.h"
+#include "lanscan/table.h"
 #include "lanscan/target.h"
 
 #define LS_DEFAULT_JOBS 256
@@ -47,8 +49,14 @@ struct ls_options {
 	int progress;		/* -1: when stderr is a terminal and stdout is not; 0 off; 1 on */
 	bool list, force, sort, rdns, summary, quiet, resolve_all, verbose;
 	bool help, version;
-	enum ls_format format;
+	enum ls_format format;	/* LS_FMT_AUTO: the table on a terminal, else text */
 	enum ls_show show;
+	struct ls_fieldset fields;	/* -o: n 0 for the format's default */
+	const char *fields_text;	/* -o as given */
+	int header;		/* --header 1, --no-header 0, -1: the format's default */
+	enum ls_color color;	/* --color */
+	bool show_down;		/* --show-down: the table lists down hosts too */
+	bool no_names;		/* --no-names: not even on a terminal */
 	const char *ping_cmd;
 	bool ping_cmd_set;
 	const char *iface;		/* -I: the one interface to use, or NULL */

@@ -18,25 +18,23 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "lanscan/facts.h"
 #include "lanscan/netinfo.h"
 #include "lanscan/target.h"
 
 enum ls_name_src { LS_NAME_DNS, LS_NAME_MDNS, LS_NAME_NBNS, LS_NAME_NSRC };
 
-/* What a lookup found: each NULL when the source gave nothing. */
-struct ls_names_found {
-	const char *dns;	/* reverse DNS (/etc/hosts, then the resolv.conf servers), lower case */
-	const char *mdns;	/* mDNS reverse name ("pi.local"), lower case */
-	const char *netbios;	/* the NetBIOS machine name, as sent (upper case) */
-	const char *workgroup;	/* its NetBIOS workgroup or domain */
-};
 
 struct ls_nq;
 struct ls_names;
 struct ls_nsrc;		/* a source's opened state: its own struct */
 struct ls_plan;
 
-typedef void (*ls_names_cb)(void *arg, const struct ls_names_found *found);
+/* What a lookup found, as facts (facts.h): (dns, name) reverse DNS
+ * (/etc/hosts, then the resolv.conf servers) in lower case; (mdns, name)
+ * the mDNS reverse name ("pi.local"), lower case; (netbios, name) the
+ * NetBIOS machine name as sent (upper case) and (netbios, workgroup). */
+typedef void (*ls_names_cb)(void *arg, const struct ls_facts *found);
 
 struct ls_name_source {
 	const char *name;
@@ -73,7 +71,7 @@ struct ls_nq {
 	struct ls_nq *tprev, *tnext;		/* the deadline list (start order) */
 	uint16_t id[LS_NAME_NSRC];		/* each source's query id */
 	struct ls_nq *link[LS_NAME_NSRC];	/* each source's id table chain */
-	char *found[4];				/* dns, mdns, netbios, workgroup (malloc'd) */
+	struct ls_facts found;			/* what the sources said */
 };
 
 /* Query ids: a table per source, chained by id; ids come from the kernel's
@@ -120,7 +118,7 @@ struct ls_names {
 int ls_names_open(struct ls_names *ns, uv_loop_t *loop, const struct ls_plan *plan, int budget_ms);
 
 /* Starts a lookup for addr (whose path is path).  cb(arg, found) runs once,
- * never from inside this call: the found strings live only during cb.
+ * never from inside this call: the found facts live only during cb.
  * Returns the lookup, or NULL when out of memory (cb never runs). */
 struct ls_nq *ls_names_start(struct ls_names *ns, const struct ls_addr *addr, const struct ls_path *path,
 			     ls_names_cb cb, void *arg);

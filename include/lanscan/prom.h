@@ -6,7 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "lanscan/output.h"
+#include "lanscan/result.h"
+#include "lanscan/sink.h"
 
 struct ls_prom_host {
 	char address[64];	/* "" when the name did not resolve */
@@ -35,5 +36,11 @@ int ls_prom_add(struct ls_prom *p, const struct ls_result *r);
 int ls_prom_write(FILE *f, void *prom);
 
 void ls_prom_free(struct ls_prom *p);
+
+/* The Prometheus sink: keeps every host's result and, at finish, prints
+ * the exposition on out (--format prom; NULL: not) and replaces file
+ * (--prom-file; NULL: none) atomically, for a sweep that completed only.
+ * Returns NULL when out of memory. */
+struct ls_sink *ls_prom_sink_new(FILE *out, const char *file);
 
 #endif

@@ -1,4 +1,4 @@
-/* report.h -- what a sweep's results become: lines, --state changes, Prometheus, Nagios, progress. */
+/* report.h -- what a sweep's results become: --state changes, then every sink (sink.h); progress. */
 #ifndef LANSCAN_REPORT_H
 #define LANSCAN_REPORT_H
 
@@ -7,56 +7,63 @@
 #include <uv.h>
 
 #include "lanscan/cli.h"
+#include "lanscan/nagios.h"
 #include "lanscan/output.h"
 #include "lanscan/pipeline.h"
 #include "lanscan/progress.h"
-#include "lanscan/prom.h"
+#include "lanscan/sink.h"
 #include "lanscan/statefile.h"
-
-enum ls_nagios { LS_NAGIOS_OK, LS_NAGIOS_WARNING, LS_NAGIOS_CRITICAL, LS_NAGIOS_UNKNOWN };
 
 struct ls_report {
 	const struct ls_options *opt;
-	struct ls_output out;
+	struct ls_sink *sinks;		/* every output, in the order they print */
+	struct ls_sink *nagios;		/* --nagios: its sink, for the status */
 	struct ls_statefile state;
 	bool have_state;
-	struct ls_prom prom;
-	bool want_prom;
 	struct ls_progress progress;
 	bool stdout_tty;
-	double rtt_sum_ms;
-	unsigned long long rtt_n;
+	bool finished;
 };
 
-/* Sets up output; with --state, locks and loads the state file.  Returns 0,
- * or a negative errno with a message in err (-EINVAL: not a state file). */
-int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *err, size_t errlen);
+/* What the sinks need to know of the sweep beyond the options. */
+struct ls_report_ctx {
+	int addr_width;		/* the table: the widest address swept (15 for IPv4 only) */
+	bool names;		/* names are asked for */
+};
 
-/* Starts the progress line when wanted (stderr a terminal, stdout not, or --progress). */
+/* Sets up the sinks the options ask for; with --state, locks and loads the
+ * state file.  Returns 0, or a negative errno with a message in err
+ * (-EINVAL: not a state file). */
+int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const struct ls_report_ctx *ctx,
+		   char *err, size_t errlen);
+
+/* Starts the progress line when wanted (stderr a terminal, or --progress). */
 void ls_report_start(struct ls_report *rep, uv_loop_t *loop, const struct ls_stats *stats,
 		     unsigned long long total);
 
 /* Takes one result; returns 0 or a negative errno (-EPIPE: output closed). */
 int ls_report_result(struct ls_report *rep, const struct ls_result *r);
 
-/* Ends the sweep's reporting.  complete: every target was probed (not
+/* Ends the sweep's reporting.  sum->complete: every target was probed (not
  * interrupted, no system error): only then are "gone" changes printed and
- * the state file replaced.  Writes Prometheus output.  Returns 0, or a
+ * the state file replaced.  Every sink finishes.  Returns 0, or the first
  * negative errno with a message in err. */
-int ls_report_finish(struct ls_report *rep, const struct ls_stats *s, double elapsed_s,
-		     bool complete, char *err, size_t errlen);
+int ls_report_finish(struct ls_report *rep, const struct ls_summary *sum, char *err, size_t errlen);
 
-/* Two MACs answered for addr: a line on stderr, and with --state a
- * "conflict" change (previous: the first MAC). */
+/* Two MACs answered for addr: a line on stderr, and a "conflict" event
+ * for the sinks (and with --state the state file). */
 void ls_report_conflict(struct ls_report *rep, const struct ls_addr *addr, const uint8_t first[6],
 			const uint8_t second[6], const char *vendor);
 
 /* --min-up and --max-down hold (each when given)? */
 bool ls_report_thresholds_met(const struct ls_options *o, unsigned long long up, unsigned long long down);
 
-/* The Nagios status for these results, and its one-line text with perfdata. */
-enum ls_nagios ls_report_nagios(const struct ls_report *rep, const struct ls_stats *s,
-				bool complete, double elapsed_s, char *line, size_t len);
+/* --nagios: the status the sink printed (UNKNOWN when it printed none). */
+enum ls_nagios ls_report_nagios_status(const struct ls_report *rep);
+
+/* The totals of a sweep from its counters. */
+void ls_report_summary(struct ls_summary *sum, const struct ls_stats *s, double elapsed_s, bool complete,
+		       bool interrupted);
 
 /* Stops the progress line (its timer closes on the loop). */
 void ls_report_stop(struct ls_report *rep);

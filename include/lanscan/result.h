@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "lanscan/facts.h"
 #include "lanscan/target.h"
 
 /* A host's state: up (some method had an answer), down (none had one by the
@@ -34,8 +35,8 @@ struct ls_result {
 	uint8_t mac[6];		/* the link-layer address that answered (arp, nd, neigh) */
 	const char *vendor;	/* its registered vendor, LS_OUI_LOCAL, or NULL (oui.h) */
 	const char *name;	/* the best name: DNS, mDNS, NetBIOS (lower case), or as given; or NULL */
-	bool names;		/* names were asked for (-n): the per-source names below */
-	const char *dns, *mdns, *netbios, *workgroup;	/* each source's, or NULL */
+	bool names;		/* names were asked for (-n): the per-source names in facts */
+	const struct ls_facts *facts;	/* what the host said about itself (facts.h), or NULL */
 	const char *error;	/* why it is down or unknown, or NULL */
 };
 

@@ -80,7 +80,7 @@ interrupt_test() {
 	wait "$pid" && status=0 || status=$?
 	assert_equal "$status" "$code"
 	assert_equal "$(cut -f1 "$out")" 198.18.0.1
-	grep -q "1 targets, 1 up, 0 down, 0 unknown, 0 unresolved, .* (interrupted)" "$err" ||
+	grep -q "1 targets, 1 up, 0 down, 0 unknown (0 unresolved), .* (interrupted)" "$err" ||
 		fail "no summary: $(cat "$err")"
 	for c in $children; do
 		state=$(ps -o stat= -p "$c" || true)

@@ -141,17 +141,24 @@ static struct seen seen[256];
 static bool in_start;
 static double t0;
 
-static void on_found(void *arg, const struct ls_names_found *f)
+static const char *val(const struct ls_facts *f, const char *src, const char *key)
+{
+	const char *v = ls_facts_get(f, src, key);
+
+	return v != NULL ? v : "-";
+}
+
+static void on_found(void *arg, const struct ls_facts *f)
 {
 	struct seen *s = &seen[(uintptr_t)arg];
 
 	assert_false(in_start);		/* never from inside ls_names_start */
 	s->calls++;
 	s->at_ms = ls_now_ms() - t0;
-	snprintf(s->dns, sizeof(s->dns), "%s", f->dns ? f->dns : "-");
-	snprintf(s->mdns, sizeof(s->mdns), "%s", f->mdns ? f->mdns : "-");
-	snprintf(s->netbios, sizeof(s->netbios), "%s", f->netbios ? f->netbios : "-");
-	snprintf(s->group, sizeof(s->group), "%s", f->workgroup ? f->workgroup : "-");
+	snprintf(s->dns, sizeof(s->dns), "%s", val(f, LS_SRC_DNS, LS_KEY_NAME));
+	snprintf(s->mdns, sizeof(s->mdns), "%s", val(f, LS_SRC_MDNS, LS_KEY_NAME));
+	snprintf(s->netbios, sizeof(s->netbios), "%s", val(f, LS_SRC_NETBIOS, LS_KEY_NAME));
+	snprintf(s->group, sizeof(s->group), "%s", val(f, LS_SRC_NETBIOS, LS_KEY_WORKGROUP));
 }
 
 static struct ls_names ns;

@@ -172,6 +172,7 @@ static void test_renamed_sources(void **state)
 	const struct ls_statefile_entry *e;
 	char err[256];
 	struct ls_result r;
+	struct ls_facts facts = { 0 };
 
 	(void)state;
 	assert_int_equal(parse(&st, "# lanscan state 4\n"
@@ -181,15 +182,19 @@ static void test_renamed_sources(void **state)
 			       err, sizeof(err)), 0);
 	r = res(5, LS_UP, "pi.local");	/* DNS out of budget: the column falls back to mDNS */
 	r.names = true;
-	r.mdns = "pi.local";
+	ls_facts_add(&facts, LS_SRC_MDNS, LS_KEY_NAME, "pi.local");
+	r.facts = &facts;
 	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
 	assert_string_equal(e->cur_src[0], "pi.lan");	/* kept */
 	r = res(6, LS_UP, "pc.lan");	/* NetBIOS renamed, DNS the same */
 	r.names = true;
-	r.dns = "pc.lan";
-	r.netbios = "DESK-9";
+	ls_facts_free(&facts);
+	ls_facts_add(&facts, LS_SRC_DNS, LS_KEY_NAME, "pc.lan");
+	ls_facts_add(&facts, LS_SRC_NETBIOS, LS_KEY_NAME, "DESK-9");
+	r.facts = &facts;
 	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_RENAMED);
 	assert_string_equal(ls_statefile_renamed_from(e, &r), "PC");
+	ls_facts_free(&facts);
 	r = res(7, LS_UP, "host-b");	/* no -n: a name target given another name */
 	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_RENAMED);
 	assert_string_equal(ls_statefile_renamed_from(e, &r), "host-a");
@@ -312,18 +317,17 @@ static void test_prom_escaping_and_format(void **state)
 static enum ls_nagios nagios(long long min_up, long long max_down, unsigned up, unsigned down,
 			     unsigned unresolved, bool complete)
 {
-	struct ls_options o;
-	struct ls_report rep;
+	struct ls_nagios_cfg c;
 	struct ls_stats s = { .targets = up + down + unresolved, .up = up, .down = down,
 			      .unresolved = unresolved };
+	struct ls_summary sum;
 	char line[512];
 
-	memset(&o, 0, sizeof(o));
-	memset(&rep, 0, sizeof(rep));
-	o.min_up = min_up;
-	o.max_down = max_down;
-	rep.opt = &o;
-	return ls_report_nagios(&rep, &s, complete, 0.1, line, sizeof(line));
+	memset(&c, 0, sizeof(c));
+	c.min_up = min_up;
+	c.max_down = max_down;
+	ls_report_summary(&sum, &s, 0.1, complete, false);
+	return ls_nagios_status(&c, &sum, -1, line, sizeof(line));
 }
 
 static void test_nagios_status(void **state)

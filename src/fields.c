@@ -1,0 +1,299 @@
+/* fields.c -- the output fields: each one's text, its form for a person, its JSON value. */
+#include "lanscan/fields.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+static const char *f_address(const struct ls_result *r, char *buf, size_t len)
+{
+	return r->has_addr ? ls_addr_format(&r->addr, buf, len) : r->target;	/* TSV: the target when none */
+}
+
+static void j_address(const struct ls_result *r, struct ls_sbuf *b)
+{
+	char buf[64];
+
+	ls_sbuf_json_str(b, r->has_addr ? ls_addr_format(&r->addr, buf, sizeof(buf)) : NULL);
+}
+
+static const char *f_target(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->target;
+}
+
+static const char *f_state(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return ls_state_name(r->state);
+}
+
+static const char *f_rtt(const struct ls_result *r, char *buf, size_t len)
+{
+	if (r->rtt_ms < 0)
+		return NULL;
+	snprintf(buf, len, "%.3f", r->rtt_ms);
+	return buf;
+}
+
+/* As ping prints it: three significant decimals at most, with the unit. */
+static const char *h_rtt(const struct ls_result *r, char *buf, size_t len)
+{
+	double v = r->rtt_ms;
+
+	if (v < 0)
+		return NULL;
+	snprintf(buf, len, v < 10 ? "%.3f ms" : v < 100 ? "%.2f ms" : v < 1000 ? "%.1f ms" : "%.0f ms", v);
+	return buf;
+}
+
+static void j_rtt(const struct ls_result *r, struct ls_sbuf *b)
+{
+	if (r->rtt_ms >= 0)
+		ls_sbuf_printf(b, "%.3f", r->rtt_ms);
+	else
+		ls_sbuf_puts(b, "null");
+}
+
+static const char *f_name(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->name;
+}
+
+static const char *f_via(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->state == LS_UP ? r->via : NULL;	/* only an answer has a method */
+}
+
+static const char *f_mac(const struct ls_result *r, char *buf, size_t len)
+{
+	if (!r->has_mac)
+		return NULL;
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1], r->mac[2], r->mac[3],
+		 r->mac[4], r->mac[5]);
+	return buf;
+}
+
+static const char *f_vendor(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->has_mac ? r->vendor : NULL;
+}
+
+static const char *f_error(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->error;
+}
+
+#define FACT_FIELD(fn, src, key)                                                   \
+	static const char *fn(const struct ls_result *r, char *buf, size_t len)    \
+	{                                                                          \
+		(void)buf, (void)len;                                              \
+		return ls_facts_get(r->facts, src, key);                           \
+	}
+FACT_FIELD(f_dns, LS_SRC_DNS, LS_KEY_NAME)
+FACT_FIELD(f_mdns, LS_SRC_MDNS, LS_KEY_NAME)
+FACT_FIELD(f_netbios, LS_SRC_NETBIOS, LS_KEY_NAME)
+FACT_FIELD(f_workgroup, LS_SRC_NETBIOS, LS_KEY_WORKGROUP)
+
+/* -n: each source's name, as an object (the same keys on every line). */
+static void j_names(const struct ls_result *r, struct ls_sbuf *b)
+{
+	ls_sbuf_puts(b, "{\"dns\":");
+	ls_sbuf_json_str(b, f_dns(r, NULL, 0));
+	ls_sbuf_puts(b, ",\"mdns\":");
+	ls_sbuf_json_str(b, f_mdns(r, NULL, 0));
+	ls_sbuf_puts(b, ",\"netbios\":");
+	ls_sbuf_json_str(b, f_netbios(r, NULL, 0));
+	ls_sbuf_puts(b, ",\"workgroup\":");
+	ls_sbuf_json_str(b, f_workgroup(r, NULL, 0));
+	ls_sbuf_puts(b, "}");
+}
+
+const struct ls_field ls_fields[] = {
+	{ "address", NULL, "ADDRESS", 0, 15, 0, f_address, NULL, j_address,
+	  "the host's address (TSV: the target when a name did not resolve)" },
+	{ "target", NULL, "TARGET", LS_FIELD_WIDE, 8, 40, f_target, NULL, NULL, "the target as given" },
+	{ "state", NULL, "STATE", 0, 7, 0, f_state, NULL, NULL, "up, down or unknown" },
+	{ "rtt", "rtt_ms", "RTT", LS_FIELD_NUMBER, 9, 0, f_rtt, h_rtt, j_rtt,
+	  "round-trip time in ms of the answer (TSV: 3 decimals; the table: with its unit)" },
+	{ "via", NULL, "VIA", 0, 9, 0, f_via, NULL, NULL, "the method that answered: icmp, arp, nd, tcp/PORT, neigh, ping" },
+	{ "mac", NULL, "MAC", 0, 17, 0, f_mac, NULL, NULL, "the link-layer address that answered" },
+	{ "vendor", NULL, "VENDOR", LS_FIELD_WIDE, 6, 28, f_vendor, NULL, NULL, "the MAC's registered vendor" },
+	{ "name", NULL, "NAME", LS_FIELD_WIDE, 4, 0, f_name, NULL, NULL,
+	  "the best name: DNS, else mDNS, else NetBIOS, else the name given" },
+	{ "dns", NULL, "DNS", LS_FIELD_WIDE, 3, 0, f_dns, NULL, NULL, "the name from DNS (-n)" },
+	{ "mdns", NULL, "MDNS", LS_FIELD_WIDE, 4, 0, f_mdns, NULL, NULL, "the name from mDNS (-n)" },
+	{ "netbios", NULL, "NETBIOS", LS_FIELD_WIDE, 7, 0, f_netbios, NULL, NULL, "the NetBIOS name (-n)" },
+	{ "workgroup", NULL, "WORKGROUP", LS_FIELD_WIDE, 9, 0, f_workgroup, NULL, NULL,
+	  "the NetBIOS workgroup or domain (-n)" },
+	{ "names", NULL, "NAMES", LS_FIELD_JSON_ONLY, 0, 0, NULL, NULL, j_names,
+	  "NDJSON: each source's name as an object" },
+	{ "error", NULL, "ERROR", LS_FIELD_WIDE, 5, 0, f_error, NULL, NULL, "why the host is down or unknown" },
+	{ NULL, NULL, NULL, 0, 0, 0, NULL, NULL, NULL, NULL },
+};
+
+const struct ls_field *ls_field_find(const char *name)
+{
+	const struct ls_field *f;
+
+	for (f = ls_fields; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
+}
+
+static void set(struct ls_fieldset *fs, const char *const *names)
+{
+	fs->n = 0;
+	for (; *names != NULL; names++)
+		fs->f[fs->n++] = ls_field_find(*names);
+}
+
+void ls_fields_default_tsv(struct ls_fieldset *fs)
+{
+	static const char *const d[] = { "address", "state", "rtt", "name", "via", "mac", "vendor", NULL };
+
+	set(fs, d);
+}
+
+void ls_fields_default_json(struct ls_fieldset *fs, bool names)
+{
+	static const char *const d[] = { "address", "target", "state", "rtt", "via", "mac", "vendor",
+					 "name", "names", "error", NULL };
+	static const char *const dn[] = { "address", "target", "state", "rtt", "via", "mac", "vendor",
+					  "name", "error", NULL };
+
+	set(fs, names ? d : dn);
+}
+
+void ls_fields_default_table(struct ls_fieldset *fs, bool names)
+{
+	static const char *const d[] = { "address", "state", "rtt", "mac", "vendor", "name", NULL };
+	static const char *const dn[] = { "address", "state", "rtt", "via", "mac", "vendor", NULL };
+
+	set(fs, names ? d : dn);
+}
+
+int ls_fields_parse(struct ls_fieldset *fs, const char *list, bool json, char *err, size_t errlen)
+{
+	const struct ls_field *f;
+	char name[32], all[512];
+	const char *p = list, *end;
+	bool plus = *p == '+';
+	size_t n;
+
+	if (plus)
+		p++;
+	else
+		fs->n = 0;
+	for (;;) {
+		end = strchr(p, ',');
+		n = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (n == 0 || n >= sizeof(name)) {
+			snprintf(err, errlen, "-o: an empty or overlong field name in '%s'", list);
+			return -EINVAL;
+		}
+		memcpy(name, p, n);
+		name[n] = '\0';
+		if ((f = ls_field_find(name)) == NULL || ((f->flags & LS_FIELD_JSON_ONLY) && !json)) {
+			ls_fields_names(all, sizeof(all), json);
+			snprintf(err, errlen, "-o: %s '%s' (fields: %s)",
+				 f == NULL ? "no field" : "an NDJSON-only field:", name, all);
+			return -EINVAL;
+		}
+		for (size_t i = 0; i < fs->n && f != NULL; i++)
+			if (fs->f[i] == f) {
+				if (plus) {	/* already in the default */
+					f = NULL;
+					break;
+				}
+				snprintf(err, errlen, "-o: field '%s' given twice", name);
+				return -EINVAL;
+			}
+		if (f == NULL) {
+			if (end == NULL)
+				return 0;
+			p = end + 1;
+			continue;
+		}
+		if (fs->n == LS_FIELDS_MAX) {
+			snprintf(err, errlen, "-o: too many fields");
+			return -EINVAL;
+		}
+		fs->f[fs->n++] = f;
+		if (end == NULL)
+			return 0;
+		p = end + 1;
+	}
+}
+
+void ls_fields_names(char *buf, size_t len, bool json)
+{
+	const struct ls_field *f;
+	size_t used = 0;
+	int w;
+
+	buf[0] = '\0';
+	for (f = ls_fields; f->name != NULL; f++) {
+		if ((f->flags & LS_FIELD_JSON_ONLY) && !json)
+			continue;
+		w = snprintf(buf + used, len - used, "%s%s", used ? "," : "", f->name);
+		if (w < 0 || (size_t)w >= len - used)
+			return;
+		used += (size_t)w;
+	}
+}
+
+void ls_fields_tsv(const struct ls_fieldset *fs, const struct ls_result *r, struct ls_sbuf *b)
+{
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		if (i > 0)
+			ls_sbuf_put(b, "\t", 1);
+		ls_sbuf_field(b, fs->f[i]->text(r, buf, sizeof(buf)));
+	}
+}
+
+void ls_fields_tsv_header(const struct ls_fieldset *fs, struct ls_sbuf *b)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n; i++) {
+		if (i > 0)
+			ls_sbuf_put(b, "\t", 1);
+		ls_sbuf_puts(b, fs->f[i]->name);
+	}
+}
+
+void ls_fields_json(const struct ls_fieldset *fs, const struct ls_result *r, struct ls_sbuf *b)
+{
+	const struct ls_field *f;
+	char buf[64];
+	size_t i, k = 0;
+
+	for (i = 0; i < fs->n; i++) {
+		f = fs->f[i];
+		if (f->json == j_names && !r->names)
+			continue;	/* no -n: no names object */
+		ls_sbuf_printf(b, "%s\"%s\":", k++ > 0 ? "," : "", f->json_key ? f->json_key : f->name);
+		if (f->json != NULL)
+			f->json(r, b);
+		else
+			ls_sbuf_json_str(b, f->text(r, buf, sizeof(buf)));
+	}
+}
+
+const char *ls_field_human(const struct ls_field *f, const struct ls_result *r, char *buf, size_t len)
+{
+	if (f->human != NULL)
+		return f->human(r, buf, len);
+	return f->text != NULL ? f->text(r, buf, len) : NULL;
+}

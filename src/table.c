@@ -1,0 +1,293 @@
+/* table.c -- the terminal table: widths fixed before the first line, so lines stream in completion order and still align. */
+#include "lanscan/table.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "lanscan/util.h"
+
+#define EVENT_WIDTH 8	/* "conflict" */
+#define MIN_WIDE 4
+
+struct table {
+	struct ls_sink sink;
+	struct ls_table_cfg cfg;
+	int width[LS_FIELDS_MAX];
+	bool header_done;
+	uint64_t shown, hidden_down;
+};
+
+int ls_table_columns(int fd)
+{
+	struct winsize ws;
+	const char *c = getenv("COLUMNS");
+	long v;
+
+	if (ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (c != NULL && (v = strtol(c, NULL, 10)) > 0 && v < 10000)
+		return (int)v;
+	return 80;
+}
+
+bool ls_table_want_color(enum ls_color c, int fd)
+{
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (c != LS_COLOR_AUTO)
+		return c == LS_COLOR_ALWAYS;
+	if (no != NULL && no[0] != '\0')
+		return false;	/* https://no-color.org */
+	return isatty(fd) && !(term != NULL && strcmp(term, "dumb") == 0);
+}
+
+bool ls_locale_utf8(void)
+{
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
+	const char *v;
+
+	for (size_t i = 0; i < LS_ARRAY_SIZE(vars); i++) {
+		if ((v = getenv(vars[i])) == NULL || v[0] == '\0')
+			continue;
+		return strstr(v, "UTF-8") != NULL || strstr(v, "utf8") != NULL || strstr(v, "UTF8") != NULL ||
+		       strstr(v, "utf-8") != NULL;
+	}
+	return false;
+}
+
+/* Appends s in at most w cells, padded to w unless last: control bytes and
+ * invalid UTF-8 become '?', a cut is marked with the ellipsis.  Each code
+ * point counts as one cell. */
+static void cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, bool utf8)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	int cells = 0, total = 0;
+	size_t n;
+	const unsigned char *q;
+
+	for (q = p; *q != '\0'; q += n, total++)
+		n = *q >= 0x80 && (n = ls_utf8_len(q)) > 0 ? n : 1;
+	if (right && total < w)
+		for (int i = total; i < w; i++)
+			ls_sbuf_put(b, " ", 1);
+	for (; *p != '\0'; p += n, cells++) {
+		if (total > w && cells == w - 1) {
+			ls_sbuf_puts(b, utf8 ? "\xe2\x80\xa6" : "~");
+			cells++;
+			break;
+		}
+		if (*p >= 0x80 && (n = ls_utf8_len(p)) > 0) {
+			ls_sbuf_put(b, (const char *)p, n);
+		} else {
+			char c = *p >= 0x7f ? '?' : ls_field_char(*p);
+			n = 1;
+			ls_sbuf_put(b, &c, 1);
+		}
+	}
+	if (!right && !last)
+		for (; cells < w; cells++)
+			ls_sbuf_put(b, " ", 1);
+}
+
+static const char *color_of(enum ls_state st)
+{
+	return st == LS_UP ? "\033[32m" : st == LS_DOWN ? "\033[31m" : "\033[33m";
+}
+
+static int write_line(struct table *t, struct ls_sbuf *b, char *stack)
+{
+	int rc;
+
+	if (b->need > b->len) {
+		/* cells are bounded by the widths: only a huge terminal gets here */
+		return -E2BIG;
+	}
+	b->p[b->len++] = '\n';
+	rc = ls_write_all(t->cfg.fd, b->p, b->len);
+	(void)stack;
+	return rc;
+}
+
+static int header(struct table *t)
+{
+	char line[4096];
+	struct ls_sbuf b = { line, 0, sizeof(line), 0 };
+	size_t i;
+
+	if (t->header_done || !t->cfg.header)
+		return 0;
+	t->header_done = true;
+	if (t->cfg.changes) {
+		cell(&b, "EVENT", EVENT_WIDTH, false, false, t->cfg.utf8);
+		ls_sbuf_put(&b, " ", 1);
+	}
+	for (i = 0; i < t->cfg.fields.n; i++) {
+		const struct ls_field *f = t->cfg.fields.f[i];
+		if (i > 0)
+			ls_sbuf_put(&b, " ", 1);
+		cell(&b, f->header, t->width[i], f->flags & LS_FIELD_NUMBER, i + 1 == t->cfg.fields.n, t->cfg.utf8);
+	}
+	return write_line(t, &b, line);
+}
+
+static int row(struct table *t, const char *event, const struct ls_result *r)
+{
+	char line[4096], buf[64];
+	struct ls_sbuf b = { line, 0, sizeof(line), 0 };
+	size_t i;
+	int rc;
+
+	if ((rc = header(t)) != 0)
+		return rc;
+	if (t->cfg.changes) {
+		cell(&b, event, EVENT_WIDTH, false, false, t->cfg.utf8);
+		ls_sbuf_put(&b, " ", 1);
+	}
+	for (i = 0; i < t->cfg.fields.n; i++) {
+		const struct ls_field *f = t->cfg.fields.f[i];
+		bool colored = t->cfg.color && strcmp(f->name, "state") == 0;
+		if (i > 0)
+			ls_sbuf_put(&b, " ", 1);
+		if (colored)
+			ls_sbuf_puts(&b, color_of(r->state));
+		cell(&b, ls_field_human(f, r, buf, sizeof(buf)), t->width[i], f->flags & LS_FIELD_NUMBER,
+		     i + 1 == t->cfg.fields.n && !colored, t->cfg.utf8);
+		if (colored)
+			ls_sbuf_puts(&b, "\033[0m");
+	}
+	while (b.len > 0 && b.need == b.len && line[b.len - 1] == ' ')
+		b.len--, b.need--;	/* no trailing blanks */
+	t->shown++;
+	return write_line(t, &b, line);
+}
+
+static int t_result(struct ls_sink *s, const struct ls_result *r)
+{
+	struct table *t = ls_container_of(s, struct table, sink);
+
+	if (!ls_show_passes(t->cfg.show, r->state)) {
+		if (r->state == LS_DOWN)
+			t->hidden_down++;
+		return 0;
+	}
+	return row(t, NULL, r);
+}
+
+static int t_change(struct ls_sink *s, const char *event, const struct ls_result *r, const char *previous)
+{
+	struct table *t = ls_container_of(s, struct table, sink);
+
+	(void)previous;
+	if (strcmp(event, "gone") != 0 && strcmp(event, "conflict") != 0 &&
+	    !ls_show_passes(t->cfg.show, r->state))
+		return 0;
+	return row(t, event, r);
+}
+
+static int t_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, size_t errlen)
+{
+	struct table *t = ls_container_of(s, struct table, sink);
+	char line[512], extra[160] = "";
+	int n;
+
+	(void)err, (void)errlen;
+	if (t->cfg.changes && t->shown == 0) {
+		n = snprintf(line, sizeof(line), "No change since the last sweep.\n");
+		if (ls_write_all(t->cfg.fd, line, (size_t)n) != 0)
+			return -errno;
+	}
+	if (t->hidden_down > 0)
+		snprintf(extra, sizeof(extra), " (not listed: -u lists them, --show-down lists every host)");
+	n = snprintf(line, sizeof(line), "%llu address%s swept in %.2f s: %llu up, %llu down%s, %llu unknown%s%s\n",
+		     (unsigned long long)sum->targets, sum->targets == 1 ? "" : "es", sum->elapsed_s,
+		     (unsigned long long)sum->up, (unsigned long long)sum->down, extra,
+		     (unsigned long long)sum->unknown, sum->interrupted ? " (interrupted)" : "",
+		     sum->complete || sum->interrupted ? "" : " (did not finish)");
+	return ls_write_all(t->cfg.fd, line, (size_t)n);
+}
+
+static void t_free(struct ls_sink *s)
+{
+	free(ls_container_of(s, struct table, sink));
+}
+
+static const struct ls_sink_ops table_ops = { t_result, t_change, t_finish, t_free };
+
+/* Fixed fields take their widest value; the wide ones share the rest,
+ * each at least its header, at most its bound; the last one takes what
+ * is left. */
+static void widths(struct table *t)
+{
+	const struct ls_fieldset *fs = &t->cfg.fields;
+	int room = t->cfg.columns - 1, nwide = 0, w, extra, last = -1;	/* the last column never reaches the margin */
+	size_t i;
+
+	if (t->cfg.changes)
+		room -= EVENT_WIDTH + 1;
+	for (i = 0; i < fs->n; i++) {
+		const struct ls_field *f = fs->f[i];
+		int h = (int)strlen(f->header);
+		if (i > 0)
+			room--;
+		if (f->flags & LS_FIELD_WIDE) {
+			w = f->width > h ? f->width : h;
+			w = w < MIN_WIDE ? MIN_WIDE : w;
+			nwide++;
+			last = (int)i;
+		} else {
+			w = strcmp(f->name, "address") == 0 ? t->cfg.addr_width : f->width;
+			w = w > h ? w : h;
+		}
+		t->width[i] = w;
+		room -= w;
+	}
+	/* share what is left among the wide fields, up to their bounds */
+	while (room > 0 && nwide > 0) {
+		int given = 0;
+		for (i = 0; i < fs->n && room > 0; i++) {
+			const struct ls_field *f = fs->f[i];
+			if (!(f->flags & LS_FIELD_WIDE) || (f->max > 0 && t->width[i] >= f->max && (int)i != last))
+				continue;
+			extra = room / nwide > 0 ? room / nwide : 1;
+			if (f->max > 0 && (int)i != last && t->width[i] + extra > f->max)
+				extra = f->max - t->width[i];
+			t->width[i] += extra;
+			room -= extra;
+			given += extra;
+		}
+		if (given == 0)
+			break;
+	}
+	/* too narrow: cut the widest fields until the line fits */
+	while (room < 0) {
+		int widest = -1;
+		for (i = 0; i < fs->n; i++)
+			if (t->width[i] > 1 && (widest < 0 || t->width[i] > t->width[widest]))
+				widest = (int)i;
+		if (widest < 0)
+			break;
+		t->width[widest]--;
+		room++;
+	}
+}
+
+struct ls_sink *ls_table_new(const struct ls_table_cfg *cfg)
+{
+	struct table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return NULL;
+	t->sink.ops = &table_ops;
+	t->cfg = *cfg;
+	if (t->cfg.fields.n == 0)
+		ls_fields_default_table(&t->cfg.fields, cfg->names);
+	if (t->cfg.addr_width <= 0)
+		t->cfg.addr_width = 15;
+	widths(t);
+	return &t->sink;
+}
