@@ -297,7 +297,9 @@ static int addr_width(const struct ls_app *app)
 	for (i = 0; i < t->n; i++) {
 		const struct ls_spec *sp = &t->specs[i];
 		if (sp->kind == LS_SPEC_NAME) {
-			n = app->opt.family == AF_INET ? 15 : 39;
+			/* unknown until resolved: an IPv6 address longer than this is
+			 * printed whole, and the wide columns after it give way */
+			n = app->opt.family == AF_INET6 ? 25 : 15;
 		} else if (sp->kind == LS_SPEC_RANGE6) {
 			memset(&a, 0, sizeof(a));
 			a.family = AF_INET6;

@@ -62,16 +62,21 @@ bool ls_locale_utf8(void)
 
 /* Appends s in at most w cells, padded to w unless last: control bytes and
  * invalid UTF-8 become '?', a cut is marked with the ellipsis.  Each code
- * point counts as one cell. */
-static void cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, bool utf8)
+ * point counts as one cell.  whole: never cut (an address); returns the
+ * cells written beyond w, which the rest of the line gives back. */
+static int cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, bool utf8, bool whole)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	int cells = 0, total = 0;
+	int cells = 0, total = 0, over = 0;
 	size_t n;
 	const unsigned char *q;
 
 	for (q = p; *q != '\0'; q += n, total++)
 		n = *q >= 0x80 && (n = ls_utf8_len(q)) > 0 ? n : 1;
+	if (whole && total > w) {
+		over = total - w;
+		w = total;
+	}
 	if (right && total < w)
 		for (int i = total; i < w; i++)
 			ls_sbuf_put(b, " ", 1);
@@ -92,6 +97,7 @@ static void cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last,
 	if (!right && !last)
 		for (; cells < w; cells++)
 			ls_sbuf_put(b, " ", 1);
+	return over;
 }
 
 static const char *color_of(enum ls_state st)
@@ -123,14 +129,15 @@ static int header(struct table *t)
 		return 0;
 	t->header_done = true;
 	if (t->cfg.changes) {
-		cell(&b, "EVENT", EVENT_WIDTH, false, false, t->cfg.utf8);
+		cell(&b, "EVENT", EVENT_WIDTH, false, false, t->cfg.utf8, false);
 		ls_sbuf_put(&b, " ", 1);
 	}
 	for (i = 0; i < t->cfg.fields.n; i++) {
 		const struct ls_field *f = t->cfg.fields.f[i];
 		if (i > 0)
 			ls_sbuf_put(&b, " ", 1);
-		cell(&b, f->header, t->width[i], f->flags & LS_FIELD_NUMBER, i + 1 == t->cfg.fields.n, t->cfg.utf8);
+		cell(&b, f->header, t->width[i], f->flags & LS_FIELD_NUMBER, i + 1 == t->cfg.fields.n, t->cfg.utf8,
+		     false);
 	}
 	return write_line(t, &b, line);
 }
@@ -140,23 +147,30 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 	char line[4096], buf[64];
 	struct ls_sbuf b = { line, 0, sizeof(line), 0 };
 	size_t i;
-	int rc;
+	int rc, debt = 0, w;
 
 	if ((rc = header(t)) != 0)
 		return rc;
 	if (t->cfg.changes) {
-		cell(&b, event, EVENT_WIDTH, false, false, t->cfg.utf8);
+		cell(&b, event, EVENT_WIDTH, false, false, t->cfg.utf8, false);
 		ls_sbuf_put(&b, " ", 1);
 	}
 	for (i = 0; i < t->cfg.fields.n; i++) {
 		const struct ls_field *f = t->cfg.fields.f[i];
 		bool colored = t->cfg.color && strcmp(f->name, "state") == 0;
+		bool whole = strcmp(f->name, "address") == 0 || strcmp(f->name, "mac") == 0;
+		w = t->width[i];
+		if (debt > 0 && (f->flags & LS_FIELD_WIDE)) {	/* a long address took room: give it back */
+			int give = w - 1 < debt ? w - 1 : debt;
+			w -= give;
+			debt -= give;
+		}
 		if (i > 0)
 			ls_sbuf_put(&b, " ", 1);
 		if (colored)
 			ls_sbuf_puts(&b, color_of(r->state));
-		cell(&b, ls_field_human(f, r, buf, sizeof(buf)), t->width[i], f->flags & LS_FIELD_NUMBER,
-		     i + 1 == t->cfg.fields.n && !colored, t->cfg.utf8);
+		debt += cell(&b, ls_field_human(f, r, buf, sizeof(buf)), w, f->flags & LS_FIELD_NUMBER,
+			     i + 1 == t->cfg.fields.n && !colored, t->cfg.utf8, whole);
 		if (colored)
 			ls_sbuf_puts(&b, "\033[0m");
 	}
