@@ -104,13 +104,13 @@ static void emit(struct ls_pipeline *p, const struct ls_result *r)
 	}
 }
 
-/* The name column: the best name the host gave (facts.h), else the name
- * the target was given as.  nb: room for a lower-cased NetBIOS name. */
+/* The name column: the name the target was given as (the user's own name
+ * for it: two names of one host stay two lines a person can tell apart),
+ * else the best name the host gave (facts.h).  nb: room for a lower-cased
+ * NetBIOS name. */
 static const char *best_name(const struct ls_job *job, const struct ls_facts *f, char *nb, size_t len)
 {
-	const char *s = ls_facts_best_name(f, nb, len);
-
-	return s != NULL ? s : job->is_name ? job->spec->text : NULL;
+	return job->is_name ? job->spec->text : ls_facts_best_name(f, nb, len);
 }
 
 static void emit_race(struct ls_job *job, const struct ls_facts *f)

@@ -73,6 +73,8 @@ static int cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, 
 
 	for (q = p; *q != '\0'; q += n, total++)
 		n = *q >= 0x80 && (n = ls_utf8_len(q)) > 0 ? n : 1;
+	if (w <= 0 && !whole)
+		return 0;	/* no room left on this line */
 	if (whole && total > w) {
 		over = total - w;
 		w = total;
@@ -161,7 +163,7 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 		bool whole = strcmp(f->name, "address") == 0 || strcmp(f->name, "mac") == 0;
 		w = t->width[i];
 		if (debt > 0 && (f->flags & LS_FIELD_WIDE)) {	/* a long address took room: give it back */
-			int give = w - 1 < debt ? w - 1 : debt;
+			int give = w < debt ? w : debt;
 			w -= give;
 			debt -= give;
 		}
@@ -203,6 +205,34 @@ static int t_change(struct ls_sink *s, const char *event, const struct ls_result
 	return row(t, event, r);
 }
 
+/* Writes text in lines of at most width bytes, broken at spaces (ASCII). */
+static int write_wrapped(int fd, char *text, int width)
+{
+	char *p = text, *cut;
+	size_t len;
+	int rc;
+
+	if (width < 20)
+		width = 20;
+	for (;;) {
+		len = strlen(p);
+		if ((int)len <= width) {
+			p[len] = '\n';
+			return ls_write_all(fd, p, len + 1);
+		}
+		for (cut = p + width; cut > p && *cut != ' '; cut--)
+			;
+		if (cut == p)
+			cut = p + width;	/* one long word: cut it */
+		*cut = '\n';
+		if ((rc = ls_write_all(fd, p, (size_t)(cut - p) + 1)) != 0)
+			return rc;
+		p = *cut == '\n' && cut[1] != '\0' ? cut + 1 : cut + 1;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 static int t_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, size_t errlen)
 {
 	struct table *t = ls_container_of(s, struct table, sink);
@@ -216,13 +246,13 @@ static int t_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, 
 			return -errno;
 	}
 	if (t->hidden_down > 0)
-		snprintf(extra, sizeof(extra), " (not listed: -u lists them, --show-down lists every host)");
-	n = snprintf(line, sizeof(line), "%llu address%s swept in %.2f s: %llu up, %llu down%s, %llu unknown%s%s\n",
+		snprintf(extra, sizeof(extra), " (--show-down lists them)");
+	n = snprintf(line, sizeof(line), "%llu address%s swept in %.2f s: %llu up, %llu unknown, %llu down%s%s%s",
 		     (unsigned long long)sum->targets, sum->targets == 1 ? "" : "es", sum->elapsed_s,
-		     (unsigned long long)sum->up, (unsigned long long)sum->down, extra,
-		     (unsigned long long)sum->unknown, sum->interrupted ? " (interrupted)" : "",
+		     (unsigned long long)sum->up, (unsigned long long)sum->unknown,
+		     (unsigned long long)sum->down, extra, sum->interrupted ? " (interrupted)" : "",
 		     sum->complete || sum->interrupted ? "" : " (did not finish)");
-	return ls_write_all(t->cfg.fd, line, (size_t)n);
+	return write_wrapped(t->cfg.fd, line, t->cfg.columns - 1);
 }
 
 static void t_free(struct ls_sink *s)
@@ -239,6 +269,7 @@ static void widths(struct table *t)
 {
 	const struct ls_fieldset *fs = &t->cfg.fields;
 	int room = t->cfg.columns - 1, nwide = 0, w, extra, last = -1;	/* the last column never reaches the margin */
+
 	size_t i;
 
 	if (t->cfg.changes)
@@ -260,22 +291,25 @@ static void widths(struct table *t)
 		t->width[i] = w;
 		room -= w;
 	}
-	/* share what is left among the wide fields, up to their bounds */
-	while (room > 0 && nwide > 0) {
-		int given = 0;
-		for (i = 0; i < fs->n && room > 0; i++) {
+	/* share what is left among the wide fields, by weight (a name needs
+	 * more than a vendor), each up to its bound; the last one takes the rest */
+	if (room > 0 && nwide > 0) {
+		int weights = 0, left = room;
+		for (i = 0; i < fs->n; i++)
+			if (fs->f[i]->flags & LS_FIELD_WIDE)
+				weights += fs->f[i]->weight > 0 ? fs->f[i]->weight : 1;
+		for (i = 0; i < fs->n; i++) {
 			const struct ls_field *f = fs->f[i];
-			if (!(f->flags & LS_FIELD_WIDE) || (f->max > 0 && t->width[i] >= f->max && (int)i != last))
+			if (!(f->flags & LS_FIELD_WIDE) || (int)i == last)
 				continue;
-			extra = room / nwide > 0 ? room / nwide : 1;
-			if (f->max > 0 && (int)i != last && t->width[i] + extra > f->max)
-				extra = f->max - t->width[i];
+			extra = room * (f->weight > 0 ? f->weight : 1) / weights;
+			if (f->max > 0 && t->width[i] + extra > f->max)
+				extra = f->max > t->width[i] ? f->max - t->width[i] : 0;
 			t->width[i] += extra;
-			room -= extra;
-			given += extra;
+			left -= extra;
 		}
-		if (given == 0)
-			break;
+		t->width[last] += left;
+		room = 0;
 	}
 	/* too narrow: cut the widest fields until the line fits */
 	while (room < 0) {
