@@ -84,6 +84,92 @@ static const char *f_vendor(const struct ls_result *r, char *buf, size_t len)
 	return r->has_mac ? r->vendor : NULL;
 }
 
+static const char *f_sent(const struct ls_result *r, char *buf, size_t len)
+{
+	if (r->sent == 0)
+		return NULL;
+	snprintf(buf, len, "%u", r->sent);
+	return buf;
+}
+
+static const char *f_received(const struct ls_result *r, char *buf, size_t len)
+{
+	if (r->sent == 0)
+		return NULL;
+	snprintf(buf, len, "%u", r->received);
+	return buf;
+}
+
+static const char *f_loss(const struct ls_result *r, char *buf, size_t len)
+{
+	if (r->sent == 0)
+		return NULL;
+	snprintf(buf, len, "%.0f%%", 100.0 * (r->sent - r->received) / r->sent);
+	return buf;
+}
+
+/* A JSON number with decimals (0: an integer), or null. */
+static void j_count(struct ls_sbuf *b, bool has, double v, int decimals)
+{
+	if (has)
+		ls_sbuf_printf(b, "%.*f", decimals, v);
+	else
+		ls_sbuf_puts(b, "null");
+}
+
+static void j_sent(const struct ls_result *r, struct ls_sbuf *b)
+{
+	j_count(b, r->sent > 0, r->sent, 0);
+}
+
+static void j_received(const struct ls_result *r, struct ls_sbuf *b)
+{
+	j_count(b, r->sent > 0, r->received, 0);
+}
+
+static void j_loss(const struct ls_result *r, struct ls_sbuf *b)
+{
+	j_count(b, r->sent > 0, r->sent ? 100.0 * (r->sent - r->received) / r->sent : 0, 1);
+}
+
+static const char *ms(double v, char *buf, size_t len, bool unit)
+{
+	if (v < 0)
+		return NULL;
+	snprintf(buf, len, unit ? "%.3f ms" : "%.3f", v);
+	return buf;
+}
+
+static const char *f_rtt_min(const struct ls_result *r, char *buf, size_t len)
+{
+	return r->sent > 0 && r->received > 0 ? ms(r->rtt_min_ms, buf, len, false) : NULL;
+}
+
+static const char *h_rtt_min(const struct ls_result *r, char *buf, size_t len)
+{
+	return r->sent > 0 && r->received > 0 ? ms(r->rtt_min_ms, buf, len, true) : NULL;
+}
+
+static const char *f_rtt_max(const struct ls_result *r, char *buf, size_t len)
+{
+	return r->sent > 0 && r->received > 0 ? ms(r->rtt_max_ms, buf, len, false) : NULL;
+}
+
+static const char *h_rtt_max(const struct ls_result *r, char *buf, size_t len)
+{
+	return r->sent > 0 && r->received > 0 ? ms(r->rtt_max_ms, buf, len, true) : NULL;
+}
+
+static void j_rtt_min(const struct ls_result *r, struct ls_sbuf *b)
+{
+	j_count(b, r->sent > 0 && r->received > 0 && r->rtt_min_ms >= 0, r->rtt_min_ms, 3);
+}
+
+static void j_rtt_max(const struct ls_result *r, struct ls_sbuf *b)
+{
+	j_count(b, r->sent > 0 && r->received > 0 && r->rtt_max_ms >= 0, r->rtt_max_ms, 3);
+}
+
 static const char *f_error(const struct ls_result *r, char *buf, size_t len)
 {
 	(void)buf, (void)len;
@@ -120,30 +206,40 @@ static void j_names(const struct ls_result *r, struct ls_sbuf *b)
 const struct ls_field ls_fields[] = {
 	{ .name = "address", .header = "ADDRESS", .width = 15, .text = f_address, .json = j_address,
 	  .help = "the host's address (TSV: the target when a name did not resolve)" },
-	{ .name = "target", .header = "TARGET", .flags = WIDE, .width = 8, .max = 40, .weight = 2,
+	{ .name = "target", .rank = 3, .header = "TARGET", .flags = WIDE, .width = 8, .max = 40, .weight = 2,
 	  .text = f_target, .help = "the target as given" },
 	{ .name = "state", .header = "STATE", .width = 7, .text = f_state, .help = "up, down or unknown" },
-	{ .name = "rtt", .json_key = "rtt_ms", .header = "RTT", .flags = LS_FIELD_NUMBER, .width = 9,
+	{ .name = "rtt", .rank = 4, .json_key = "rtt_ms", .header = "RTT", .flags = LS_FIELD_NUMBER, .width = 9,
 	  .text = f_rtt, .human = h_rtt, .json = j_rtt,
 	  .help = "round-trip time in ms of the answer (TSV: 3 decimals; the table: with its unit)" },
-	{ .name = "via", .header = "VIA", .width = 9, .text = f_via,
+	{ .name = "via", .rank = 7, .header = "VIA", .width = 9, .text = f_via,
 	  .help = "the method that answered: icmp, arp, nd, tcp/PORT, neigh, ping" },
-	{ .name = "mac", .header = "MAC", .width = 17, .text = f_mac, .help = "the link-layer address that answered" },
-	{ .name = "vendor", .header = "VENDOR", .flags = WIDE, .width = 6, .max = 28, .weight = 2,
+	{ .name = "mac", .rank = 6, .header = "MAC", .width = 17, .text = f_mac, .help = "the link-layer address that answered" },
+	{ .name = "vendor", .rank = 5, .header = "VENDOR", .flags = WIDE, .width = 6, .max = 28, .weight = 2,
 	  .text = f_vendor, .help = "the MAC's registered vendor" },
-	{ .name = "name", .header = "NAME", .flags = WIDE, .width = 4, .weight = 3, .text = f_name,
+	{ .name = "name", .rank = 1, .header = "NAME", .flags = WIDE, .width = 4, .weight = 3, .text = f_name,
 	  .help = "the name given, else the best name: DNS, else mDNS, else NetBIOS" },
-	{ .name = "dns", .header = "DNS", .flags = WIDE, .width = 3, .weight = 1, .text = f_dns,
+	{ .name = "dns", .rank = 2, .header = "DNS", .flags = WIDE, .width = 3, .weight = 1, .text = f_dns,
 	  .help = "the name from DNS (-n)" },
-	{ .name = "mdns", .header = "MDNS", .flags = WIDE, .width = 4, .weight = 1, .text = f_mdns,
+	{ .name = "mdns", .rank = 2, .header = "MDNS", .flags = WIDE, .width = 4, .weight = 1, .text = f_mdns,
 	  .help = "the name from mDNS (-n)" },
-	{ .name = "netbios", .header = "NETBIOS", .flags = WIDE, .width = 7, .weight = 1, .text = f_netbios,
+	{ .name = "netbios", .rank = 2, .header = "NETBIOS", .flags = WIDE, .width = 7, .weight = 1, .text = f_netbios,
 	  .help = "the NetBIOS name (-n)" },
-	{ .name = "workgroup", .header = "WORKGROUP", .flags = WIDE, .width = 9, .weight = 1, .text = f_workgroup,
+	{ .name = "workgroup", .rank = 3, .header = "WORKGROUP", .flags = WIDE, .width = 9, .weight = 1, .text = f_workgroup,
 	  .help = "the NetBIOS workgroup or domain (-n)" },
 	{ .name = "names", .header = "NAMES", .flags = LS_FIELD_JSON_ONLY, .json = j_names,
 	  .help = "NDJSON: each source's name as an object" },
-	{ .name = "error", .header = "ERROR", .flags = WIDE, .width = 5, .weight = 2, .text = f_error,
+	{ .name = "sent", .rank = 4, .header = "SENT", .flags = LS_FIELD_NUMBER, .width = 4, .text = f_sent, .json = j_sent,
+	  .help = "-c N: echo requests sent" },
+	{ .name = "received", .rank = 4, .header = "RCVD", .flags = LS_FIELD_NUMBER, .width = 4, .text = f_received,
+	  .json = j_received, .help = "-c N: replies counted" },
+	{ .name = "loss", .rank = 3, .json_key = "loss_pct", .header = "LOSS", .flags = LS_FIELD_NUMBER, .width = 4,
+	  .text = f_loss, .json = j_loss, .help = "-c N: the share of requests unanswered" },
+	{ .name = "rtt_min", .rank = 5, .json_key = "rtt_min_ms", .header = "MIN", .flags = LS_FIELD_NUMBER, .width = 9,
+	  .text = f_rtt_min, .human = h_rtt_min, .json = j_rtt_min, .help = "-c N: the least RTT (ms)" },
+	{ .name = "rtt_max", .rank = 5, .json_key = "rtt_max_ms", .header = "MAX", .flags = LS_FIELD_NUMBER, .width = 9,
+	  .text = f_rtt_max, .human = h_rtt_max, .json = j_rtt_max, .help = "-c N: the most RTT (ms)" },
+	{ .name = "error", .rank = 3, .header = "ERROR", .flags = WIDE, .width = 5, .weight = 2, .text = f_error,
 	  .help = "why the host is down or unknown" },
 	{ .name = NULL },
 };

@@ -53,6 +53,8 @@ struct tally {
 	const char *target;	/* the address ping was given, NULL: not checked */
 	double max_rtt;		/* the longest possible RTT (how long ping ran), <= 0: none */
 	double sum;		/* of their RTTs */
+	double v[256];		/* their RTTs (the first 256), for the range */
+	size_t nv;
 	int timed;		/* how many had one */
 	double last;		/* the last counted reply's RTT, -1 when none */
 	bool last_counted;
@@ -101,6 +103,8 @@ static void parse_line(const char *s, size_t len, struct ls_ping_output *res, st
 		if (v >= 0) {
 			t->sum += v;
 			t->timed++;
+			if (t->nv < sizeof(t->v) / sizeof(t->v[0]))
+				t->v[t->nv++] = v;
 		}
 		return;
 	}
@@ -112,6 +116,8 @@ static void parse_line(const char *s, size_t len, struct ls_ping_output *res, st
 			if (t->last >= 0) {
 				t->sum -= t->last;
 				t->timed--;
+				if (t->nv > 0 && (size_t)t->timed < t->nv)
+					t->nv--;	/* the last one kept was this reply */
 			}
 			t->last_counted = false;
 		}
@@ -141,17 +147,30 @@ static void each_line(const char *buf, size_t len, struct ls_ping_output *res, s
 void ls_ping_parse(const char *out, size_t outlen, const char *err, size_t errlen, const char *target,
 		   double max_rtt_ms, struct ls_ping_output *res)
 {
-	struct tally t = { target, max_rtt_ms, 0, 0, -1, false };
+	struct tally t;
 	const char *nl, *start, *sep;
 	size_t n;
 
+	memset(&t, 0, sizeof(t));
+	t.target = target;
+	t.max_rtt = max_rtt_ms;
+	t.last = -1;
 	memset(res, 0, sizeof(*res));
 	res->rtt_ms = -1;
 	each_line(out, outlen, res, &t);
 	/* The average of the replies we counted, not ping's summary, which
 	 * counts replies from anywhere. */
-	if (t.timed > 0)
+	res->rtt_min_ms = res->rtt_max_ms = -1;
+	if (t.timed > 0) {
 		res->rtt_ms = t.sum / t.timed;
+		res->rtt_min_ms = res->rtt_max_ms = t.v[0];
+		for (size_t i = 1; i < t.nv; i++) {
+			if (t.v[i] < res->rtt_min_ms)
+				res->rtt_min_ms = t.v[i];
+			if (t.v[i] > res->rtt_max_ms)
+				res->rtt_max_ms = t.v[i];
+		}
+	}
 	if (errlen > 0) {
 		/* Report the socket error if there is one, else the first line,
 		 * without ping's "progname: " prefix. */

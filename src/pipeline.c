@@ -136,6 +136,14 @@ static void emit_race(struct ls_job *job, const struct ls_facts *f)
 	if (r.has_mac)
 		r.vendor = ls_oui_vendor(job->pl->oui, r.mac);
 	r.name = best_name(job, f, nb, sizeof(nb));
+	if (rc->state == LS_UP && rc->ans.sent > 0) {	/* -c N: the ping method's tally */
+		r.sent = rc->ans.sent;
+		r.received = rc->ans.received;
+		r.rtt_min_ms = rc->ans.rtt_min_ms;
+		r.rtt_max_ms = rc->ans.rtt_max_ms;
+	} else if (rc->state == LS_DOWN && job->pl->plan->cfg.count > 1) {
+		r.sent = (unsigned)job->pl->plan->cfg.count;	/* every request unanswered */
+	}
 	r.names = job->pl->names != NULL;
 	r.facts = f;
 	r.error = ls_race_error(rc);

@@ -40,7 +40,8 @@ struct pres {
 	const struct ls_probe_cfg *opts;
 	struct ls_addr addr;
 	enum ls_state state;
-	double rtt_ms;
+	double rtt_ms, rtt_min_ms, rtt_max_ms;
+	int replies;
 	char error[128];
 	const char *reason;	/* static: ping's "host unreachable", ... */
 	int syserr;
@@ -160,6 +161,12 @@ static void on_watchdog_closed(uv_handle_t *h)
 		memset(&ans, 0, sizeof(ans));
 		snprintf(ans.via, sizeof(ans.via), "ping");
 		ans.rtt_ms = p->rtt_ms;
+		if (p->opts->count > 1) {	/* -c N: fping's xmt/rcv/%loss and min/avg/max */
+			ans.sent = (uint16_t)p->opts->count;
+			ans.received = (uint16_t)p->replies;
+			ans.rtt_min_ms = p->rtt_min_ms;
+			ans.rtt_max_ms = p->rtt_max_ms;
+		}
 		ls_attempt_answer(a, &ans);
 	} else if (p->state == LS_DOWN && p->reason != NULL) {
 		ls_attempt_negative(a, p->reason);
@@ -209,6 +216,9 @@ static bool judge(struct ping_job *job)
 	if (out.replies > 0) {
 		p->state = LS_UP;
 		p->rtt_ms = out.rtt_ms;
+		p->rtt_min_ms = out.rtt_min_ms;
+		p->rtt_max_ms = out.rtt_max_ms;
+		p->replies = out.replies > p->opts->count ? p->opts->count : out.replies;
 		return false;
 	}
 	if (job->exit_status == 1) {

@@ -34,6 +34,17 @@ static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool na
 	char err[256];
 
 	fs->n = 0;
+	if (opt->fields_text == NULL && opt->count > 1) {
+		/* -c N: fping's xmt/rcv/%loss and min/avg/max, after the usual fields */
+		if (fmt == LS_FMT_TABLE)
+			ls_fields_default_table(fs, names);
+		else if (fmt == LS_FMT_JSON)
+			ls_fields_default_json(fs, names);
+		else
+			ls_fields_default_tsv(fs);
+		(void)ls_fields_parse(fs, "+sent,received,loss,rtt_min,rtt_max", fmt == LS_FMT_JSON, err, sizeof(err));
+		return;
+	}
 	if (opt->fields_text == NULL)
 		return;		/* the sink's default */
 	if (opt->fields_text[0] != '+') {

@@ -160,7 +160,7 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 	for (i = 0; i < t->cfg.fields.n; i++) {
 		const struct ls_field *f = t->cfg.fields.f[i];
 		bool colored = t->cfg.color && strcmp(f->name, "state") == 0;
-		bool whole = strcmp(f->name, "address") == 0 || strcmp(f->name, "mac") == 0;
+		bool whole = !(f->flags & LS_FIELD_WIDE);	/* addresses, numbers, MACs: never cut */
 		w = t->width[i];
 		if (debt > 0 && (f->flags & LS_FIELD_WIDE)) {	/* a long address took room: give it back */
 			int give = w < debt ? w : debt;
@@ -262,6 +262,34 @@ static void t_free(struct ls_sink *s)
 
 static const struct ls_sink_ops table_ops = { t_result, t_change, t_finish, t_free };
 
+/* Too narrow even for the least of each field: fields are left out, the
+ * least telling first (their rank; address and state stay). */
+static void fit(struct table *t, int *room, int *nwide, int *last)
+{
+	struct ls_fieldset *fs = &t->cfg.fields;
+	size_t i, k;
+
+	while (*room < 0) {
+		for (k = fs->n, i = 0; i < fs->n; i++)
+			if (fs->f[i]->rank > 0 && (k == fs->n || fs->f[i]->rank >= fs->f[k]->rank))
+				k = i;
+		if (k == fs->n)
+			break;
+		*room += t->width[k] + 1;
+		if (fs->f[k]->flags & LS_FIELD_WIDE)
+			(*nwide)--;
+		for (i = k; i + 1 < fs->n; i++) {
+			fs->f[i] = fs->f[i + 1];
+			t->width[i] = t->width[i + 1];
+		}
+		fs->n--;
+	}
+	*last = -1;
+	for (i = 0; i < fs->n; i++)
+		if (fs->f[i]->flags & LS_FIELD_WIDE)
+			*last = (int)i;
+}
+
 /* Fixed fields take their widest value; the wide ones share the rest,
  * each at least its header, at most its bound; the last one takes what
  * is left. */
@@ -291,6 +319,7 @@ static void widths(struct table *t)
 		t->width[i] = w;
 		room -= w;
 	}
+	fit(t, &room, &nwide, &last);
 	/* share what is left among the wide fields, by weight (a name needs
 	 * more than a vendor), each up to its bound; the last one takes the rest */
 	if (room > 0 && nwide > 0) {
@@ -310,17 +339,6 @@ static void widths(struct table *t)
 		}
 		t->width[last] += left;
 		room = 0;
-	}
-	/* too narrow: cut the widest fields until the line fits */
-	while (room < 0) {
-		int widest = -1;
-		for (i = 0; i < fs->n; i++)
-			if (t->width[i] > 1 && (widest < 0 || t->width[i] > t->width[widest]))
-				widest = (int)i;
-		if (widest < 0)
-			break;
-		t->width[widest]--;
-		room++;
 	}
 }
 

@@ -28,6 +28,7 @@ struct ls_field {
 	int width;		/* table: the widest value of a fixed field; a wide one's least */
 	int max;		/* table: a wide field's most (0: no bound) */
 	int weight;		/* table: a wide field's share of the room left */
+	int rank;		/* table too narrow: the highest is left out first (0: never) */
 	/* The field's text for TSV, or NULL when it has none (printed '-').
 	 * buf: room for a value made on the spot. */
 	const char *(*text)(const struct ls_result *r, char *buf, size_t len);

@@ -9,6 +9,7 @@ struct ls_ping_output {
 	int replies;		/* echo replies from the target ("bytes from" lines that pass) */
 	int rejected;		/* reply lines that did not: another address, duplicate, damaged */
 	double rtt_ms;		/* average round-trip time of the replies counted, or -1 */
+	double rtt_min_ms, rtt_max_ms;	/* their least and most, or -1 */
 	const char *reason;	/* static text: "host unreachable", ... or NULL */
 	bool not_permitted;	/* ping could not open its socket (EPERM/EACCES) */
 	char message[128];	/* ping's own first error line, for diagnostics */

@@ -22,6 +22,10 @@ struct ls_answer {
 	double rtt_ms;		/* from the answered attempt's send to the answer; < 0: none */
 	bool has_mac;
 	uint8_t mac[6];		/* the link-layer address that answered (arp, nd, neigh) */
+	/* -c N (ping): requests sent and replies counted, and the RTT's range
+	 * (rtt_ms is the mean); sent 0 when the method does not count. */
+	uint16_t sent, received;
+	double rtt_min_ms, rtt_max_ms;
 };
 
 struct ls_result {
@@ -38,6 +42,10 @@ struct ls_result {
 	bool names;		/* names were asked for (-n): the per-source names in facts */
 	const struct ls_facts *facts;	/* what the host said about itself (facts.h), or NULL */
 	const char *error;	/* why it is down or unknown, or NULL */
+	/* -c N: requests sent and replies counted (sent 0: not counted), the
+	 * RTT's least and most (rtt_ms is the mean) */
+	unsigned sent, received;
+	double rtt_min_ms, rtt_max_ms;
 };
 
 #endif

@@ -187,3 +187,14 @@ plain() { printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*[mK]//g'; }
 	[ "$(printf '%s\n' "$output" | grep -c '"state":"up"')" -eq 4 ]
 	[ "$(printf '%s\n' "$output" | grep -c '"event"')" -eq 0 ]
 }
+
+@test "-c N: sent, received, loss and the RTT's least and most, as fping -c gives them" {
+	run in_lab "$LANSCAN" -c 3 -t 300 198.18.0.1 "$LAB_REMOTE_DEAD4"
+	assert_regex "$(line_for 198.18.0.1)" $'^198\\.18\\.0\\.1\tup\t[0-9.]+\t-\tping\t-\t-\t3\t3\t0%\t[0-9]+\\.[0-9]{3}\t[0-9]+\\.[0-9]{3}$'
+	assert_equal "$(line_for "$LAB_REMOTE_DEAD4" | cut -f2,8-)" $'down\t3\t0\t100%\t-\t-'
+	# min <= avg <= max
+	line=$(line_for 198.18.0.1)
+	awk -F'\t' '{ exit !($11 <= $3 + 0.0005 && $3 <= $12 + 0.0005) }' <<<"$line" || fail "not min <= avg <= max: $line"
+	run in_lab "$LANSCAN" -c 3 -t 300 --json 198.18.0.1
+	assert_regex "$output" '"sent":3,"received":3,"loss_pct":0\.0,"rtt_min_ms":[0-9.]+,"rtt_max_ms":[0-9.]+\}$'
+}

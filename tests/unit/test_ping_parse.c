@@ -146,6 +146,27 @@ static void test_only_replies_from_the_target_count(void **state)
 	assert_int_equal(r.replies, 1);
 }
 
+/* -c N: the least and most of the replies that count, none of the others. */
+static void test_rtt_range(void **state)
+{
+	const char *out = "64 bytes from 198.18.0.1: icmp_seq=1 ttl=64 time=0.300 ms\n"
+			  "64 bytes from 198.18.0.1: icmp_seq=2 ttl=64 time=9.000 ms\n"
+			  "wrong data byte #16 should be 0x10 but was 0x0\n"	/* takes 9.0 back */
+			  "64 bytes from 198.18.0.1: icmp_seq=2 ttl=64 time=0.100 ms (DUP!)\n"
+			  "64 bytes from 198.18.0.9: icmp_seq=3 ttl=64 time=0.050 ms\n"
+			  "64 bytes from 198.18.0.1: icmp_seq=3 ttl=64 time=0.500 ms\n";
+	struct ls_ping_output r;
+
+	(void)state;
+	ls_ping_parse(out, strlen(out), "", 0, "198.18.0.1", 1000, &r);
+	assert_int_equal(r.replies, 2);
+	assert_float_equal(r.rtt_ms, 0.4, 1e-9);
+	assert_float_equal(r.rtt_min_ms, 0.3, 1e-9);
+	assert_float_equal(r.rtt_max_ms, 0.5, 1e-9);
+	ls_ping_parse("", 0, "", 0, "198.18.0.1", 1000, &r);
+	assert_true(r.rtt_min_ms < 0 && r.rtt_max_ms < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +177,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_garbage_is_harmless),
 		cmocka_unit_test(test_only_replies_from_the_target_count),
+		cmocka_unit_test(test_rtt_range),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

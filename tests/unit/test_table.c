@@ -1,0 +1,151 @@
+/* test_table.c -- unit tests of the field table (-o) and the terminal table's layout. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lanscan/fields.h"
+#include "lanscan/table.h"
+
+static void test_parse(void **state)
+{
+	struct ls_fieldset fs;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(ls_fields_parse(&fs, "state,address,mac", false, err, sizeof(err)), 0);
+	assert_int_equal(fs.n, 3);
+	assert_string_equal(fs.f[0]->name, "state");
+	assert_int_equal(ls_fields_parse(&fs, "address,nosuch", false, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "no field 'nosuch'"));
+	assert_int_equal(ls_fields_parse(&fs, "names", false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ls_fields_parse(&fs, "names", true, err, sizeof(err)), 0);
+	assert_int_equal(ls_fields_parse(&fs, "state,state", false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ls_fields_parse(&fs, "state,,mac", false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(ls_fields_parse(&fs, "", false, err, sizeof(err)), -EINVAL);
+	/* +LIST adds to what is there, skipping what already is */
+	ls_fields_default_tsv(&fs);
+	assert_int_equal(ls_fields_parse(&fs, "+error,state", false, err, sizeof(err)), 0);
+	assert_int_equal(fs.n, 8);
+	assert_string_equal(fs.f[7]->name, "error");
+}
+
+static struct ls_result host(const char *name, const char *vendor)
+{
+	struct ls_result r = { .target = "10.0.0.0/24", .has_addr = true,
+			       .addr = { .family = AF_INET, .b = { 10, 0, 0, 7 } }, .state = LS_UP,
+			       .rtt_ms = 12.5, .via = "arp", .has_mac = true,
+			       .mac = { 0x3c, 0x22, 0xfb, 1, 2, 3 }, .vendor = vendor, .name = name };
+	return r;
+}
+
+/* Prints results through a table of the given width; returns the screen. */
+static char *screen(int columns, const struct ls_result *rs, size_t n, int addr_width)
+{
+	static char out[16384];
+	struct ls_table_cfg c;
+	struct ls_summary sum;
+	struct ls_sink *s;
+	char err[64];
+	int fds[2];
+	ssize_t got;
+
+	memset(&c, 0, sizeof(c));
+	memset(&sum, 0, sizeof(sum));
+	assert_int_equal(pipe(fds), 0);
+	c.fd = fds[1];
+	c.names = true;
+	c.header = true;
+	c.columns = columns;
+	c.addr_width = addr_width;
+	c.utf8 = true;
+	c.show = LS_SHOW_NOT_DOWN;
+	s = ls_table_new(&c);
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(s->ops->result(s, &rs[i]), 0);
+	sum.targets = n;
+	for (size_t i = 0; i < n; i++)
+		rs[i].state == LS_UP ? sum.up++ : sum.down++;
+	sum.complete = true;
+	assert_int_equal(s->ops->finish(s, &sum, err, sizeof(err)), 0);
+	s->ops->free(s);
+	close(fds[1]);
+	got = read(fds[0], out, sizeof(out) - 1);
+	close(fds[0]);
+	out[got < 0 ? 0 : got] = '\0';
+	return out;
+}
+
+/* The widest line in code points. */
+static int widest(const char *s)
+{
+	int w = 0, most = 0;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\n') {
+			most = w > most ? w : most;
+			w = 0;
+		} else if (((unsigned char)*s & 0xc0) != 0x80) {
+			w++;
+		}
+	}
+	return w > most ? w : most;
+}
+
+static void test_no_line_wider_than_the_terminal(void **state)
+{
+	struct ls_result rs[3] = {
+		host("a-very-long-host-name.with.many.labels.example.internal", "Apple, Inc. With A Long Registered Name"),
+		host("pi", NULL),
+		host(NULL, "Raspberry Pi Trading Ltd"),
+	};
+	char *out;
+
+	(void)state;
+	rs[2].state = LS_DOWN;	/* counted, not listed */
+	for (int cols = 40; cols <= 200; cols += 7) {
+		out = screen(cols, rs, 3, 15);
+		if (widest(out) > cols - 1)
+			fail_msg("%d columns:\n%s", cols, out);
+		assert_non_null(strstr(out, "ADDRESS"));
+		assert_null(strstr(out, "Raspberry"));
+	}
+	out = screen(80, rs, 3, 15);
+	assert_non_null(strstr(out, "\xe2\x80\xa6"));		/* the long name is cut */
+	assert_non_null(strstr(out, " 12.50 ms "));		/* the RTT with its unit */
+	assert_non_null(strstr(out, "1 down (--show-down lists them)"));
+	out = screen(200, rs, 3, 15);
+	assert_non_null(strstr(out, "a-very-long-host-name.with.many.labels.example.internal"));	/* room: whole */
+}
+
+static void test_an_address_is_never_cut(void **state)
+{
+	struct ls_result r = host("v6host", "Vendor");
+	char *out;
+
+	(void)state;
+	r.addr.family = AF_INET6;
+	memcpy(r.addr.b, "\xfd\x6c\x61\x62\x00\x18\x00\x00\x00\x00\x00\x00\x12\x34\x56\x78", 16);
+	out = screen(80, &r, 1, 15);
+	assert_non_null(strstr(out, "fd6c:6162:18::1234:5678 "));
+	assert_true(widest(out) <= 79);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_no_line_wider_than_the_terminal),
+		cmocka_unit_test(test_an_address_is_never_cut),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
