@@ -172,7 +172,7 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 		if (colored)
 			ls_sbuf_puts(&b, color_of(r->state));
 		debt += cell(&b, ls_field_human(f, r, buf, sizeof(buf)), w, f->flags & LS_FIELD_NUMBER,
-			     i + 1 == t->cfg.fields.n && !colored, t->cfg.utf8, whole);
+			     i + 1 == t->cfg.fields.n, t->cfg.utf8, whole);
 		if (colored)
 			ls_sbuf_puts(&b, "\033[0m");
 	}
@@ -320,6 +320,16 @@ static void widths(struct table *t)
 		room -= w;
 	}
 	fit(t, &room, &nwide, &last);
+	/* still too narrow (address and state alone): the address column gives
+	 * way; an address longer than it is printed whole all the same */
+	for (i = 0; i < fs->n && room < 0; i++) {
+		int least = (int)strlen(fs->f[i]->header);
+		if (strcmp(fs->f[i]->name, "address") == 0 && t->width[i] > least) {
+			int give = t->width[i] - least < -room ? t->width[i] - least : -room;
+			t->width[i] -= give;
+			room += give;
+		}
+	}
 	/* share what is left among the wide fields, by weight (a name needs
 	 * more than a vendor), each up to its bound; the last one takes the rest */
 	if (room > 0 && nwide > 0) {
