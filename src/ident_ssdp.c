@@ -97,9 +97,10 @@ static void finish(struct ls_iq *q, bool call)
 	if (q->done)
 		return;
 	q->done = true;
-	if (q->fetching) {
+	if (q->fetching) {	/* the budget ran out first: a slow server */
 		q->fetching = false;
 		ls_fetch_cancel(q->fetch);
+		m->st.fetch_failed++;
 	}
 	if (q->prev != NULL)
 		q->prev->next = q->next;

@@ -4,6 +4,10 @@
 #                   answers (fails naming the laggards after $DEVICES_WAIT s, default 15).
 #                   Runs devices_down first, so it also rebuilds a running device lab.
 #   devices_down    before `lab.sh down`: stops every daemon it started (by pid), removes the namespaces
+#   devices_hostile_up MODE [--mdns]   (re)starts hostile_devices.py --mode MODE in dhostile
+#                   (198.19.1.50; created on first use): SSDP answers, a description on port 8080,
+#                   with --mdns lying mDNS answers; see hostile_devices.py.  Waits until it listens.
+#   devices_hostile_down   stops it (devices_down does too)
 #   devices_probe ROLE SECONDS KIND,ADDR,ARG...  waits, from namespace ROLE, for answers:
 #                   svc,ADDR,_x._tcp (a DNS-SD service list names it), ssdp,ADDR,TEXT (a multicast
 #                   M-SEARCH out of eth0 gets an answer from ADDR whose LOCATION's description contains
@@ -61,7 +65,8 @@ DEVICES_TABLE="198.19.1.40 dprinter printer HP_LaserJet_Pro_M404dn
 198.19.1.47 dswitch network -
 198.19.1.48 dphone phone -
 198.19.1.49 dnothing - -"
-DEVICES_ROLES="dprinter dmac dcast dpi ddlna drouter dwin dswitch dphone dnothing"
+DEVICES_HOSTILE_4=198.19.1.50  DEVICES_HOSTILE_MAC=b8:27:eb:00:00:50  DEVICES_HOSTILE_HTTP=8080
+DEVICES_ROLES="dprinter dmac dcast dpi ddlna drouter dwin dswitch dphone dnothing dhostile"
 : "${DEVICES_WAIT:=15}"
 DEVICES_LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -337,6 +342,45 @@ devices_down() {
 		rm -rf "/etc/netns/$ns"
 	done
 	rm -rf "$(devices_run_dir)"
+	return 0
+}
+
+devices_hostile_up() {
+	local mode=$1 d ns i
+	shift
+	d=$(devices_run_dir)/dhostile ns=$(lab_ns dhostile)
+	devices_hostile_down
+	mkdir -p "$d"
+	ip netns list | grep -qw -- "^$ns" || devices_host dhostile "$DEVICES_HOSTILE_4" "$DEVICES_HOSTILE_MAC" 50 64
+	ip netns exec "$ns" python3 "$DEVICES_LAB_DIR/hostile_devices.py" --addr "$DEVICES_HOSTILE_4" \
+		--victim "$DEVICES_DLNA_4" --port "$DEVICES_HOSTILE_HTTP" --mode "$mode" --duration 600 "$@" \
+		</dev/null >"$d/hostile.out" 2>&1 3>&- &
+	echo $! >"$d/hostile.pid"
+	for i in $(seq 1 100); do
+		grep -q ready "$d/hostile.out" 2>/dev/null && return 0
+		kill -0 "$(cat "$d/hostile.pid")" 2>/dev/null || break
+		sleep 0.02
+	done
+	echo "devices.sh: hostile_devices.py did not start:" >&2
+	cat "$d/hostile.out" >&2
+	return 1
+}
+
+devices_hostile_down() {
+	local f pid i
+	f=$(devices_run_dir)/dhostile/hostile.pid
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f")
+	rm -f "$f"
+	# Only if that pid is still our script (never a reused pid).
+	if [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "hostile_devices.py"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		for i in 1 2 3 4 5 6 7 8 9 10; do
+			case $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) in ''|Z) break;; esac
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null || true
+	fi
 	return 0
 }
 

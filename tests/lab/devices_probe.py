@@ -2,7 +2,7 @@
 """devices_probe.py SECONDS KIND,ADDR,ARG... -- waits until each device answers as the lab built it.
 
   svc,ADDR,TYPE   a DNS-SD service list (PTR _services._dns-sd._udp.local, unicast to ADDR:5353) names TYPE
-  ssdp,ADDR,TEXT  a multicast M-SEARCH (ssdp:all, MX 1) out of eth0 gets an answer from ADDR whose
+  ssdp,ADDR,TEXT  a multicast M-SEARCH (ssdp:all, MX 1) out of eth0 (or lan0) gets an answer from ADDR whose
                   LOCATION (on ADDR) serves a description containing TEXT
   nb,ADDR,NAME    NBSTAT to ADDR:137 lists NAME
 Asks every 0.3 s; prints the ones that never answered and fails if any.  Lab namespaces only.
@@ -90,7 +90,12 @@ def main():
         s.setblocking(False)
         if kind == "ssdp":
             s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("0.0.0.0"))
-            s.setsockopt(socket.SOL_SOCKET, 25, b"eth0\0")  # SO_BINDTODEVICE
+            for ifname in (b"eth0\0", b"lan0\0"):  # a device's link, or the scanner's
+                try:
+                    s.setsockopt(socket.SOL_SOCKET, 25, ifname)  # SO_BINDTODEVICE
+                    break
+                except OSError:
+                    continue
         pending[s] = (t, kind, addr, arg)
     while pending and time.time() < deadline:
         for s, (t, kind, addr, arg) in pending.items():
