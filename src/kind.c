@@ -278,9 +278,25 @@ static const char *const match_words[] = {
 	"any value", "is", "starts with", "contains", "is one of", "in",
 };
 
-static void pat_mdoc(FILE *out, const struct ls_kind_pat *p)
+/* Writes s with man(7)'s special characters escaped (backslash, a leading dot or quote). */
+static void man_text(FILE *out, const char *s)
 {
-	fprintf(out, "%s %s %s", p->src, p->key, match_words[p->match]);
+	for (; *s != '\0'; s++)
+		if (*s == '\\')
+			fputs("\\e", out);
+		else if (*s == '-')
+			fputs("\\-", out);
+		else
+			fputc(*s, out);
+}
+
+static void pat_man(FILE *out, const struct ls_kind_pat *p)
+{
+	fputs("\\fB", out);
+	man_text(out, p->src);
+	fputs("\\fR ", out);
+	man_text(out, p->key);
+	fprintf(out, " %s", match_words[p->match]);
 	if (p->match == LS_MATCH_ONEOF) {
 		const char *s;
 		fputc(' ', out);
@@ -288,34 +304,39 @@ static void pat_mdoc(FILE *out, const struct ls_kind_pat *p)
 			if (*s != '|')
 				fputc(*s, out);
 			else if (s[1] != '\0')
-				fputc(',', out);
+				fputs(", ", out);
 	} else if (p->pattern != NULL) {
-		fprintf(out, " \"%s\"", p->pattern);
+		fputs(" \"", out);
+		man_text(out, p->pattern);
+		fputc('"', out);
 	}
 }
 
-void ls_kind_describe_mdoc(FILE *out)
+void ls_kind_describe_man(FILE *out)
 {
 	int tier;
 	size_t i;
 
 	for (tier = LS_TIER_OWN; tier >= LS_TIER_TTL; tier--) {
-		fprintf(out, ".Ss Tier %d: %s\n.Bl -tag -width Ds -compact\n", tier, tier_names[tier]);
+		fprintf(out, ".SS \"Tier %d: %s\"\n.PD 0\n", tier, tier_names[tier]);
 		for (i = 0; i < LS_ARRAY_SIZE(rules); i++) {
 			if ((int)rules[i].tier != tier)
 				continue;
-			fprintf(out, ".It Sy %s\n", rules[i].kind);
-			pat_mdoc(out, &rules[i].fact);
+			fprintf(out, ".TP 10\n.B %s\n", rules[i].kind);
+			pat_man(out, &rules[i].fact);
 			if (rules[i].with.src != NULL) {
 				fputs(", with ", out);
-				pat_mdoc(out, &rules[i].with);
+				pat_man(out, &rules[i].with);
 			}
 			fputc('\n', out);
 		}
-		fputs(".El\n", out);
+		fputs(".PD\n", out);
 	}
-	fputs(".Ss Model, the first of\n.Bl -enum -compact\n", out);
-	for (i = 0; i < LS_ARRAY_SIZE(models); i++)
-		fprintf(out, ".It\n%s %s\n", models[i].fact.src, models[i].fact.key);
-	fputs(".El\n", out);
+	fputs(".SS \"Model: the first of\"\n.PD 0\n", out);
+	for (i = 0; i < LS_ARRAY_SIZE(models); i++) {
+		fputs(".IP \\(bu 2\n", out);
+		pat_man(out, &models[i].fact);
+		fputc('\n', out);
+	}
+	fputs(".PD\n", out);
 }

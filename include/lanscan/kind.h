@@ -93,7 +93,8 @@ const struct ls_model_rule *ls_model_rules(size_t *n);
 /* Whether one fact matches a pattern. */
 int ls_kind_pat_match(const struct ls_kind_pat *p, const struct ls_fact *f);
 
-/* Writes the rule tables as man page (mdoc) lines: a list per tier. */
-void ls_kind_describe_mdoc(FILE *out);
+/* Writes the rule tables as man(7) lines: a list per tier, then the
+ * model sources (man/device-recognition.draft holds a copy). */
+void ls_kind_describe_man(FILE *out);
 
 #endif
