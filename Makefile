@@ -160,6 +160,8 @@ bench: deps-bench
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
+	@$(MAKE) --no-print-directory unit
+	@tests/bench/devices.sh $(CURDIR)/$(BUILD)
 	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS) $(EXPAT_LIBS)
 	@printf '\n| registry prefixes | loading (first MAC seen) | one lookup | random MACs with a vendor |\n|---|---|---|---|\n'
 	@$(BUILD)/oui_bench
