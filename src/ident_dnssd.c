@@ -415,6 +415,8 @@ static const struct ls_ident_stats *dnssd_stats(const struct ls_isrc *s)
 
 const struct ls_ident_source ls_ident_dnssd = {
 	.name = "dnssd",
+	.packets = 1,
+	.max_packets = 2 * QUERIES_MAX,
 	.open = dnssd_open,
 	.start = dnssd_start,
 	.cancel = dnssd_cancel,

@@ -381,6 +381,8 @@ static const struct ls_ident_stats *ssdp_stats(const struct ls_isrc *s)
 
 const struct ls_ident_source ls_ident_ssdp = {
 	.name = "ssdp",
+	.packets = 2,
+	.max_packets = 3,
 	.open = ssdp_open,
 	.start = ssdp_start,
 	.cancel = ssdp_cancel,

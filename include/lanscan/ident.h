@@ -8,6 +8,14 @@
  * ends with one callback carrying the facts found (struct ls_fact,
  * kind.h), when the source is done or the budget runs out.  The facts go
  * to ls_kind_decide with the ones the sweep has (TTL, ports, vendor).
+ *
+ * Limits: only the host's own source address is believed, so a device
+ * cannot speak for another unless it forges that address; the DNS-SD
+ * fallback is multicast, so its query ids are seen by the whole link, and
+ * a device that forges source addresses could answer one of those in the
+ * host's place (the unicast queries are not seen by others on a switched
+ * link).  SSDP responders wait up to MX (1) s before answering the
+ * multicast M-SEARCH: a budget under about 1200 ms can miss them.
  */
 #ifndef LANSCAN_IDENT_H
 #define LANSCAN_IDENT_H
@@ -62,6 +70,9 @@ typedef void (*ls_ident_cb)(void *arg, const struct ls_fact *facts, size_t n);
 
 struct ls_ident_source {
 	const char *name;
+	/* Packets a lookup sends at its start (for --rate); at most max_packets
+	 * in all (later ones answer what the host said, or are the fallback). */
+	unsigned packets, max_packets;
 	/* Opens sockets on loop (no privilege needed).  0 or a negative errno. */
 	int (*open)(struct ls_isrc **out, uv_loop_t *loop, const struct ls_ident_opts *o, char *err, size_t errlen);
 	/* Starts a lookup of addr (reached by path); cb runs once, never from
