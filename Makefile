@@ -23,6 +23,9 @@ CFLAGS    ?= -O2 -g
 PKG_CONFIG ?= pkg-config
 UV_CFLAGS := $(shell $(PKG_CONFIG) --cflags libuv 2>/dev/null)
 UV_LIBS   := $(shell $(PKG_CONFIG) --libs libuv 2>/dev/null || echo -luv)
+# expat parses UPnP device descriptions (upnp.c).
+EXPAT_CFLAGS := $(shell $(PKG_CONFIG) --cflags expat 2>/dev/null)
+EXPAT_LIBS   := $(shell $(PKG_CONFIG) --libs expat 2>/dev/null || echo -lexpat)
 
 # -Werror is for developers and CI (make check sets WERROR=1), not for people
 # building a release with their own compiler and dpkg-buildflags.
@@ -31,7 +34,7 @@ WARN      := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes \
 ifeq ($(WERROR),1)
 WARN      += -Werror
 endif
-ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(CPPFLAGS)
+ALL_CPPFLAGS := -D_GNU_SOURCE -Iinclude -Isrc -DLS_VERSION='"$(VERSION)"' $(UV_CFLAGS) $(EXPAT_CFLAGS) $(CPPFLAGS)
 ALL_CFLAGS   := $(WARN) $(CFLAGS)
 ALL_LDFLAGS  := $(LDFLAGS)
 ifeq ($(SANITIZE),1)
@@ -47,11 +50,11 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 
 # Debian packages: to build and run, to test, to benchmark against peers.
-DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping ieee-data
+DEPS_BUILD := make gcc clang pkg-config libuv1-dev libexpat1-dev iputils-ping ieee-data
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
               python3 bash-completion libcap2-bin mandoc systemd samba avahi-daemon \
-              bind9-dnsutils nbtscan
+              bind9-dnsutils nbtscan minidlna miniupnpd-nftables
 DEPS_BENCH := fping nmap zmap time arp-scan nbtscan
 
 .PHONY: all deps deps-test deps-bench run check unit fuzz fuzz-merge bench install uninstall clean
@@ -64,10 +67,10 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 -include $(OBJS:.o=.d)
 
 $(BUILD)/lanscan: $(OBJS)
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(UV_LIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(UV_LIBS) $(EXPAT_LIBS)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS)
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS) $(EXPAT_LIBS)
 
 -include $(UNIT_BINS:=.d)
 
@@ -122,7 +125,7 @@ $(BUILD)/fobj/%.o: src/%.c | $(BUILD)/fobj
 	clang $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(BUILD)/fuzz
-	clang $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(UV_LIBS)
+	clang $(ALL_CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< $(FUZZ_OBJS) $(UV_LIBS) $(EXPAT_LIBS)
 
 -include $(FUZZ_OBJS:.o=.d)
 
@@ -157,7 +160,9 @@ bench: deps-bench
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
-	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS)
+	@$(MAKE) --no-print-directory unit
+	@tests/bench/devices.sh $(CURDIR)/$(BUILD)
+	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS) $(EXPAT_LIBS)
 	@printf '\n| registry prefixes | loading (first MAC seen) | one lookup | random MACs with a vendor |\n|---|---|---|---|\n'
 	@$(BUILD)/oui_bench
 

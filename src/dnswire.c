@@ -318,3 +318,18 @@ int ls_dns_ptr_answer(const uint8_t *pkt, size_t len, uint16_t id, const char *q
 	}
 	return 0;
 }
+
+int ls_dns_name_decode(const uint8_t *pkt, size_t len, size_t *off, uint8_t wire[LS_DNS_WIRE_MAX], size_t *wirelen)
+{
+	return name_decode(pkt, len, off, wire, wirelen);
+}
+
+int ls_dns_name_text(const uint8_t *wire, char *out, size_t outlen)
+{
+	return name_text(wire, out, outlen);
+}
+
+int ls_dns_name_encode(const char *qname, uint8_t wire[LS_DNS_WIRE_MAX])
+{
+	return name_encode(qname, wire);
+}

@@ -17,6 +17,13 @@ int ls_facts_add(struct ls_facts *f, const char *src, const char *key, const cha
 
 	if (value == NULL || value[0] == '\0')
 		return 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (strcmp(f->v[i].src, src) == 0 && strcmp(f->v[i].key, key) == 0 && strcmp(f->v[i].value, value) == 0)
+			return 0;
+	if (f->n >= LS_FACTS_MAX) {
+		f->dropped++;
+		return -ENOSPC;
+	}
 	if (ls_grow(&f->v, f->n, &f->cap, sizeof(*f->v), 4) != 0)
 		return -ENOMEM;
 	ls = strlen(src) + 1;
@@ -81,6 +88,7 @@ void ls_facts_free(struct ls_facts *f)
 	free(f->v);
 	f->v = NULL;
 	f->n = f->cap = 0;
+	f->dropped = 0;
 }
 
 const char *ls_facts_best_name(const struct ls_facts *f, char *buf, size_t len)

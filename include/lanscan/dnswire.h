@@ -66,4 +66,20 @@ ssize_t ls_dns_ptr_query(uint8_t *buf, size_t len, uint16_t id, const char *qnam
  * then "" when namelen > 0).  Never reads past len nor writes past namelen. */
 int ls_dns_ptr_answer(const uint8_t *pkt, size_t len, uint16_t id, const char *qname, char *name, size_t namelen);
 
+/* --- for other DNS readers (dnssd.c) ------------------------------------ */
+
+/* A name in wire form: labels, length bytes and the root. */
+#define LS_DNS_WIRE_MAX 255
+
+/* Reads the name at *off of the len bytes at pkt into wire (uncompressed)
+ * and moves *off past it, with the bounds ls_dns_ptr_answer describes.
+ * Returns 0 or -EBADMSG. */
+int ls_dns_name_decode(const uint8_t *pkt, size_t len, size_t *off, uint8_t wire[LS_DNS_WIRE_MAX], size_t *wirelen);
+/* Writes a decoded name in the presentation form of ls_dns_ptr_answer
+ * (lower case, \DDD escapes, no final dot).  Returns 1 or -ENOSPC. */
+int ls_dns_name_text(const uint8_t *wire, char *out, size_t outlen);
+/* Writes a dotted name in wire form (the rules of ls_dns_ptr_query).
+ * Returns its length or -EINVAL. */
+int ls_dns_name_encode(const char *qname, uint8_t wire[LS_DNS_WIRE_MAX]);
+
 #endif

@@ -22,17 +22,25 @@
 #define LS_KEY_NAME "name"
 #define LS_KEY_WORKGROUP "workgroup"
 
+/* One piece of evidence.  In a list (struct ls_facts) the strings are one
+ * allocation the list owns; elsewhere (kind.h's rules) the caller's. */
 struct ls_fact {
-	const char *src, *key, *value;	/* into one allocation, owned by the list */
+	const char *src, *key, *value;
 };
+
+/* At most this many facts per list: a device that says more is cut short
+ * (counted in dropped), so no device can make a host's list grow without bound. */
+#define LS_FACTS_MAX 256
 
 struct ls_facts {
 	struct ls_fact *v;
 	size_t n, cap;
+	unsigned dropped;	/* facts left out: the list was full */
 };
 
-/* Adds a copy of (src, key, value).  An empty or NULL value adds nothing.
- * Returns 0 or -ENOMEM. */
+/* Adds a copy of (src, key, value), unless the very same fact is there.
+ * An empty or NULL value adds nothing.  Returns 0, -ENOSPC (the list is
+ * full: counted in dropped) or -ENOMEM. */
 int ls_facts_add(struct ls_facts *f, const char *src, const char *key, const char *value);
 
 /* The first value for (src, key), or NULL.  f may be NULL. */
@@ -44,6 +52,7 @@ void ls_facts_del(struct ls_facts *f, const char *src, const char *key);
 /* Copies every fact of from into to (appended).  Returns 0 or -ENOMEM. */
 int ls_facts_copy(struct ls_facts *to, const struct ls_facts *from);
 
+/* Frees the strings and the array; the list is empty after. */
 void ls_facts_free(struct ls_facts *f);
 
 /* The best name: DNS, else mDNS, else the NetBIOS name in lower case
