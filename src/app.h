@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "lanscan/cli.h"
+#include "lanscan/identify.h"
 #include "lanscan/names.h"
 #include "lanscan/oui.h"
 #include "lanscan/pipeline.h"
@@ -41,6 +42,8 @@ struct ls_app {
 	int ifindex;		/* -I's interface, 0 when none */
 	struct ls_names names;	/* -n: the name sources */
 	bool names_open;
+	struct ls_identify identify;	/* -K: the evidence sources */
+	bool identify_open;
 	bool nagios_printed;	/* --nagios: the status line is out */
 	double started_ms;
 	char **env;

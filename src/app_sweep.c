@@ -140,6 +140,8 @@ static void on_done(struct ls_pipeline *pl)
 	ls_report_stop(&app->rep);
 	if (app->names_open)
 		ls_names_close(&app->names);
+	if (app->identify_open)
+		ls_identify_close(&app->identify);
 	ls_plan_close(&app->plan);
 	app->plan_open = false;
 	close_signals(app);
@@ -267,6 +269,18 @@ static int choose_methods(struct ls_app *app)
 		app->names_open = true;
 		pl->names = &app->names;
 	}
+	if (app->opt.identify) {
+		int budget = app->opt.name_timeout_set || app->opt.name_timeout_ms > LS_DEFAULT_IDENT_TIMEOUT_MS ?
+			app->opt.name_timeout_ms : LS_DEFAULT_IDENT_TIMEOUT_MS;
+		if ((rc = ls_identify_open(&app->identify, &app->loop, &app->plan.cfg, budget, &app->plan.pacer)) != 0) {
+			ls_msg("identify: %s", strerror(-rc));
+			return EXIT_SYSERR;
+		}
+		app->identify_open = true;
+		pl->identify = &app->identify;
+		if (app->opt.verbose && app->identify.why[0] != '\0')
+			ls_app_warn(app, "identify: left out %s", app->identify.why);
+	}
 	return drop_privileges(app);
 }
 
@@ -329,7 +343,7 @@ static void terminal_defaults(struct ls_app *app)
 
 	if (o->format == LS_FMT_AUTO && isatty(STDOUT_FILENO) && !o->quiet && !o->nagios &&
 	    o->state_path == NULL && o->prom_file == NULL && !o->no_names && o->show != LS_SHOW_UNREACHABLE)
-		o->rdns = true;
+		o->rdns = o->identify = true;
 }
 
 /* Opens the reports, the loop and its signal handles, and fills in the
@@ -418,6 +432,10 @@ static int sweep_finish(struct ls_app *app, double elapsed)
 			ls_names_describe(&app->names, line, sizeof(line));
 			ls_app_warn(app, "names (named/asked): %s", line);
 		}
+		if (app->identify_open) {
+			ls_identify_describe(&app->identify, line, sizeof(line));
+			ls_app_warn(app, "identify (answered/asked): %s", line);
+		}
 	}
 	complete = pl->syserr == 0 && app->signum == 0 && pl->out_err == 0;
 	if (pl->syserr != 0)
@@ -455,6 +473,9 @@ int ls_app_sweep(struct ls_app *app)
 		if (app->names_open)
 			ls_names_close(&app->names);
 		app->names_open = false;
+		if (app->identify_open)
+			ls_identify_close(&app->identify);
+		app->identify_open = false;
 		if (app->plan_open)
 			ls_plan_close(&app->plan);
 		app->plan_open = false;

@@ -17,14 +17,14 @@ enum {
 	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
 	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL,
-	OPT_NAME_TIMEOUT, OPT_HEADER, OPT_NO_HEADER, OPT_COLOR, OPT_SHOW_DOWN, OPT_NO_NAMES
+	OPT_NAME_TIMEOUT, OPT_IDENTIFY, OPT_HEADER, OPT_NO_HEADER, OPT_COLOR, OPT_SHOW_DOWN, OPT_NO_NAMES
 };
 
 /* Short letters: where fping has the same letter, the same meaning
  * (-4 -6 -a -A -c -d -e -f -g -h -I -m -n -q -r -s -S -t -u -x); -j, -p and -V
  * are lanscan's own, and -o is util-linux's column list (fping's outage time
  * has no equivalent).  fping's other letters are refused with a hint. */
-#define SHORTOPTS ":46aAc:def:ghI:j:mno:p:qr:sS:t:uVx:"
+#define SHORTOPTS ":46aAc:def:ghI:j:Kmno:p:qr:sS:t:uVx:"
 
 static const struct option longopts[] = {
 	{ "alive", no_argument, NULL, 'a' },
@@ -48,6 +48,7 @@ static const struct option longopts[] = {
 	{ "names", no_argument, NULL, 'n' },
 	{ "name-timeout", required_argument, NULL, OPT_NAME_TIMEOUT },
 	{ "no-names", no_argument, NULL, OPT_NO_NAMES },
+	{ "identify", no_argument, NULL, 'K' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "header", no_argument, NULL, OPT_HEADER },
 	{ "no-header", no_argument, NULL, OPT_NO_HEADER },
@@ -143,7 +144,10 @@ void ls_cli_usage(FILE *f)
 "  -n, -d, --names         name the hosts that are up: DNS (PTR), mDNS and\n"
 "                          NetBIOS, asked at once (also --rdns; the default\n"
 "                          for the table on a terminal)\n"
-"      --no-names          no names, even on a terminal\n"
+"  -K, --identify          say what each device is (kind, model) from what it\n"
+"                          tells: mDNS/DNS-SD, SSDP/UPnP, NetBIOS, TTL, ports,\n"
+"                          vendor; names too (the default on a terminal)\n"
+"      --no-names          no names and no --identify, even on a terminal\n"
 "      --name-timeout=MS   how long a host's line may wait for its names once\n"
 "                          it is up (10-60000, default 1000)\n"
 "  -s, --summary           print a summary on standard error\n"
@@ -165,7 +169,8 @@ void ls_cli_usage(FILE *f)
 "or -, name or -, the method that answered (icmp, arp, nd, tcp/PORT, neigh,\n"
 "ping) or -, MAC or -, vendor or -.\n"
 "FIELDS (-o): address target state rtt name via mac vendor dns mdns netbios\n"
-"workgroup error, and names (NDJSON only).\n"
+"workgroup kind model kind_from sent received loss rtt_min rtt_max error, and\n"
+"names and evidence (NDJSON only).\n"
 "Exit status: 0 all up (or --min-up reached), 1 some down, 2 some target\n"
 "could not be resolved, 3 usage error, 4 system error, 128+N stopped by\n"
 "signal N.\n", f);
@@ -486,10 +491,12 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 	case OPT_NO_PROGRESS: o->progress = 0; return 0;
 	case OPT_SORT: o->sort = true; return 0;
 	case 'n': case 'd': o->rdns = true; return 0;
+	case 'K': o->identify = o->rdns = true; return 0;
 	case OPT_NAME_TIMEOUT:
 		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
 			o->name_timeout_ms = (int)v;
 		sn->name_timeout = true;
+		o->name_timeout_set = true;
 		return rc;
 	case 's': o->summary = true; return 0;
 	case 'q': o->quiet = true; return 0;
@@ -556,7 +563,7 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 	else if (o->show_down && (sn->alive || sn->unreachable || o->format == LS_FMT_PROM || o->nagios))
 		msg = "--show-down lists every host in the table: it takes no -a/-u, --format prom or --nagios";
 	else if (o->no_names && o->rdns)
-		msg = "--no-names and -n/--names cannot be used together";
+		msg = "--no-names and -n/--names or -K/--identify cannot be used together";
 	else if (o->rdns && o->state_path == NULL && o->prom_file == NULL &&
 		 (o->quiet || o->nagios || sn->unreachable))
 		msg = "-n/--names: with -q, --nagios or -u no name would be shown (names are asked "

@@ -321,6 +321,22 @@ double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint
 	return rtt;
 }
 
+int ls_engine_rx_ttl(struct msghdr *h)
+{
+	struct cmsghdr *c;
+	int v;
+
+	for (c = CMSG_FIRSTHDR(h); c != NULL; c = CMSG_NXTHDR(h, c))
+		if ((c->cmsg_level == SOL_IP && c->cmsg_type == IP_TTL) ||
+		    (c->cmsg_level == SOL_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
+			if (c->cmsg_len < CMSG_LEN(sizeof(v)))
+				return 0;
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			return v > 0 && v <= 255 ? v : 0;
+		}
+	return 0;
+}
+
 void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans)
 {
 	struct ls_eslot *sl = &e->slots[s];

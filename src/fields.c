@@ -170,6 +170,91 @@ static void j_rtt_max(const struct ls_result *r, struct ls_sbuf *b)
 	j_count(b, r->sent > 0 && r->received > 0 && r->rtt_max_ms >= 0, r->rtt_max_ms, 3);
 }
 
+static const char *f_kind(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->kind;
+}
+
+static const char *f_model(const struct ls_result *r, char *buf, size_t len)
+{
+	(void)buf, (void)len;
+	return r->model;
+}
+
+/* The fact that decided the kind, as "source key=value" (the value cut at 64 bytes). */
+static const char *f_kind_from(const struct ls_result *r, char *buf, size_t len)
+{
+	const struct ls_fact *f = r->kind_fact;
+
+	if (f == NULL)
+		return NULL;
+	snprintf(buf, len, "%s %s=%.64s", f->src, f->key, f->value);
+	return buf;
+}
+
+static bool is_name_fact(const struct ls_fact *f)
+{
+	return strcmp(f->key, LS_KEY_NAME) == 0 || strcmp(f->key, LS_KEY_WORKGROUP) == 0;
+}
+
+/* --identify: every fact but the names (in "names"), grouped by source
+ * then key, in the order they came: {"mdns":{"service":["_ipp._tcp",...],
+ * "_ipp._tcp.ty":"..."},"ip":{"ttl":"64"},...}; a key with one value has
+ * a string, with more an array. */
+static void j_evidence(const struct ls_result *r, struct ls_sbuf *b)
+{
+	const struct ls_facts *fs = r->facts;
+	size_t i, j, k, n = fs != NULL ? fs->n : 0;
+	bool first_src = true;
+
+	if (!r->identify || fs == NULL) {
+		ls_sbuf_puts(b, r->identify ? "{}" : "null");
+		return;
+	}
+	ls_sbuf_puts(b, "{");
+	for (i = 0; i < n; i++) {
+		const struct ls_fact *f = &fs->v[i];
+		bool seen = is_name_fact(f), first_key = true, first_val;
+		for (j = 0; j < i && !seen; j++)
+			seen = !is_name_fact(&fs->v[j]) && strcmp(fs->v[j].src, f->src) == 0;
+		if (seen)
+			continue;	/* a source once, at its first fact */
+		ls_sbuf_puts(b, first_src ? "" : ",");
+		first_src = false;
+		ls_sbuf_json_str(b, f->src);
+		ls_sbuf_puts(b, ":{");
+		for (j = i; j < n; j++) {
+			const struct ls_fact *g = &fs->v[j];
+			size_t count = 0;
+			bool dup = false;
+			if (is_name_fact(g) || strcmp(g->src, f->src) != 0)
+				continue;
+			for (k = i; k < j && !dup; k++)
+				dup = !is_name_fact(&fs->v[k]) && strcmp(fs->v[k].src, f->src) == 0 &&
+				      strcmp(fs->v[k].key, g->key) == 0;
+			if (dup)
+				continue;	/* a key once, at its first value */
+			for (k = j; k < n; k++)
+				count += strcmp(fs->v[k].src, f->src) == 0 && strcmp(fs->v[k].key, g->key) == 0;
+			ls_sbuf_puts(b, first_key ? "" : ",");
+			first_key = false;
+			ls_sbuf_json_str(b, g->key);
+			ls_sbuf_puts(b, count > 1 ? ":[" : ":");
+			for (k = j, first_val = true; k < n; k++) {
+				if (strcmp(fs->v[k].src, f->src) != 0 || strcmp(fs->v[k].key, g->key) != 0)
+					continue;
+				ls_sbuf_puts(b, first_val ? "" : ",");
+				first_val = false;
+				ls_sbuf_json_str(b, fs->v[k].value);
+			}
+			ls_sbuf_puts(b, count > 1 ? "]" : "");
+		}
+		ls_sbuf_puts(b, "}");
+	}
+	ls_sbuf_puts(b, "}");
+}
+
 static const char *f_error(const struct ls_result *r, char *buf, size_t len)
 {
 	(void)buf, (void)len;
@@ -229,6 +314,14 @@ const struct ls_field ls_fields[] = {
 	  .help = "the NetBIOS workgroup or domain (-n)" },
 	{ .name = "names", .header = "NAMES", .flags = LS_FIELD_JSON_ONLY, .json = j_names,
 	  .help = "NDJSON: each source's name as an object" },
+	{ .name = "kind", .rank = 2, .header = "KIND", .width = 8, .text = f_kind,
+	  .help = "--identify: what the device is (router, printer, computer, phone, tablet, tv, media, speaker, nas, camera, iot, network, server)" },
+	{ .name = "model", .rank = 3, .header = "MODEL", .flags = WIDE, .width = 5, .max = 32, .weight = 2,
+	  .text = f_model, .help = "--identify: the device's own model string" },
+	{ .name = "kind_from", .rank = 4, .header = "KIND FROM", .flags = WIDE, .width = 9, .weight = 1,
+	  .text = f_kind_from, .help = "--identify: the fact that decided the kind (source key=value)" },
+	{ .name = "evidence", .header = "EVIDENCE", .flags = LS_FIELD_JSON_ONLY, .json = j_evidence,
+	  .help = "--identify, NDJSON: every fact each source gave, by source and key" },
 	{ .name = "sent", .rank = 4, .header = "SENT", .flags = LS_FIELD_NUMBER, .width = 4, .text = f_sent, .json = j_sent,
 	  .help = "-c N: echo requests sent" },
 	{ .name = "received", .rank = 4, .header = "RCVD", .flags = LS_FIELD_NUMBER, .width = 4, .text = f_received,

@@ -54,6 +54,8 @@ static void on_packet(void *arg, const uint8_t *buf, size_t n, const struct ls_a
 			continue;	/* only the host itself answers for itself */
 		rc = ls_nbstat_parse(buf, n, id, &st);
 		if (rc == 0) {
+			if (st.server)
+				ls_nq_fact(q, LS_NAME_NBNS, "server", "1");
 			ls_nq_answer(q, LS_NAME_NBNS, st.name, st.group);
 			return;
 		}

@@ -276,6 +276,12 @@ void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const
 	done_src(q, src);
 }
 
+void ls_nq_fact(struct ls_nq *q, enum ls_name_src src, const char *key, const char *value)
+{
+	if (q->pending & (1u << src))
+		(void)ls_facts_add(&q->found, src_names[src], key, value);
+}
+
 void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src)
 {
 	if (q->pending & (1u << src))

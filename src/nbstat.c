@@ -144,6 +144,8 @@ int ls_nbstat_parse(const uint8_t *pkt, size_t len, uint16_t id, struct ls_nbsta
 	for (i = 0; i < num; i++, off += ENTRY_LEN) {
 		e = pkt + off;
 		eflags = get16(e + 16);
+		if (e[15] == 0x20 && !(eflags & ENTRY_GROUP))
+			out->server = true;
 		if (e[15] != 0x00)
 			continue;
 		name_text(e, text);

@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanscan/identify.h"
+#include "lanscan/kind.h"
 #include "lanscan/names.h"
+#include "lanscan/oui.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
@@ -34,6 +37,8 @@ struct ls_job {
 	bool emitted;
 	void *req;			/* the getaddrinfo request under way */
 	struct ls_nq *nq;		/* the name lookup under way (names.h) */
+	struct ls_ilookup *il;		/* the recognition lookup under way (identify.h) */
+	struct ls_facts facts;		/* what the host said: names, evidence */
 	struct ls_race race;
 	struct ls_job *prev, *next;	/* the live list */
 	struct ls_job *qnext;		/* the ready queue */
@@ -69,6 +74,7 @@ static void job_free(struct ls_job *job)
 		job->next->prev = job->prev;
 	p->jobs--;
 	ls_race_free(&job->race);
+	ls_facts_free(&job->facts);
 	free(job->req);
 	free(job);
 }
@@ -113,9 +119,29 @@ static const char *best_name(const struct ls_job *job, const struct ls_facts *f,
 	return job->is_name ? job->spec->text : ls_facts_best_name(f, nb, len);
 }
 
+/* What the sweep itself saw of the host, as evidence for its kind: the
+ * TTL of its reply, the TCP port that answered, its MAC's vendor and
+ * whether that MAC is locally administered (kind.h's keys). */
+static void sweep_facts(const struct ls_race *rc, const struct ls_result *r, struct ls_facts *f)
+{
+	char v[16];
+
+	if (rc->ans.ttl > 0) {
+		snprintf(v, sizeof(v), "%d", rc->ans.ttl);
+		(void)ls_facts_add(f, "ip", "ttl", v);
+	}
+	if (r->via != NULL && strncmp(r->via, "tcp/", 4) == 0)
+		(void)ls_facts_add(f, "tcp", "port", r->via + 4);
+	if (r->has_mac && r->vendor != NULL && strcmp(r->vendor, LS_OUI_LOCAL) != 0)
+		(void)ls_facts_add(f, "mac", "vendor", r->vendor);
+	if (r->has_mac && (r->mac[0] & 0x02))
+		(void)ls_facts_add(f, "mac", "local", "1");
+}
+
 static void emit_race(struct ls_job *job, const struct ls_facts *f)
 {
 	const struct ls_race *rc = &job->race;
+	struct ls_kind_result kind;
 	struct ls_result r;
 	char text[16], nb[80];
 
@@ -147,6 +173,16 @@ static void emit_race(struct ls_job *job, const struct ls_facts *f)
 	r.names = job->pl->names != NULL;
 	r.facts = f;
 	r.error = ls_race_error(rc);
+	if (job->pl->identify != NULL && rc->state == LS_UP && f != NULL) {
+		r.identify = true;
+		sweep_facts(rc, &r, &job->facts);	/* f is job->facts: the same list */
+		ls_kind_decide(f->v, f->n, &kind);
+		r.kind = kind.kind;
+		r.model = kind.model;
+		r.kind_fact = kind.kind_fact >= 0 ? &f->v[kind.kind_fact] : NULL;
+	} else {
+		r.identify = job->pl->identify != NULL;
+	}
 	job->emitted = true;
 	emit(job->pl, &r);
 }
@@ -156,10 +192,20 @@ static void settle(struct ls_job *job)
 {
 	struct ls_pipeline *p = job->pl;
 
-	if (job->racing || job->req != NULL || job->nq != NULL)
+	if (job->racing || job->req != NULL || job->nq != NULL || job->il != NULL)
 		return;
 	job_free(job);
 	pump(p);
+}
+
+/* A lookup ended (names or recognition): its facts join the host's; the
+ * line goes out once both are in, even when stopping. */
+static void lookup_done(struct ls_job *job, const struct ls_facts *f)
+{
+	(void)ls_facts_copy(&job->facts, f);
+	if (job->nq == NULL && job->il == NULL)
+		emit_race(job, &job->facts);
+	settle(job);
 }
 
 static void on_names(void *arg, const struct ls_facts *f)
@@ -167,8 +213,15 @@ static void on_names(void *arg, const struct ls_facts *f)
 	struct ls_job *job = arg;
 
 	job->nq = NULL;
-	emit_race(job, f);	/* decided: print it even when stopping */
-	settle(job);
+	lookup_done(job, f);
+}
+
+static void on_identified(void *arg, const struct ls_facts *f)
+{
+	struct ls_job *job = arg;
+
+	job->il = NULL;
+	lookup_done(job, f);
 }
 
 static void on_decided(struct ls_race *r)
@@ -176,12 +229,17 @@ static void on_decided(struct ls_race *r)
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
 
-	if (p->names != NULL && r->state == LS_UP && !p->stopping &&
-	    (job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job)) != NULL) {
-		job->phase = J_NAMES;
-		return;
+	if (r->state == LS_UP && !p->stopping) {
+		if (p->names != NULL)
+			job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job);
+		if (p->identify != NULL)
+			job->il = ls_identify_start(p->identify, &r->addr, &r->path, on_identified, job);
+		if (job->nq != NULL || job->il != NULL) {
+			job->phase = J_NAMES;	/* the line waits for them (never called back in here) */
+			return;
+		}
 	}
-	emit_race(job, NULL);
+	emit_race(job, p->identify != NULL ? &job->facts : NULL);
 }
 
 static void on_release_tick(uv_timer_t *t)
@@ -469,10 +527,13 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 			/* The names may be in (nq NULL) while the race still runs; the
 			 * race's end frees the job only when no lookup holds it. */
 			struct ls_nq *nq = job->nq;
+			struct ls_ilookup *il = job->il;
 			if (job->racing)
 				ls_race_cancel(&job->race);
 			if (nq != NULL)
-				ls_names_cancel(nq);	/* prints the line; may free the job */
+				ls_names_cancel(nq);	/* the last lookup to end prints the line; */
+			if (il != NULL)
+				ls_identify_cancel(il);	/* it may free the job */
 			break;
 		}
 		}

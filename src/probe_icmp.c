@@ -171,7 +171,7 @@ static void to_addr(const struct sockaddr_storage *ss, struct ls_addr *a)
 }
 
 static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const struct sockaddr_storage *from,
-		     uint64_t rx_ns, double now)
+		     uint64_t rx_ns, int ttl, double now)
 {
 	struct ls_addr src;
 	struct ls_answer ans;
@@ -189,6 +189,7 @@ static void on_reply(struct icmp *e, int fi, const struct ls_icmp_msg *m, const 
 	/* From the probe's own send time (authenticated by the tag) to the
 	 * kernel's receive timestamp. */
 	ans.rtt_ms = ls_engine_rtt(&e->e, i, m->probe.tx_ns, rx_ns, now);
+	ans.ttl = ttl;		/* evidence for --identify: the host's initial TTL shows through */
 	ls_engine_answer(&e->e, i, &ans);
 }
 
@@ -275,7 +276,8 @@ static void receive(struct icmp *e, int fi)
 			if (m.bad_checksum)
 				ls_engine_reject(&e->e, LS_REJ_CHECKSUM);
 			else if (m.kind == LS_ICMP_REPLY)
-				on_reply(e, fi, &m, &from[k], ls_engine_rx_stamp(&msgs[k].msg_hdr), now);
+				on_reply(e, fi, &m, &from[k], ls_engine_rx_stamp(&msgs[k].msg_hdr),
+					 ls_engine_rx_ttl(&msgs[k].msg_hdr), now);
 			else if (m.kind == LS_ICMP_ERROR)
 				on_error(e, fi, &m);
 			else	/* not an echo reply, nor an error quoting an echo request */
@@ -351,6 +353,10 @@ static int open_socket(int family, bool *raw, int rcvbuf, const struct ls_probe_
 		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &on, sizeof(on));
 	}
 	setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof(on));
+	if (family == AF_INET)	/* the reply's TTL (--identify's evidence) */
+		setsockopt(fd, SOL_IP, IP_RECVTTL, &on, sizeof(on));
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_RECVHOPLIMIT, &on, sizeof(on));
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) != 0)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	/* Echoes to on-link addresses being resolved wait in the kernel and

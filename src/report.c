@@ -28,21 +28,34 @@ static void add(struct ls_report *rep, struct ls_sink *s, bool changes)
 
 /* The sink for standard output, or NULL when out of memory (*none: the
  * options print nothing there). */
+static void format_default(enum ls_format fmt, bool names, struct ls_fieldset *fs)
+{
+	if (fmt == LS_FMT_TABLE)
+		ls_fields_default_table(fs, names);
+	else if (fmt == LS_FMT_JSON)
+		ls_fields_default_json(fs, names);
+	else
+		ls_fields_default_tsv(fs);
+}
+
 /* The fields of -o for the format: "+LIST" adds to the format's default. */
 static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool names, struct ls_fieldset *fs)
 {
 	char err[256];
 
 	fs->n = 0;
-	if (opt->fields_text == NULL && opt->count > 1) {
+	if (opt->fields_text == NULL && (opt->count > 1 || opt->identify)) {
+		format_default(fmt, names, fs);
 		/* -c N: fping's xmt/rcv/%loss and min/avg/max, after the usual fields */
-		if (fmt == LS_FMT_TABLE)
-			ls_fields_default_table(fs, names);
-		else if (fmt == LS_FMT_JSON)
-			ls_fields_default_json(fs, names);
-		else
-			ls_fields_default_tsv(fs);
-		(void)ls_fields_parse(fs, "+sent,received,loss,rtt_min,rtt_max", fmt == LS_FMT_JSON, err, sizeof(err));
+		if (opt->count > 1)
+			(void)ls_fields_parse(fs, "+sent,received,loss,rtt_min,rtt_max", fmt == LS_FMT_JSON, err,
+					      sizeof(err));
+		/* --identify: what the device is; the table puts it where a person looks */
+		if (opt->identify && fmt == LS_FMT_TABLE)
+			(void)ls_fields_parse(fs, "address,state,rtt,kind,vendor,model,name", false, err, sizeof(err));
+		else if (opt->identify)
+			(void)ls_fields_parse(fs, fmt == LS_FMT_JSON ? "+kind,model,kind_from,evidence" : "+kind,model",
+					      fmt == LS_FMT_JSON, err, sizeof(err));
 		return;
 	}
 	if (opt->fields_text == NULL)
@@ -51,12 +64,7 @@ static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool na
 		*fs = opt->fields;
 		return;
 	}
-	if (fmt == LS_FMT_TABLE)
-		ls_fields_default_table(fs, names);
-	else if (fmt == LS_FMT_JSON)
-		ls_fields_default_json(fs, names);
-	else
-		ls_fields_default_tsv(fs);
+	format_default(fmt, names, fs);
 	if (ls_fields_parse(fs, opt->fields_text, fmt == LS_FMT_JSON, err, sizeof(err)) != 0)
 		*fs = opt->fields;	/* checked with the options: cannot fail */
 }

@@ -8,10 +8,10 @@
 
 /* A kept result: its strings and facts are copies (the caller's live only
  * during the call), on the heap so the record can move. */
-#define SORTED_STRS 4
+#define SORTED_STRS 5
 struct sorted {
 	struct ls_result r;
-	char *s[SORTED_STRS];	/* target, name, error, via */
+	char *s[SORTED_STRS];	/* target, name, error, via, model */
 	struct ls_facts *facts;
 };
 
@@ -61,6 +61,7 @@ static int keep(struct ls_sink *sink, const struct ls_result *r)
 	f[1] = &s->r.name;
 	f[2] = &s->r.error;
 	f[3] = &s->r.via;	/* vendor points into the registry, which outlives output */
+	f[4] = &s->r.model;	/* kind is a static word */
 	for (i = 0; i < SORTED_STRS; i++) {
 		s->s[i] = dup_or_null(*f[i], &oom);
 		*f[i] = s->s[i];
@@ -69,6 +70,9 @@ static int keep(struct ls_sink *sink, const struct ls_result *r)
 				 ls_facts_copy(s->facts, r->facts) != 0))
 		oom = true;
 	s->r.facts = s->facts;
+	s->r.kind_fact = NULL;
+	if (r->kind_fact != NULL && r->facts != NULL && s->facts != NULL && !oom)
+		s->r.kind_fact = &s->facts->v[r->kind_fact - r->facts->v];
 	if (oom) {
 		free_sorted(s);
 		return -ENOMEM;

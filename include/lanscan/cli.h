@@ -23,6 +23,7 @@
 #define LS_DEFAULT_RETRIES 2	/* packet methods: sends again within a target's wait */
 #define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
 #define LS_DEFAULT_NAME_TIMEOUT_MS 1000	/* -n: a host's names, at most this after it is up */
+#define LS_DEFAULT_IDENT_TIMEOUT_MS 1200	/* -K: SSDP answers come up to MX (1 s) late */
 
 #define LS_CLI_MAX_PORTS 64
 
@@ -56,7 +57,9 @@ struct ls_options {
 	int header;		/* --header 1, --no-header 0, -1: the format's default */
 	enum ls_color color;	/* --color */
 	bool show_down;		/* --show-down: the table lists down hosts too */
-	bool no_names;		/* --no-names: not even on a terminal */
+	bool no_names;		/* --no-names: not even on a terminal (nor --identify) */
+	bool identify;		/* -K/--identify: kind and model (names too) */
+	bool name_timeout_set;
 	const char *ping_cmd;
 	bool ping_cmd_set;
 	const char *iface;		/* -I: the one interface to use, or NULL */

@@ -141,6 +141,10 @@ uint64_t ls_engine_sock_drops(int fd);
 struct msghdr;
 uint64_t ls_engine_rx_stamp(struct msghdr *h);
 
+/* The TTL (IP_TTL) or hop limit (IPV6_HOPLIMIT) a received message's
+ * control data carries (IP_RECVTTL, IPV6_RECVHOPLIMIT), or 0 when none. */
+int ls_engine_rx_ttl(struct msghdr *h);
+
 /* The RTT of an answer received at rx_ns (a kernel timestamp, 0 when none)
  * to the probe sent at tx_ns, bounded by what the monotonic clock saw since
  * slot s's first send. */

@@ -136,6 +136,9 @@ void ls_names_describe(const struct ls_names *ns, char *buf, size_t len);
 
 /* An answer from source src: name (and, NetBIOS, group) copied. */
 void ls_nq_answer(struct ls_nq *q, enum ls_name_src src, const char *name, const char *group);
+/* A fact source src learnt beside the name (NetBIOS: the <20> server
+ * service), kept with the lookup's facts; before ls_nq_answer. */
+void ls_nq_fact(struct ls_nq *q, enum ls_name_src src, const char *key, const char *value);
 /* Source src has nothing (a negative answer, port unreachable, an error). */
 void ls_nq_nothing(struct ls_nq *q, enum ls_name_src src);
 /* Marks a source dead for the rest of the sweep and ends its pending queries. */

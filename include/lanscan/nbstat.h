@@ -13,6 +13,7 @@ struct ls_nbstat {
 	char group[64];		/* the first group <00> name but __MSBROWSE__, "" when none */
 	uint8_t mac[6];		/* the unit id (the adapter's MAC) */
 	bool has_mac;		/* false when absent or all zero */
+	bool server;		/* a unique <20> name: the file server service runs */
 };
 
 /* Builds a node status request for the wildcard name "*" with the given

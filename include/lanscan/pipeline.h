@@ -36,6 +36,7 @@ struct ls_pipeline {
 	int family;				/* names: 0, AF_INET or AF_INET6 */
 	bool resolve_all;
 	struct ls_names *names;			/* -n: name lookups (names.h), or NULL */
+	struct ls_identify *identify;		/* --identify: recognition lookups (identify.h), or NULL */
 	struct ls_oui *oui;			/* vendors of MACs seen (may be NULL) */
 	ls_pipeline_done_cb done_cb;
 	/* state */

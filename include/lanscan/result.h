@@ -26,6 +26,7 @@ struct ls_answer {
 	 * (rtt_ms is the mean); sent 0 when the method does not count. */
 	uint16_t sent, received;
 	double rtt_min_ms, rtt_max_ms;
+	int ttl;		/* the IP TTL or hop limit of the reply, 0 when none (ARP, ND, TCP) */
 };
 
 struct ls_result {
@@ -42,6 +43,10 @@ struct ls_result {
 	bool names;		/* names were asked for (-n): the per-source names in facts */
 	const struct ls_facts *facts;	/* what the host said about itself (facts.h), or NULL */
 	const char *error;	/* why it is down or unknown, or NULL */
+	bool identify;		/* --identify: kind, model and the evidence in facts */
+	const char *kind;	/* a word of kind.h's vocabulary, or NULL: no evidence */
+	const char *model;	/* the device's own model string, or NULL */
+	const struct ls_fact *kind_fact;	/* the fact that decided the kind, or NULL */
 	/* -c N: requests sent and replies counted (sent 0: not counted), the
 	 * RTT's least and most (rtt_ms is the mean) */
 	unsigned sent, received;
