@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# build-deb.sh -- build the Debian package from a clean copy of the tree.
+#
+# Usage: tests/pkg/build-deb.sh OUTDIR [dpkg-buildpackage options]
+# The files git knows (tracked, and new ones not ignored; every file when
+# there is no git) are copied to a temporary lanscan-VERSION directory, where
+# `dpkg-buildpackage -us -uc -b` runs; the .deb, .buildinfo and .changes
+# files are moved to OUTDIR, the build log is OUTDIR/build.log.  Nothing is
+# written next to the tree.  SOURCE_DATE_EPOCH, when set, is passed on
+# (otherwise dpkg-buildpackage takes the date of debian/changelog).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -ge 1 ] || { echo "usage: $0 OUTDIR [dpkg-buildpackage options]" >&2; exit 2; }
+out=$1; shift
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+
+version=$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)
+work=$(mktemp -d "${TMPDIR:-/tmp}/lanscan-deb.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+src=$work/lanscan-$version
+mkdir "$src"
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	# Files deleted but not yet committed are left out.
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+		while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
+		tar --null -T - -cf -) | tar -C "$src" -xf -
+else
+	(cd "$top" && tar --exclude='./build*' -cf - .) | tar -C "$src" -xf -
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$jobs ${DEB_BUILD_OPTIONS:-}" \
+	dpkg-buildpackage -us -uc -b "$@") >"$out/build.log" 2>&1; then
+	tail -30 "$out/build.log" >&2
+	echo "build-deb.sh: dpkg-buildpackage failed; the log is $out/build.log" >&2
+	exit 1
+fi
+mv "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$out/"
+ls "$out"/*.deb
