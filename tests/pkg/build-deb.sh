@@ -3,10 +3,11 @@
 #
 # Usage: tests/pkg/build-deb.sh OUTDIR [dpkg-buildpackage options]
 # The files git knows (tracked, and new ones not ignored; every file when
-# there is no git) are copied to a temporary lanscan-VERSION directory, where
-# `dpkg-buildpackage -us -uc -b` runs; the .deb, .buildinfo and .changes
-# files are moved to OUTDIR, the build log is OUTDIR/build.log.  Nothing is
-# written next to the tree.  SOURCE_DATE_EPOCH, when set, is passed on
+# there is no git) are copied to a temporary lanscan-VERSION directory; there
+# `dpkg-source -b` makes the source package (.dsc, .tar.xz: for lintian) and
+# `dpkg-buildpackage -us -uc -b` the binary ones.  What they make is moved to
+# OUTDIR, the build log is OUTDIR/build.log.  Nothing is written next to the
+# tree.  SOURCE_DATE_EPOCH, when set, is passed on
 # (otherwise dpkg-buildpackage takes the date of debian/changelog).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,6 +30,11 @@ else
 	(cd "$top" && tar --exclude='./build*' -cf - .) | tar -C "$src" -xf -
 fi
 
+if ! (cd "$work" && dpkg-source -b "lanscan-$version") >"$out/source.log" 2>&1; then
+	cat "$out/source.log" >&2
+	exit 1
+fi
+
 jobs=$(nproc 2>/dev/null || echo 2)
 if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$jobs ${DEB_BUILD_OPTIONS:-}" \
 	dpkg-buildpackage -us -uc -b "$@") >"$out/build.log" 2>&1; then
@@ -36,5 +42,5 @@ if ! (cd "$src" && DEB_BUILD_OPTIONS="parallel=$jobs ${DEB_BUILD_OPTIONS:-}" \
 	echo "build-deb.sh: dpkg-buildpackage failed; the log is $out/build.log" >&2
 	exit 1
 fi
-mv "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$out/"
+mv "$work"/*.deb "$work"/*.buildinfo "$work"/*.changes "$work"/*.dsc "$work"/*.tar.* "$out/"
 ls "$out"/*.deb
