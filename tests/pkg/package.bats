@@ -147,6 +147,48 @@ setup() {
 	assert_success
 }
 
+@test "units: ExecStart=, run as systemd runs it (a new uid, ambient CAP_NET_RAW only, no_new_privs), sweeps by arp and keeps its state" {
+	# No systemd here (not PID 1): the unit's command line, its variables
+	# filled in as systemd would, runs under setpriv with what the unit grants.
+	s=/lib/systemd/system/lanscan.service
+	cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$s" | sed 's/^ExecStart=//; s/\\$//' | tr -d '\n\t')
+	[ -n "$cmd" ] || fail "no ExecStart= in $s"
+	d=$(mktemp -d /tmp/lanscan-unit.XXXXXX)	# a path the unit's uid can reach
+	mkdir "$d/state" "$d/run"
+	chown 61234:61234 "$d/state" "$d/run"
+	chmod 755 "$d"
+	LANSCAN_OPTIONS="-t 500" LANSCAN_TARGETS="$LAB_LAN_HOSTS4"
+	cmd=${cmd//'${STATE_DIRECTORY}'/$d/state}
+	cmd=${cmd//'${RUNTIME_DIRECTORY}'/$d/run}
+	cmd=${cmd//'$LANSCAN_OPTIONS'/$LANSCAN_OPTIONS}
+	cmd=${cmd//'$LANSCAN_TARGETS'/$LANSCAN_TARGETS}
+	[[ $cmd == "/usr/bin/lanscan --no-progress --state $d/state/state --prom-file $d/run/lanscan.prom -t 500 198.19.1."* ]] ||
+		fail "unexpected command line: $cmd"
+	# A copy of the binary, without the file capability: only the ambient
+	# one (AmbientCapabilities=) can give it raw sockets.
+	cp "$BIN" "$d/lanscan"
+	[ -z "$(getcap "$d/lanscan")" ]
+	cmd="$d/lanscan ${cmd#"$BIN "}"
+	as_unit() {
+		# shellcheck disable=SC2086 # the words systemd would split
+		run --separate-stderr in_lab setpriv --reuid=61234 --regid=61234 --clear-groups --no-new-privs "$@" $cmd --verbose
+	}
+	as_unit --inh-caps=+net_raw --ambient-caps=+net_raw
+	[ "$status" -eq 0 ] || { rm -rf "$d"; fail "status $status: $stderr"; }
+	assert_regex "$stderr" "arp: packet socket"
+	for a in $LAB_LAN_HOSTS4; do
+		assert_line --regexp "^new	$a	up	.*	arp	"
+	done
+	prom=$(cat "$d/run/lanscan.prom") owner=$(stat -c %u "$d/state/state")
+	# The second sweep prints only what changed: nothing.
+	as_unit --inh-caps=+net_raw --ambient-caps=+net_raw
+	rm -rf "$d"
+	assert_success
+	assert_output ""
+	assert_regex "$prom" $'(^|\n)lanscan_up\\{address="198\\.19\\.1\\.10"[^\n]*\\} 1\n'
+	assert_equal "$owner" 61234
+}
+
 @test "autopkgtest: each Test-Command of debian/tests/control passes against the installed package" {
 	n=0
 	while read -r cmd; do
