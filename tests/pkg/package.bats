@@ -133,6 +133,9 @@ setup() {
 	grep -qx "CapabilityBoundingSet=CAP_NET_RAW" "$s"
 	grep -qx "StateDirectory=lanscan" "$s"
 	grep -qx "EnvironmentFile=-/etc/default/lanscan" "$s"
+	# The same sandbox as contrib's unit, line for line.
+	run diff <(sed -n '/^DynamicUser=/,$p' "$TOP/contrib/lanscan-sweep.service") <(sed -n '/^DynamicUser=/,$p' "$s")
+	assert_success
 	run systemd-analyze security --offline=true --no-pager "$s"
 	level=$(printf '%s\n' "$output" | sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\) .*/\1/p')
 	[ -n "$level" ] || fail "no exposure level in: $output"
