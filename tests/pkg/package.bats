@@ -48,11 +48,17 @@ dpkg_wait() {
 	return 1
 }
 
+# mkdir -p DIR, listing in $PKG_MADE the first directory it made, if any.
+make_dir() {
+	mkdir -pv "$1" | head -1 | sed -n "s/^mkdir: created directory '\(.*\)'$/\1/p" >>"$PKG_MADE"
+}
+
 # The package's own configure step, as dpkg runs it.
 postinst() { "$@" /var/lib/dpkg/info/lanscan.postinst configure 0.1.0; }
 
 setup_file() {
-	export PKG_SKIP PKG_OUT="$BATS_FILE_TMPDIR/deb" PKG_MARK="$BATS_FILE_TMPDIR/installed"
+	export PKG_SKIP PKG_OUT="$BATS_FILE_TMPDIR/deb" PKG_MARK="$BATS_FILE_TMPDIR/installed" \
+		PKG_MADE="$BATS_FILE_TMPDIR/made"
 	PKG_SKIP=$(why_skip)
 	[ -z "$PKG_SKIP" ] || return 0
 	footprint >"$BATS_FILE_TMPDIR/footprint.before"
@@ -70,6 +76,8 @@ teardown_file() {
 		dpkg-statoverride --remove "$BIN" >/dev/null 2>&1 || true
 		dpkg_wait --purge lanscan >/dev/null || true
 	fi
+	# Files and directories made by a test, last first.
+	[ ! -s "$PKG_MADE" ] || tac "$PKG_MADE" | while IFS= read -r f; do rm -rf -- "$f"; done
 }
 
 setup() {
@@ -265,21 +273,26 @@ setup() {
 
 @test "remove: dpkg -r keeps only the conffile (and dpkg's records); dpkg -P leaves the machine as it was" {
 	# What the health sweep makes at run time, which postrm must take away:
-	# its state, and the link in the node exporter's textfile directory
-	# (made here for the test when there is none, and removed after).
-	mkdir -p /var/lib/private/lanscan
+	# its state, and the link in the node exporter's textfile directory.
+	# What is made here for the test is listed in $PKG_MADE (teardown_file
+	# removes it whatever happened).
+	make_dir /var/lib/private
+	mkdir /var/lib/private/lanscan
 	ln -s private/lanscan /var/lib/lanscan
 	echo state >/var/lib/private/lanscan/state
-	tf=/var/lib/prometheus/node-exporter made=
-	[ -d "$tf" ] || { made=$(mkdir -pv "$tf" | head -1 | sed "s/^mkdir: created directory '\(.*\)'$/\1/"); }
-	ln -s /run/lanscan/lanscan.prom "$tf/lanscan.prom"
-	echo "# other" >"$tf/other.prom"
+	tf=/var/lib/prometheus/node-exporter link=
+	make_dir "$tf"
+	if [ ! -e "$tf/lanscan.prom" ]; then
+		link=1
+		echo "$tf/lanscan.prom" >>"$PKG_MADE"
+		ln -s /run/lanscan/lanscan.prom "$tf/lanscan.prom"
+	fi
+	echo "$tf/zz-package-test.prom" >>"$PKG_MADE"
+	echo "# another collector's" >"$tf/zz-package-test.prom"
 	run dpkg_wait -r lanscan
-	[ ! -L "$tf/lanscan.prom" ] || fail "postrm left $tf/lanscan.prom"
-	[ -f "$tf/other.prom" ] || fail "postrm took $tf/other.prom"
-	rm -f "$tf/other.prom"
-	[ -z "$made" ] || rm -r "$made"
 	assert_success
+	[ -z "$link" ] || [ ! -L "$tf/lanscan.prom" ] || fail "postrm left $tf/lanscan.prom"
+	[ -f "$tf/zz-package-test.prom" ] || fail "postrm took another collector's file"
 	assert_equal "$(dpkg-query -W -f='${Status}' lanscan)" "deinstall ok config-files"
 	run bash -c "comm -13 '$BATS_FILE_TMPDIR/footprint.before' <(find /etc /usr /var -xdev \\( -path /var/tmp -o -path /var/cache -o -path /var/log \\) -prune -o -name '*lanscan*' -print | sort)"
 	# The conffile, the state (kept until purge), and dpkg's and
