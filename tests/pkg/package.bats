@@ -12,6 +12,7 @@ load ../cli/helper
 
 TOP=$(cd "$TESTS_DIR/.." && pwd)
 BIN=/usr/bin/lanscan
+VERSION=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
 
 # Why the package tests cannot run here, or nothing.
 why_skip() {
@@ -36,8 +37,8 @@ footprint() {
 
 # dpkg, waiting (at most a minute) while another process holds its lock.
 dpkg_wait() {
-	local i out
-	for i in $(seq 60); do
+	local out
+	for _ in $(seq 60); do
 		if out=$(dpkg "$@" 2>&1); then
 			printf '%s\n' "$out"
 			return 0
@@ -54,7 +55,7 @@ make_dir() {
 }
 
 # The package's own configure step, as dpkg runs it.
-postinst() { "$@" /var/lib/dpkg/info/lanscan.postinst configure 0.1.0; }
+postinst() { "$@" /var/lib/dpkg/info/lanscan.postinst configure "$VERSION"; }
 
 setup_file() {
 	export PKG_SKIP PKG_OUT="$BATS_FILE_TMPDIR/deb" PKG_MARK="$BATS_FILE_TMPDIR/installed" \
@@ -86,10 +87,10 @@ setup() {
 
 @test "package: dpkg-buildpackage builds it from a clean copy, the Makefile's version, nothing beside the tree" {
 	[ -s "$BATS_FILE_TMPDIR/build.err" ] && fail "$(cat "$BATS_FILE_TMPDIR/build.err")"
-	version=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
-	deb=$(ls "$PKG_OUT"/lanscan_"$version"_*.deb)
-	assert_equal "$(dpkg-deb -f "$deb" Package Version | tr '\n' ' ')" "Package: lanscan Version: $version "
-	assert_equal "$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)" "$version"
+	[ -n "$VERSION" ]
+	deb=$(ls "$PKG_OUT"/lanscan_"$VERSION"_*.deb)
+	assert_equal "$(dpkg-deb -f "$deb" Package Version | tr '\n' ' ')" "Package: lanscan Version: $VERSION "
+	assert_equal "$(dpkg-parsechangelog -l "$TOP/debian/changelog" -S Version)" "$VERSION"
 	# Build-Depends are met here, and dependencies come from shlibs.
 	run dpkg-checkbuilddeps "$TOP/debian/control"
 	assert_success
@@ -126,7 +127,7 @@ setup() {
 	assert_equal "$(dpkg-query -W -f='${Conffiles}' lanscan | awk 'NF { print $1 }')" /etc/default/lanscan
 	run "$BIN" --version
 	assert_success
-	assert_output --partial "0.1.0"
+	assert_output --partial "$VERSION"
 	run systemctl is-enabled lanscan.timer
 	assert_output disabled
 	[ ! -e /etc/systemd/system/timers.target.wants/lanscan.timer ]
