@@ -190,8 +190,9 @@ uninstall:
 # make deb: built from a clean copy of the tree (dpkg-buildpackage -us -uc -b
 # in a temporary directory), then the .debs and the source package in DEB_DIR.
 # make deb-check (as root): the package tests of make check plus a second
-# build that must give identical .debs, then autopkgtest itself (null
-# testbed) on debian/tests; each installs the package and purges it after.
+# build that must give identical .debs and lintian on the source package,
+# then autopkgtest itself (null testbed) on debian/tests; each installs the
+# package and purges it after.
 DEB_DIR ?= $(BUILD)/deb
 deb: deps deps-deb
 	@rm -rf $(DEB_DIR)
@@ -199,7 +200,7 @@ deb: deps deps-deb
 	@echo "install: sudo apt install ./$(DEB_DIR)/lanscan_$(VERSION)_$$(dpkg --print-architecture).deb"
 deb-check: deps-test deb
 	$(call install_missing,$(DEPS_DEBCHECK))
-	@PKG_REPRO=1 bats --tap tests/pkg/package.bats
+	@PKG_FULL=1 bats --tap tests/pkg/package.bats
 	@tests/pkg/autopkgtest.sh $(DEB_DIR)
 
 clean:
