@@ -7,6 +7,7 @@
 #   make install      PREFIX=/usr/local DESTDIR=
 #   make fuzz         build the libFuzzer targets (clang)
 #   make bench        lanscan against fping, nmap and zmap in the lab (as root)
+#   make deb          the Debian package in build/deb/ (make deb-check: its tests)
 
 VERSION   := 0.1.0
 PREFIX    ?= /usr/local
@@ -56,8 +57,13 @@ DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               python3 bash-completion libcap2-bin mandoc systemd samba avahi-daemon \
               bind9-dnsutils nbtscan minidlna miniupnpd-nftables
 DEPS_BENCH := fping nmap zmap time arp-scan nbtscan
+# To build the Debian package (make deb; make check tests it), and to run
+# its autopkgtest tests with autopkgtest itself (make deb-check).
+DEPS_DEB   := dpkg-dev debhelper lintian
+DEPS_DEBCHECK := autopkgtest
 
-.PHONY: all deps deps-test deps-bench run check unit fuzz fuzz-merge bench install uninstall clean
+.PHONY: all deps deps-test deps-bench deps-deb run check unit fuzz fuzz-merge bench install uninstall clean \
+	deb deb-check
 all: $(BUILD)/lanscan
 
 # -MMD: each object depends on the headers it includes (build/obj/*.d).
@@ -97,8 +103,10 @@ endef
 
 deps:
 	$(call install_missing,$(DEPS_BUILD))
-deps-test: deps
+deps-test: deps deps-deb
 	$(call install_missing,$(DEPS_TEST))
+deps-deb:
+	$(call install_missing,$(DEPS_DEB))
 deps-bench: deps-test
 	$(call install_missing,$(DEPS_BENCH))
 
@@ -182,6 +190,23 @@ uninstall:
 		$(DESTDIR)$(DATADIR)/bash-completion/completions/lanscan \
 		$(DESTDIR)$(DATADIR)/zsh/vendor-completions/_lanscan \
 		$(DESTDIR)$(DATADIR)/fish/vendor_completions.d/lanscan.fish
+
+# --- Debian package (debian/, tests in tests/pkg/) ----------------------------
+# make deb: built from a clean copy of the tree (dpkg-buildpackage -us -uc -b
+# in a temporary directory), then the .debs and the source package in DEB_DIR.
+# make deb-check (as root): the package tests of make check plus a second
+# build that must give identical .debs and lintian on the source package,
+# then autopkgtest itself (null testbed) on debian/tests; each installs the
+# package and purges it after.
+DEB_DIR ?= $(BUILD)/deb
+deb: deps deps-deb
+	@rm -rf $(DEB_DIR)
+	@tests/pkg/build-deb.sh $(DEB_DIR)
+	@echo "install: sudo apt install ./$(DEB_DIR)/lanscan_$(VERSION)_$$(dpkg --print-architecture).deb"
+deb-check: deps-test deb
+	$(call install_missing,$(DEPS_DEBCHECK))
+	@PKG_FULL=1 bats --tap tests/pkg/package.bats
+	@tests/pkg/autopkgtest.sh $(DEB_DIR)
 
 clean:
 	rm -rf build build-asan build-fuzz

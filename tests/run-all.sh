@@ -114,6 +114,10 @@ for build in "$@"; do
 	count "$build cli" env LANSCAN="$top/$build/lanscan" LANSCAN_SANITIZED="$san" bats --tap "${suites[@]}"
 done
 
+# The Debian package, built once from a clean copy of the tree, whatever the
+# builds above (tests/pkg; root only: it is installed, then purged).
+count "package" bats --tap tests/pkg/package.bats
+
 if [ -n "${FUZZ_DIR:-}" ] && compgen -G "$FUZZ_DIR/fuzz_*" >/dev/null; then
 	count "fuzz" fuzz_suite "$FUZZ_DIR"
 fi
