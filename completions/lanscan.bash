@@ -21,7 +21,7 @@ _lanscan()
 	-o|--output)
 		# a comma-separated list of fields (+LIST adds to the default)
 		local pre=${cur%"${cur##*,}"}
-		COMPREPLY=($(compgen -P "$pre" -W "address target state rtt name via mac vendor dns mdns netbios workgroup names error" -- "${cur##*,}")); return ;;
+		COMPREPLY=($(compgen -P "$pre" -W "address target state rtt name via mac vendor dns mdns netbios workgroup kind model kind_from sent received loss rtt_min rtt_max names evidence error" -- "${cur##*,}")); return ;;
 	--color|--colour)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	--name-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
@@ -34,7 +34,7 @@ _lanscan()
 			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --names --rdns --name-timeout -s --summary
 			-q --quiet -x --min-up --ping-cmd -I --interface --iface -S --source --src -A -e --method -p --ports --rate --min-timeout --max-timeout
 			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
-			-o --output --header --no-header --color --colour --show-down --no-names
+			-K --identify -o --output --header --no-header --color --colour --show-down --no-names
 			--verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
 		return

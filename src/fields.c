@@ -13,7 +13,7 @@ static const char *f_address(const struct ls_result *r, char *buf, size_t len)
 
 static void j_address(const struct ls_result *r, struct ls_sbuf *b)
 {
-	char buf[64];
+	char buf[LS_FIELD_BUF];
 
 	ls_sbuf_json_str(b, r->has_addr ? ls_addr_format(&r->addr, buf, sizeof(buf)) : NULL);
 }
@@ -189,7 +189,7 @@ static const char *f_kind_from(const struct ls_result *r, char *buf, size_t len)
 
 	if (f == NULL)
 		return NULL;
-	snprintf(buf, len, "%s %s=%.64s", f->src, f->key, f->value);
+	snprintf(buf, len, "%s %s=%.120s", f->src, f->key, f->value);
 	return buf;
 }
 
@@ -451,7 +451,7 @@ void ls_fields_names(char *buf, size_t len, bool json)
 
 void ls_fields_tsv(const struct ls_fieldset *fs, const struct ls_result *r, struct ls_sbuf *b)
 {
-	char buf[64];
+	char buf[LS_FIELD_BUF];
 	size_t i;
 
 	for (i = 0; i < fs->n; i++) {
@@ -475,7 +475,7 @@ void ls_fields_tsv_header(const struct ls_fieldset *fs, struct ls_sbuf *b)
 void ls_fields_json(const struct ls_fieldset *fs, const struct ls_result *r, struct ls_sbuf *b)
 {
 	const struct ls_field *f;
-	char buf[64];
+	char buf[LS_FIELD_BUF];
 	size_t i, k = 0;
 
 	for (i = 0; i < fs->n; i++) {

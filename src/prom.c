@@ -27,6 +27,13 @@ int ls_prom_add(struct ls_prom *p, const struct ls_result *r)
 	}
 	h->up = r->state == LS_UP;
 	h->rtt_ms = r->rtt_ms;
+	h->identify = r->identify;
+	h->kind = r->kind;
+	if (r->model != NULL && (h->model = strdup(r->model)) == NULL) {
+		free(h->name);
+		free(h->target);
+		return -ENOMEM;
+	}
 	if (r->has_mac) {
 		snprintf(h->mac, sizeof(h->mac), "%02x:%02x:%02x:%02x:%02x:%02x", r->mac[0], r->mac[1],
 			 r->mac[2], r->mac[3], r->mac[4], r->mac[5]);
@@ -86,9 +93,10 @@ int ls_prom_write(FILE *f, void *arg)
 		labels(f, &p->h[i]);
 		fprintf(f, " %.6f\n", p->h[i].rtt_ms / 1000.0);
 	}
-	family(f, "lanscan_host_info", "The identity of a host up in the last sweep: MAC, vendor, best name (always 1).");
-	for (i = 0; i < p->n; i++) {	/* hosts with a MAC or a name */
-		if (!p->h[i].up || (p->h[i].mac[0] == '\0' && p->h[i].name[0] == '\0'))
+	family(f, "lanscan_host_info", "The identity of a host up in the last sweep: MAC, vendor, best name; "
+				       "with --identify its kind and model (always 1).");
+	for (i = 0; i < p->n; i++) {	/* hosts with a MAC, a name or a kind */
+		if (!p->h[i].up || (p->h[i].mac[0] == '\0' && p->h[i].name[0] == '\0' && p->h[i].kind == NULL))
 			continue;
 		fputs("lanscan_host_info{address=\"", f);
 		label_value(f, p->h[i].address);
@@ -98,6 +106,12 @@ int ls_prom_write(FILE *f, void *arg)
 		label_value(f, p->h[i].vendor != NULL ? p->h[i].vendor : "");
 		fputs("\",name=\"", f);
 		label_value(f, p->h[i].name);
+		if (p->h[i].identify) {
+			fputs("\",kind=\"", f);
+			label_value(f, p->h[i].kind != NULL ? p->h[i].kind : "");
+			fputs("\",model=\"", f);
+			label_value(f, p->h[i].model != NULL ? p->h[i].model : "");
+		}
 		fputs("\"} 1\n", f);
 	}
 	family(f, "lanscan_targets", "Targets in the last sweep.");
@@ -124,6 +138,7 @@ void ls_prom_free(struct ls_prom *p)
 	for (i = 0; i < p->n; i++) {
 		free(p->h[i].name);
 		free(p->h[i].target);
+		free(p->h[i].model);
 	}
 	free(p->h);
 	memset(p, 0, sizeof(*p));

@@ -146,7 +146,7 @@ static int header(struct table *t)
 
 static int row(struct table *t, const char *event, const struct ls_result *r)
 {
-	char line[4096], buf[64];
+	char line[4096], buf[LS_FIELD_BUF];
 	struct ls_sbuf b = { line, 0, sizeof(line), 0 };
 	size_t i;
 	int rc, debt = 0, w;

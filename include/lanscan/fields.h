@@ -40,6 +40,7 @@ struct ls_field {
 };
 
 #define LS_FIELDS_MAX 32
+#define LS_FIELD_BUF 256	/* room for a value a field makes on the spot */
 
 /* A chosen list of fields. */
 struct ls_fieldset {

@@ -17,6 +17,9 @@ struct ls_prom_host {
 	double rtt_ms;
 	char mac[18];		/* "" when none */
 	const char *vendor;	/* NULL when none (the oui database's string) */
+	bool identify;		/* --identify: kind and model labels */
+	const char *kind;	/* a static word, or NULL */
+	char *model;		/* NULL when none */
 };
 
 struct ls_prom {

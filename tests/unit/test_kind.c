@@ -388,14 +388,14 @@ static void test_describe(void **state)
 	for (p = buf; (p = strstr(p, ".TP 10\n")) != NULL; p++)
 		items++;
 	assert_int_equal(items, n);
-	f = fopen("man/device-recognition.draft", "r");
+	f = fopen("man/lanscan.1", "r");
 	assert_non_null(f);
 	draft = malloc(1 << 20);
 	dlen = fread(draft, 1, (1 << 20) - 1, f);
 	draft[dlen] = '\0';
 	fclose(f);
 	if (strstr(draft, buf) == NULL)
-		fail_msg("man/device-recognition.draft is not up to date with ls_kind_describe_man()");
+		fail_msg("man/lanscan.1 (DEVICE RECOGNITION) is not up to date with ls_kind_describe_man()");
 	free(draft);
 	free(buf);
 }
