@@ -17,7 +17,7 @@ _lanscan()
 		local pre=${cur%"${cur##*,}"}
 		COMPREPLY=($(compgen -P "$pre" -W "auto icmp arp nd tcp neigh ping" -- "${cur##*,}")); return ;;
 	--format)
-		COMPREPLY=($(compgen -W "text json prom" -- "$cur")); return ;;
+		COMPREPLY=($(compgen -W "table text json prom html" -- "$cur")); return ;;
 	--name-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
 		return ;;
 	esac
