@@ -71,7 +71,8 @@ static void escape(const char *s, emit_fn emit, void *arg)
 		case '>': emit(arg, "&gt;", 4); continue;
 		case '"': emit(arg, "&quot;", 6); continue;
 		case '\'': emit(arg, "&#39;", 5); continue;
-		case '/': emit(arg, "&#47;", 5); continue;
+		case '/': emit(arg, "&#47;", 5); continue;	/* no "http://" even as text */
+		case ':': emit(arg, "&#58;", 5); continue;
 		default: break;
 		}
 		if (*p < 0x20 || *p == 0x7f) {
@@ -576,8 +577,8 @@ static int h_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, 
 	pg->len = 0;
 	head(pg, h);
 	summary(pg, h, sum);
-	table(pg, h, sum);
 	map(pg, h);
+	table(pg, h, sum);
 	put(pg, "<script>");
 	put(pg, ls_html_script);
 	put(pg, "</script>\n</body>\n</html>\n");

@@ -42,7 +42,8 @@ struct ls_html_cfg {
 struct ls_sink *ls_html_new(int fd, const struct ls_html_cfg *cfg);
 
 /* Escapes s for HTML text and quoted attribute values into buf (always
- * NUL-terminated when len > 0): & < > " ' / become character references,
+ * NUL-terminated when len > 0): & < > " ' / : become character references
+ * (so that not even the text of a name looks like a URL),
  * control bytes, invalid UTF-8, C1 controls and bidirectional overrides
  * become U+FFFD; other UTF-8 is kept.  Returns the length the whole
  * escaped text needs, as snprintf. */
