@@ -383,10 +383,12 @@ static void summary(struct page *pg, const struct html *h, const struct ls_summa
 	putf(pg, "<p class=\"sum\"><b>%llu</b> address%s swept in <b>%.2f s</b>, ended %s%s%s.</p>\n",
 	     (unsigned long long)sum->targets, sum->targets == 1 ? "" : "es", sum->elapsed_s, when,
 	     sum->interrupted ? " (interrupted)" : "", sum->complete || sum->interrupted ? "" : " (did not finish)");
-	putf(pg, "<p class=\"sum\"><span class=\"pill up\"><b>%llu</b> up</span> "
-		 "<span class=\"pill down\"><b>%llu</b> down</span> "
-		 "<span class=\"pill unknown\"><b>%llu</b> unknown</span></p>\n",
-	     (unsigned long long)sum->up, (unsigned long long)sum->down, (unsigned long long)sum->unknown);
+	putf(pg, "<p class=\"sum\"><span class=\"pill up%s\"><b>%llu</b> up</span> ", sum->up ? "" : " zero",
+	     (unsigned long long)sum->up);
+	putf(pg, "<span class=\"pill down%s\"><b>%llu</b> down</span> ", sum->down ? "" : " zero",
+	     (unsigned long long)sum->down);
+	putf(pg, "<span class=\"pill unknown%s\"><b>%llu</b> unknown</span></p>\n", sum->unknown ? "" : " zero",
+	     (unsigned long long)sum->unknown);
 	for (size_t i = 0; i < h->nconflicts; i++) {
 		put(pg, "<p class=\"note\">Address conflict: ");
 		esc(pg, h->conflicts[i]);
