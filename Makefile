@@ -51,7 +51,7 @@ DEPS_BUILD := make gcc clang pkg-config libuv1-dev iputils-ping ieee-data
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
               python3 bash-completion libcap2-bin mandoc systemd samba avahi-daemon \
-              bind9-dnsutils nbtscan
+              bind9-dnsutils nbtscan chromium
 DEPS_BENCH := fping nmap zmap time arp-scan nbtscan
 
 .PHONY: all deps deps-test deps-bench run check unit fuzz fuzz-merge bench install uninstall clean

@@ -545,8 +545,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		      "fping's -p (period) has no equivalent";
 	else if (sn->rate && only_ping)
 		msg = "--rate does not apply to the ping method: use -j/--jobs";
-	else if (o->format == LS_FMT_HTML && (o->state_path != NULL || o->quiet))
-		msg = "--format html draws the whole sweep: it takes no --state (changes) or -q";
+	else if (o->format == LS_FMT_HTML && (o->state_path != NULL || o->quiet || o->list))
+		msg = "--format html draws the whole sweep: it takes no --state (changes), -q or --list";
 	else if (o->sort && o->state_path != NULL)
 		msg = "--sort and --state cannot be used together: --state prints changes as they are found";
 	else if (o->sort && (o->format == LS_FMT_PROM || o->nagios))

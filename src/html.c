@@ -441,7 +441,8 @@ static void table(struct page *pg, const struct html *h, const struct ls_summary
 	put(pg, "<table class=\"hosts\" id=\"hosts\">\n<thead><tr>");
 	for (c = 0; c < ncol; c++) {
 		const struct ls_field *f = h->cap[col[c]];
-		putf(pg, "<th scope=\"col\" data-f=\"%s\"%s>", f->name,
+		putf(pg, "<th scope=\"col\" data-f=\"%s\"%s%s>", f->name,
+		     (f->flags & LS_FIELD_NUMBER) ? " class=\"n\"" : "",
 		     strcmp(f->name, "address") == 0 ? " aria-sort=\"ascending\"" : "");
 		esc(pg, f->header);
 		put(pg, "</th>");

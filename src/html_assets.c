@@ -20,7 +20,7 @@ const char ls_html_style[] =
 	".hosts th[aria-sort=descending]::after{content:' \\25BE'}\n"
 	".hosts td{padding:.3em .6em;border-bottom:1px solid #eee;overflow-wrap:anywhere;vertical-align:top}\n"
 	".hosts tbody tr:nth-child(even){background:#fafafa}.hosts tbody tr:hover{background:#eef6f3}\n"
-	".hosts td.n{text-align:right;white-space:nowrap}.hosts td.a{white-space:nowrap;font-family:ui-monospace,monospace}\n"
+	".hosts th.n{text-align:right}.hosts td.n{text-align:right;white-space:nowrap}.hosts td.a{white-space:nowrap;font-family:ui-monospace,monospace}\n"
 	".s-up{color:var(--up);font-weight:600}.s-down{color:#a05050}.s-unknown{color:#a06d00;font-weight:600}\n"
 	".maps{display:flex;flex-wrap:wrap;gap:1.2em 2em}\n"
 	"figure{margin:0}figcaption{font-size:.9em;margin-bottom:.3em}figcaption b{font-family:ui-monospace,monospace}\n"
@@ -56,7 +56,7 @@ const char ls_html_script[] =
 	"rs.sort(function(x,y){var p=x.cells[i],q=y.cells[i],ep=empty(p),eq=empty(q);"
 	"if(ep!==eq)return ep?1:-1;return d*cmp(key(p),key(q))||(x.getAttribute('data-i')-y.getAttribute('data-i'));});\n"
 	"for(var k=0;k<rs.length;k++)b.appendChild(rs[k]);}\n"
-	"Array.prototype.forEach.call(hs,function(h,i){h.tabIndex=0;h.className='js';"
+	"Array.prototype.forEach.call(hs,function(h,i){h.tabIndex=0;h.classList.add('js');"
 	"h.addEventListener('click',function(){sort(i);});"
 	"h.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();sort(i);}});});\n"
 	"})();\n";

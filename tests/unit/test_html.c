@@ -308,7 +308,7 @@ static void test_columns(void **state)
 	p = page(&cfg, r, 2);
 	head = between(p, "<thead>", "</thead>");
 	assert_string_equal(head, "<tr><th scope=\"col\" data-f=\"address\" aria-sort=\"ascending\">ADDRESS</th>"
-				  "<th scope=\"col\" data-f=\"state\">STATE</th><th scope=\"col\" data-f=\"rtt\">RTT</th>"
+				  "<th scope=\"col\" data-f=\"state\">STATE</th><th scope=\"col\" data-f=\"rtt\" class=\"n\">RTT</th>"
 				  "<th scope=\"col\" data-f=\"via\">VIA</th></tr>");
 	assert_int_equal(count(p, "<tr data-i="), 2);
 	free(head);
