@@ -333,6 +333,30 @@ static void test_columns(void **state)
 	free(p);
 }
 
+static void test_ipv6_in_the_table_only(void **state)
+{
+	struct ls_html_cfg cfg = { .show = LS_SHOW_NOT_DOWN };
+	struct ls_result r[3];
+	char *p;
+
+	(void)state;
+	r[0] = host(10, 0, 0, 1, LS_UP, NULL);
+	r[1] = host(0, 0, 0, 0, LS_UP, "v6");
+	r[1].addr = (struct ls_addr){ .family = AF_INET6, .b = { 0xfd, 0x6c, [15] = 1 } };
+	r[2] = r[1];
+	r[2].addr.b[15] = 2;
+	r[2].state = LS_DOWN;
+	r[2].name = NULL;
+	p = page(&cfg, r, 3);
+	assert_int_equal(count(p, "<figure>"), 1);
+	assert_non_null(strstr(p, "2 IPv6 addresses swept (1 up, 1 down, 0 unknown): the map draws IPv4 only"));
+	/* after IPv4 in address order; its ':' escaped like every other */
+	assert_non_null(strstr(p, "<td class=\"a\" data-k=\"6fd6c0000000000000000000000000001\">fd6c&#58;&#58;1</td>"));
+	assert_true(strstr(p, ">10.0.0.1<") < strstr(p, ">fd6c&#58;&#58;1<"));
+	assert_int_equal(count(p, "<tr data-i="), 2);
+	free(p);
+}
+
 static void test_values_are_bounded(void **state)
 {
 	struct ls_html_cfg cfg = { .show = LS_SHOW_NOT_DOWN };
@@ -363,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_policy),
 		cmocka_unit_test(test_grid_placement),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_ipv6_in_the_table_only),
 		cmocka_unit_test(test_values_are_bounded),
 	};
 
