@@ -74,13 +74,6 @@ static int cap_index(const struct html *h, const struct ls_field *f)
 	return -1;
 }
 
-/* The value of captured field i of a host, or NULL. */
-static const char *val(const struct html *h, const struct host *x, int i)
-{
-	(void)h;
-	return i >= 0 ? x->v[i] : NULL;
-}
-
 /* Copies at most LS_HTML_TEXT_MAX bytes of s, not cutting a UTF-8 sequence. */
 static size_t cut_len(const char *s)
 {
@@ -435,10 +428,55 @@ static void tooltip(struct page *pg, const struct html *h, const struct host *x,
 	}
 }
 
-static void map(struct page *pg, const struct html *h)
+/* Whether any address of b is up or unknown. */
+static bool lively(const struct block *b)
+{
+	for (int i = 0; i < 256; i++)
+		if (b->st[i] == MAP_UP || b->st[i] == MAP_UNKNOWN)
+			return true;
+	return false;
+}
+
+static void grid(struct page *pg, const struct html *h, const struct block *b)
 {
 	int kind = cap_index(h, h->cfg.kind);
+	unsigned n[4] = { 0, 0, 0, 0 };
+
+	for (int i = 0; i < 256; i++)
+		n[b->st[i]]++;
+	putf(pg, "<figure><figcaption><b>%u.%u.%u.0/24</b>: %u up, %u down", b->net >> 16, (b->net >> 8) & 255,
+	     b->net & 255, n[MAP_UP], n[MAP_DOWN]);
+	if (n[MAP_UNKNOWN] > 0)
+		putf(pg, ", %u unknown", n[MAP_UNKNOWN]);
+	put(pg, "</figcaption>\n<table class=\"map\">\n");
+	for (int row = 0; row < 16; row++) {
+		put(pg, "<tr>");
+		for (int c = 0; c < 16; c++) {
+			int i = row * 16 + c;
+			const struct host *x = b->host[i];
+			const char *k = x != NULL && kind >= 0 ? x->v[kind] : NULL;
+			putf(pg, "<td class=\"m-%s\" title=\"", state_word(b->st[i]));
+			tooltip(pg, h, x, b->net, i, b->st[i]);
+			putf(pg, "\">%d", i);
+			if (k != NULL) {
+				put(pg, "<i>");
+				esc(pg, k);
+				put(pg, "</i>");
+			}
+			put(pg, "</td>");
+		}
+		put(pg, "</tr>\n");
+	}
+	put(pg, "</table></figure>\n");
+}
+
+/* Every /24's grid; in a sweep of more than a few, those where nothing is
+ * up come last, folded (a closed <details> needs no script). */
+static void map(struct page *pg, const struct html *h)
+{
 	uint64_t v6 = h->v6[LS_UP] + h->v6[LS_DOWN] + h->v6[LS_UNKNOWN];
+	bool fold = h->nblocks > 4;
+	size_t quiet = 0, bi;
 
 	put(pg, "<h2>Map</h2>\n<p class=\"note legend\">Each /24 swept, 16 addresses a row; hover over an "
 		"address for what is known of it."
@@ -454,37 +492,21 @@ static void map(struct page *pg, const struct html *h)
 			 "the table lists their hosts.</p>\n",
 		     (unsigned long long)h->maps_left_out, h->maps_left_out == 1 ? "" : "es", LS_HTML_MAX_MAPS);
 	put(pg, "<div class=\"maps\">\n");
-	for (size_t bi = 0; bi < h->nblocks; bi++) {
-		const struct block *b = &h->blocks[bi];
-		unsigned n[4] = { 0, 0, 0, 0 };
-		for (int i = 0; i < 256; i++)
-			n[b->st[i]]++;
-		putf(pg, "<figure><figcaption><b>%u.%u.%u.0/24</b>: %u up, %u down", b->net >> 16,
-		     (b->net >> 8) & 255, b->net & 255, n[MAP_UP], n[MAP_DOWN]);
-		if (n[MAP_UNKNOWN] > 0)
-			putf(pg, ", %u unknown", n[MAP_UNKNOWN]);
-		put(pg, "</figcaption>\n<table class=\"map\">\n");
-		for (int row = 0; row < 16; row++) {
-			put(pg, "<tr>");
-			for (int c = 0; c < 16; c++) {
-				int i = row * 16 + c;
-				const struct host *x = b->host[i];
-				const char *k = x != NULL ? val(h, x, kind) : NULL;
-				putf(pg, "<td class=\"m-%s\" title=\"", state_word(b->st[i]));
-				tooltip(pg, h, x, b->net, i, b->st[i]);
-				putf(pg, "\">%d", i);
-				if (k != NULL) {
-					put(pg, "<i>");
-					esc(pg, k);
-					put(pg, "</i>");
-				}
-				put(pg, "</td>");
-			}
-			put(pg, "</tr>\n");
-		}
-		put(pg, "</table></figure>\n");
+	for (bi = 0; bi < h->nblocks; bi++) {
+		if (fold && !lively(&h->blocks[bi]))
+			quiet++;
+		else
+			grid(pg, h, &h->blocks[bi]);
 	}
 	put(pg, "</div>\n");
+	if (quiet == 0)
+		return;
+	putf(pg, "<details><summary>%zu more /24%s where nothing is up</summary>\n<div class=\"maps\">\n", quiet,
+	     quiet == 1 ? "" : "s");
+	for (bi = 0; bi < h->nblocks; bi++)
+		if (!lively(&h->blocks[bi]))
+			grid(pg, h, &h->blocks[bi]);
+	put(pg, "</div></details>\n");
 }
 
 /* Address order, as --sort; names that did not resolve last. */

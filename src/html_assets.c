@@ -34,6 +34,7 @@ const char ls_html_style[] =
 	".m-no{background:var(--no);color:#c8c8c8}\n"
 	".map td:hover{outline:2px solid var(--fg)}\n"
 	".legend span{display:inline-block;width:1em;height:1em;border-radius:3px;vertical-align:-.15em;margin:0 .3em 0 .8em}\n"
+	"details{margin-top:1em}summary{cursor:pointer;color:var(--mute)}details .maps{margin-top:.6em}\n"
 	"@media print{.hosts tbody tr:hover{background:none}}\n";
 
 /* Sorts the hosts table by a click (or Enter) on a heading: numbers by

@@ -357,6 +357,31 @@ static void test_ipv6_in_the_table_only(void **state)
 	free(p);
 }
 
+static void test_quiet_blocks_fold(void **state)
+{
+	struct ls_html_cfg cfg = { .show = LS_SHOW_NOT_DOWN };
+	struct ls_result r[6];
+	char *p, *folded;
+
+	(void)state;
+	for (int i = 0; i < 6; i++)
+		r[i] = host(10, 0, (uint8_t)i, 9, i == 3 ? LS_UP : LS_DOWN, NULL);
+	p = page(&cfg, r, 6);
+	/* a grid for each /24, the one with a host up first; the others folded */
+	assert_int_equal(count(p, "<figure>"), 6);
+	assert_true(strstr(p, "<b>10.0.3.0/24</b>") < strstr(p, "<b>10.0.0.0/24</b>"));
+	folded = between(p, "<details><summary>5 more /24s where nothing is up</summary>", "</details>");
+	assert_int_equal(count(folded, "<figure>"), 5);
+	assert_null(strstr(folded, "10.0.3.0/24"));
+	free(folded);
+	free(p);
+	/* a few /24s are all drawn in order */
+	p = page(&cfg, r, 4);
+	assert_null(strstr(p, "<details>"));
+	assert_true(strstr(p, "<b>10.0.0.0/24</b>") < strstr(p, "<b>10.0.3.0/24</b>"));
+	free(p);
+}
+
 static void test_values_are_bounded(void **state)
 {
 	struct ls_html_cfg cfg = { .show = LS_SHOW_NOT_DOWN };
@@ -388,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_grid_placement),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_ipv6_in_the_table_only),
+		cmocka_unit_test(test_quiet_blocks_fold),
 		cmocka_unit_test(test_values_are_bounded),
 	};
 
