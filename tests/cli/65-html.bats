@@ -43,8 +43,11 @@ chromium_run() {
 	run grep -cE 'https?:|//' "$page"
 	assert_output 0
 
-	chromium_run --dump-dom "file://$page" >"$dom"
+	chromium_run --enable-logging=stderr --v=0 --dump-dom "file://$page" >"$dom"
 	[ -s "$dom" ] || fail "no DOM: $(cat "$BATS_TEST_TMPDIR/chromium.log")"
+	# the console: nothing the policy had to block (a wrong hash would be logged here)
+	run grep -c 'Content Security Policy' "$BATS_TEST_TMPDIR/chromium.log"
+	assert_output 0
 	# a row per host up (down hosts are counted, not listed), in address order
 	assert_equal "$(grep -o '<tr data-i="' "$dom" | wc -l)" "$live"
 	assert_equal "$(grep -o '<td class="a" data-k="4c6120001">198.18.0.1</td>' "$dom" | wc -l)" 1
