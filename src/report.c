@@ -51,7 +51,7 @@ static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool na
 		*fs = opt->fields;	/* checked with the options: cannot fail */
 }
 
-/* The page's heading: the targets as given, cut at about 200 bytes. */
+/* The page's heading: the targets as given (cut at about 200 bytes), or the local subnets. */
 static void html_title(const struct ls_options *opt, char *buf, size_t len)
 {
 	size_t used = 0, i;
@@ -69,6 +69,9 @@ static void html_title(const struct ls_options *opt, char *buf, size_t len)
 	if (opt->nfiles > 0)
 		snprintf(buf + used, len - used, "%s-f %s%s", used > 0 ? " " : "", opt->files[0],
 			 opt->nfiles > 1 ? " ..." : "");
+	else if (opt->ntargets == 0)
+		snprintf(buf, len, "the local subnets%s%s", opt->iface != NULL ? " of " : "",
+			 opt->iface != NULL ? opt->iface : "");
 }
 
 static struct ls_sink *stdout_sink(const struct ls_report *rep, const struct ls_options *opt,
