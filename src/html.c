@@ -270,10 +270,13 @@ static const char *state_word(int st)
 
 static void head(struct page *pg, const struct html *h)
 {
-	char css[LS_SHA256_B64_LEN], js[LS_SHA256_B64_LEN];
+	/* the style and script are constants: their hashes are made once */
+	static char css[LS_SHA256_B64_LEN], js[LS_SHA256_B64_LEN];
 
-	ls_sha256_b64(ls_html_style, strlen(ls_html_style), css);
-	ls_sha256_b64(ls_html_script, strlen(ls_html_script), js);
+	if (css[0] == '\0') {
+		ls_sha256_b64(ls_html_style, strlen(ls_html_style), css);
+		ls_sha256_b64(ls_html_script, strlen(ls_html_script), js);
+	}
 	put(pg, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
 	/* nothing may load: no image, font, frame, connection, form target or base */
 	putf(pg, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
