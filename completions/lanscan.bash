@@ -17,7 +17,7 @@ _lanscan()
 		local pre=${cur%"${cur##*,}"}
 		COMPREPLY=($(compgen -P "$pre" -W "auto icmp arp nd tcp neigh ping" -- "${cur##*,}")); return ;;
 	--format)
-		COMPREPLY=($(compgen -W "table text tsv json prom" -- "$cur")); return ;;
+		COMPREPLY=($(compgen -W "table text tsv json prom html" -- "$cur")); return ;;
 	-o|--output)
 		# a comma-separated list of fields (+LIST adds to the default)
 		local pre=${cur%"${cur##*,}"}

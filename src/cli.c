@@ -131,7 +131,9 @@ void ls_cli_usage(FILE *f)
 "  -u, --unreachable       print only hosts that are down or unknown\n"
 "      --json              NDJSON, one object per host (--format json)\n"
 "      --format=F          table (default on a terminal), text (tab-separated,\n"
-"                          the default elsewhere; also tsv), json, or prom\n"
+"                          the default elsewhere; also tsv), json, prom, or\n"
+"                          html (one page at the end: a sortable table of\n"
+"                          hosts, a map of each /24)\n"
 "  -o, --output=LIST       the fields to print, in order (+LIST: added to the\n"
 "                          default); see FIELDS below\n"
 "      --header, --no-header  a header line first (default: the table only)\n"
@@ -456,8 +458,10 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 			o->format = LS_FMT_JSON;
 		else if (strcmp(arg, "prom") == 0)
 			o->format = LS_FMT_PROM;
+		else if (strcmp(arg, "html") == 0)
+			o->format = LS_FMT_HTML;
 		else
-			return fail(err, errlen, "expected table, text, json or prom", on, arg);
+			return fail(err, errlen, "expected table, text, json, prom or html", on, arg);
 		return 0;
 	case 'o': o->fields_text = arg; return 0;
 	case OPT_HEADER: o->header = 1; sn->header_set = true; return 0;
@@ -548,6 +552,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		      "fping's -p (period) has no equivalent";
 	else if (sn->rate && only_ping)
 		msg = "--rate does not apply to the ping method: use -j/--jobs";
+	else if (o->format == LS_FMT_HTML && (o->state_path != NULL || o->quiet || o->list))
+		msg = "--format html draws the whole sweep: it takes no --state (changes), -q or --list";
 	else if (o->sort && o->state_path != NULL)
 		msg = "--sort and --state cannot be used together: --state prints changes as they are found";
 	else if (o->sort && (o->format == LS_FMT_PROM || o->nagios))
@@ -558,8 +564,9 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "-q/--quiet would hide --nagios's status line";
 	else if (o->fields_text != NULL && (o->format == LS_FMT_PROM || o->nagios || o->quiet))
 		msg = "-o/--output picks columns, which --format prom, --nagios and -q do not print";
-	else if (o->header >= 0 && sn->header_set && (o->format == LS_FMT_JSON || o->format == LS_FMT_PROM || o->nagios))
-		msg = "--header/--no-header: NDJSON, --format prom and --nagios have no header line";
+	else if (o->header >= 0 && sn->header_set &&
+		 (o->format == LS_FMT_JSON || o->format == LS_FMT_PROM || o->format == LS_FMT_HTML || o->nagios))
+		msg = "--header/--no-header: NDJSON, --format prom or html and --nagios have no header line";
 	else if (o->show_down && (sn->alive || sn->unreachable || o->format == LS_FMT_PROM || o->nagios))
 		msg = "--show-down lists every host in the table: it takes no -a/-u, --format prom or --nagios";
 	else if (o->no_names && o->rdns)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lanscan/html.h"
 #include "lanscan/prom.h"
 #include "lanscan/summary.h"
 #include "lanscan/table.h"
@@ -69,13 +70,48 @@ static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool na
 		*fs = opt->fields;	/* checked with the options: cannot fail */
 }
 
+/* The page's heading: the targets as given (cut at about 200 bytes), or the local subnets. */
+static void html_title(const struct ls_options *opt, char *buf, size_t len)
+{
+	size_t used = 0, i;
+	int w;
+
+	buf[0] = '\0';
+	for (i = 0; i < opt->ntargets; i++) {
+		w = snprintf(buf + used, len - used, "%s%s", i > 0 ? " " : "", opt->targets[i]);
+		if (w < 0 || (size_t)w >= len - used) {
+			snprintf(buf + (len > 4 ? len - 4 : 0), len > 4 ? 4 : len, "...");
+			return;
+		}
+		used += (size_t)w;
+	}
+	if (opt->nfiles > 0)
+		snprintf(buf + used, len - used, "%s-f %s%s", used > 0 ? " " : "", opt->files[0],
+			 opt->nfiles > 1 ? " ..." : "");
+	else if (opt->ntargets == 0)
+		snprintf(buf, len, "the local subnets%s%s", opt->iface != NULL ? " of " : "",
+			 opt->iface != NULL ? opt->iface : "");
+}
+
 static struct ls_sink *stdout_sink(const struct ls_report *rep, const struct ls_options *opt,
 				   const struct ls_report_ctx *ctx, enum ls_format fmt)
 {
 	struct ls_table_cfg tc;
+	struct ls_html_cfg hc;
 	struct ls_output *o;
+	char title[208];
 
 	switch (fmt) {
+	case LS_FMT_HTML:
+		memset(&hc, 0, sizeof(hc));
+		hc.fields = opt->fields;	/* -o; "+LIST": only the list, added to the automatic columns */
+		hc.add = opt->fields_text != NULL && opt->fields_text[0] == '+';
+		/* as the table: down hosts are counted (and drawn on the map), not listed */
+		hc.show = opt->show == LS_SHOW_ALL && !opt->show_down ? LS_SHOW_NOT_DOWN : opt->show;
+		html_title(opt, title, sizeof(title));
+		hc.title = title[0] != '\0' ? title : NULL;
+		hc.generator = "lanscan " LS_VERSION;
+		return ls_html_new(STDOUT_FILENO, &hc);
 	case LS_FMT_TABLE:
 		memset(&tc, 0, sizeof(tc));
 		tc.fd = STDOUT_FILENO;
@@ -127,7 +163,7 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const st
 	if (!opt->quiet && !opt->nagios && fmt != LS_FMT_PROM) {
 		if ((s = stdout_sink(rep, opt, ctx, fmt)) == NULL)
 			goto oom;
-		if (opt->sort && !rep->have_state) {
+		if (opt->sort && !rep->have_state && fmt != LS_FMT_HTML) {	/* the page is in address order */
 			struct ls_sink *sorted = ls_sort_sink_new(s);
 			if (sorted == NULL) {
 				s->ops->free(s);
