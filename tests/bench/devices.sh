@@ -12,35 +12,31 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 . "$top/tests/lab/layout.sh"
 BUILD=${1:-$top/build}
-IDENT=$BUILD/tests/test_ident
+LANSCAN_BIN=$BUILD/lanscan
 RUNS=${BENCH_RUNS:-3}
 export LAB_ID="dev$$"
 . "$top/tests/lab/devices.sh"
 trap 'devices_down; "$top/tests/lab/lab.sh" down' EXIT
 
 [ "$(id -u)" -eq 0 ] || { echo "devices.sh: run as root (network namespaces)" >&2; exit 1; }
-[ -x "$IDENT" ] || { echo "devices.sh: no $IDENT (make unit)" >&2; exit 1; }
+[ -x "$LANSCAN_BIN" ] || { echo "devices.sh: no $LANSCAN_BIN (make)" >&2; exit 1; }
 "$top/tests/lab/lab.sh" up >/dev/null || exit 1
 devices_up || exit 1
 ns=$(lab_ns scan)
 # What a sweep already knows about each host (TTL, ports, NetBIOS, MAC), passed as facts.
-SWEPT=("$DEVICES_PRINTER_4,ip.ttl=64,tcp.port=631" "$DEVICES_MAC_4,ip.ttl=64" "$DEVICES_CAST_4,ip.ttl=64"
-	"$DEVICES_PI_4,ip.ttl=64,tcp.port=22,mac.vendor=Raspberry Pi Trading Ltd" "$DEVICES_DLNA_4,ip.ttl=64"
-	"$DEVICES_ROUTER_4,ip.ttl=64" "$DEVICES_WIN_4,ip.ttl=128,tcp.port=445,netbios.server=1,mac.vendor=Dell Inc."
-	"$DEVICES_SWITCH_4,ip.ttl=255,mac.vendor=Cisco Systems" "$DEVICES_PHONE_4,ip.ttl=64,mac.local=1"
-	"$DEVICES_NOTHING_4,ip.ttl=64,mac.vendor=Intel Corporate")
-
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
-score_ident() {	# output file -> "kinds models"
-	local k=0 m=0 addr role kind model got
+score_lanscan() {	# TSV lines of lanscan -K -> "kinds models wrong" (columns 8 and 9)
+	local k=0 m=0 w=0 addr role kind model got gk gm
 	while read -r addr role kind model; do
-		got=$(awk -v a="$addr" '$1 == a { print $2, $3 }' "$1")
-		[ "${got% *}" = "$kind" ] && k=$((k + 1))
-		[ "$model" != - ] && [ "${got#* }" = "$model" ] && m=$((m + 1))
+		got=$(awk -F'\t' -v a="$addr" '$1 == a { gsub(/ /, "_", $9); print $8, $9 }' "$1")
+		gk=${got% *} gm=${got#* }
+		[ "$gk" = "$kind" ] && k=$((k + 1))
+		[ "$gk" != "$kind" ] && [ "$gk" != - ] && w=$((w + 1))	# a wrong kind, not a missing one
+		[ "$model" != - ] && [ "$gm" = "$model" ] && m=$((m + 1))
 	done <<<"$DEVICES_TABLE"
-	echo "$k $m"
+	echo "$k $m $w"
 }
 score_nmap() {
 	local m=0 addr role kind model
@@ -51,14 +47,26 @@ score_nmap() {
 }
 
 out=$(mktemp)
-times=()
-for _ in $(seq "$RUNS"); do
-	t0=$(ms)
-	ip netns exec "$ns" "$IDENT" lab lan0 1000 "${SWEPT[@]}" >"$out"
-	times+=($(($(ms) - t0)))
+nobody=$(mktemp -d /tmp/lanscan-bench.XXXXXX)
+cp "$LANSCAN_BIN" "$nobody/" && chmod 755 "$nobody" "$nobody/lanscan"
+range="$DEVICES_PRINTER_4-${DEVICES_NOTHING_4##*.}"
+rows=()
+for who in root nobody; do
+	times=()
+	for _ in $(seq "$RUNS"); do
+		t0=$(ms)
+		if [ "$who" = root ]; then
+			ip netns exec "$ns" "$LANSCAN_BIN" -K "$range" >"$out"
+		else
+			ip netns exec "$ns" setpriv --reuid=65534 --regid=65534 --clear-groups "$nobody/lanscan" -K "$range" >"$out"
+		fi
+		times+=($(($(ms) - t0)))
+	done
+	read -r ik im iw < <(score_lanscan "$out")
+	it=$(printf '%s\n' "${times[@]}" | median)
+	rows+=("| \`lanscan -K $range\` ($who) | $ik/10 (wrong: $iw) | $im/5 | $it ms |")
 done
-read -r ik im < <(score_ident "$out")
-it=$(printf '%s\n' "${times[@]}" | median)
+rm -rf "$nobody"
 row_nmap="| nmap -sU -p 137,1900,5353 --script nbstat,upnp-info,dns-service-discovery | (not installed) | | |"
 if command -v nmap >/dev/null; then
 	times=()
@@ -70,9 +78,9 @@ if command -v nmap >/dev/null; then
 	done
 	read -r nk nm < <(score_nmap "$out")
 	nt=$(printf '%s\n' "${times[@]}" | median)
-	row_nmap="| nmap -sU -p 137,1900,5353 --script nbstat,upnp-info,dns-service-discovery | $nk/10 | $nm/5 | $nt ms |"
+	row_nmap="| nmap -sU -p 137,1900,5353 --script nbstat,upnp-info,dns-service-discovery | no kind printed | $nm/5 | $nt ms |"
 fi
 rm -f "$out"
 printf '\n| device lab (10 hosts) | kinds right | models right | wall time |\n|---|---|---|---|\n'
-printf '| recognition sources (DNS-SD, SSDP/UPnP; budget 1000 ms) + rule table | %s/10 | %s/5 | %s ms |\n' "$ik" "$im" "$it"
+printf '%s\n' "${rows[@]}"
 printf '%s\n' "$row_nmap"
