@@ -107,18 +107,13 @@ static const char *color_of(enum ls_state st)
 	return st == LS_UP ? "\033[32m" : st == LS_DOWN ? "\033[31m" : "\033[33m";
 }
 
-static int write_line(struct table *t, struct ls_sbuf *b, char *stack)
+/* Every cell is bounded (by its width, or an address's length), so a line
+ * fits its buffer unless the terminal is thousands of columns wide: then
+ * it is cut there rather than lost. */
+static int write_line(struct table *t, struct ls_sbuf *b)
 {
-	int rc;
-
-	if (b->need > b->len) {
-		/* cells are bounded by the widths: only a huge terminal gets here */
-		return -E2BIG;
-	}
 	b->p[b->len++] = '\n';
-	rc = ls_write_all(t->cfg.fd, b->p, b->len);
-	(void)stack;
-	return rc;
+	return ls_write_all(t->cfg.fd, b->p, b->len);
 }
 
 static int header(struct table *t)
@@ -141,7 +136,7 @@ static int header(struct table *t)
 		cell(&b, f->header, t->width[i], f->flags & LS_FIELD_NUMBER, i + 1 == t->cfg.fields.n, t->cfg.utf8,
 		     false);
 	}
-	return write_line(t, &b, line);
+	return write_line(t, &b);
 }
 
 static int row(struct table *t, const char *event, const struct ls_result *r)
@@ -160,7 +155,9 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 	for (i = 0; i < t->cfg.fields.n; i++) {
 		const struct ls_field *f = t->cfg.fields.f[i];
 		bool colored = t->cfg.color && strcmp(f->name, "state") == 0;
-		bool whole = !(f->flags & LS_FIELD_WIDE);	/* addresses, numbers, MACs: never cut */
+		/* addresses, numbers, MACs: never cut; a target that did not
+		 * resolve in the address column is text like any other */
+		bool whole = !(f->flags & LS_FIELD_WIDE) && (r->has_addr || strcmp(f->name, "address") != 0);
 		w = t->width[i];
 		if (debt > 0 && (f->flags & LS_FIELD_WIDE)) {	/* a long address took room: give it back */
 			int give = w < debt ? w : debt;
@@ -179,7 +176,7 @@ static int row(struct table *t, const char *event, const struct ls_result *r)
 	while (b.len > 0 && b.need == b.len && line[b.len - 1] == ' ')
 		b.len--, b.need--;	/* no trailing blanks */
 	t->shown++;
-	return write_line(t, &b, line);
+	return write_line(t, &b);
 }
 
 static int t_result(struct ls_sink *s, const struct ls_result *r)

@@ -140,12 +140,52 @@ static void test_an_address_is_never_cut(void **state)
 	assert_true(widest(out) <= 79);
 }
 
+/* --identify's evidence: facts by source then key, arrays for repeated keys,
+ * names left to "names", and every string escaped. */
+static void test_evidence_json(void **state)
+{
+	struct ls_facts f = { 0 };
+	struct ls_fieldset fs;
+	struct ls_result r = host("pi", NULL);
+	char buf[1024], err[128];
+	struct ls_sbuf b = { buf, 0, sizeof(buf), 0 };
+
+	(void)state;
+	assert_int_equal(ls_facts_add(&f, "mdns", "name", "pi.local"), 0);
+	assert_int_equal(ls_facts_add(&f, "mdns", "service", "_ssh._tcp"), 0);
+	assert_int_equal(ls_facts_add(&f, "upnp", "modelName", "X\"1\x01"), 0);
+	assert_int_equal(ls_facts_add(&f, "mdns", "service", "_workstation._tcp"), 0);
+	assert_int_equal(ls_facts_add(&f, "mdns", "service", "_ssh._tcp"), 0);	/* the same fact: kept once */
+	assert_int_equal(f.n, 4);
+	r.facts = &f;
+	r.identify = true;
+	r.kind = "computer";
+	r.kind_fact = &f.v[1];
+	assert_int_equal(ls_fields_parse(&fs, "kind,kind_from,evidence", true, err, sizeof(err)), 0);
+	ls_fields_json(&fs, &r, &b);
+	buf[b.len] = '\0';
+	assert_string_equal(buf, "\"kind\":\"computer\",\"kind_from\":\"mdns service=_ssh._tcp\","
+				 "\"evidence\":{\"mdns\":{\"service\":[\"_ssh._tcp\",\"_workstation._tcp\"]},"
+				 "\"upnp\":{\"modelName\":\"X\\\"1\\u0001\"}}");
+	ls_facts_free(&f);
+	/* a device that says more than LS_FACTS_MAX things is cut short */
+	for (int i = 0; i < LS_FACTS_MAX + 10; i++) {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", i);
+		(void)ls_facts_add(&f, "mdns", "service", v);
+	}
+	assert_int_equal(f.n, LS_FACTS_MAX);
+	assert_int_equal(f.dropped, 10);
+	ls_facts_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_no_line_wider_than_the_terminal),
 		cmocka_unit_test(test_an_address_is_never_cut),
+		cmocka_unit_test(test_evidence_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
