@@ -12,7 +12,15 @@
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
-enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES };
+/* The ownership rule, as libuv's for handles: a job is never freed while a
+ * frame of the pipeline is on the stack.  Every way in (start, stop, a
+ * race's callbacks, a name lookup's, getaddrinfo's, the release timer)
+ * counts itself in p->depth; a job that is over is buried (off the live
+ * list, on p->dead), and the outermost frame frees the dead on its way out,
+ * then fills the window and, last, reports the end.  So an output error, a
+ * stop or a cancel at any point, even from inside a job's own callback, is
+ * safe. */
+enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES, J_DEAD };
 
 /* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
  * solicitations 1 s apart) for a silent on-link address; it holds at most
@@ -40,6 +48,7 @@ struct ls_job {
 };
 
 static void pump(struct ls_pipeline *p);
+static void check_done(struct ls_pipeline *p);
 
 static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 {
@@ -57,20 +66,52 @@ static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 	return job;
 }
 
+/* Takes the job off the live list; the outermost frame frees it (leave). */
 static void job_free(struct ls_job *job)
 {
 	struct ls_pipeline *p = job->pl;
 
+	if (job->phase == J_DEAD)
+		return;
 	if (job->prev != NULL)
 		job->prev->next = job->next;
 	else
 		p->live = job->next;
 	if (job->next != NULL)
 		job->next->prev = job->prev;
-	p->jobs--;
-	ls_race_free(&job->race);
-	free(job->req);
-	free(job);
+	job->phase = J_DEAD;
+	job->qnext = p->dead;
+	p->dead = job;
+}
+
+static void enter(struct ls_pipeline *p)
+{
+	p->depth++;
+}
+
+/* Leaves a frame of the pipeline.  The outermost one frees the dead jobs,
+ * fills the window again (its frees may bury more: it loops) and, last,
+ * runs done_cb when the sweep is over.  The caller returns at once after. */
+static void leave(struct ls_pipeline *p)
+{
+	struct ls_job *job;
+
+	if (p->depth > 1) {
+		p->depth--;
+		return;
+	}
+	do {
+		while ((job = p->dead) != NULL) {
+			p->dead = job->qnext;
+			p->jobs--;
+			ls_race_free(&job->race);
+			free(job->req);
+			free(job);
+		}
+		pump(p);
+	} while (p->dead != NULL);
+	p->depth = 0;
+	check_done(p);
 }
 
 void ls_pipeline_fail(struct ls_pipeline *p, int err, const char *msg)
@@ -160,21 +201,21 @@ static void emit_race(struct ls_job *job, const struct ls_names_found *f)
 /* Frees the job once its race is over and its line is out (or never will be). */
 static void settle(struct ls_job *job)
 {
-	struct ls_pipeline *p = job->pl;
-
 	if (job->racing || job->req != NULL || job->nq != NULL)
 		return;
 	job_free(job);
-	pump(p);
 }
 
 static void on_names(void *arg, const struct ls_names_found *f)
 {
 	struct ls_job *job = arg;
+	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	job->nq = NULL;
 	emit_race(job, f);	/* decided: print it even when stopping */
 	settle(job);
+	leave(p);
 }
 
 static void on_decided(struct ls_race *r)
@@ -182,12 +223,13 @@ static void on_decided(struct ls_race *r)
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	if (p->names != NULL && r->state == LS_UP && !p->stopping &&
-	    (job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job)) != NULL) {
+	    (job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job)) != NULL)
 		job->phase = J_NAMES;
-		return;
-	}
-	emit_race(job, NULL);
+	else
+		emit_race(job, NULL);
+	leave(p);
 }
 
 static void on_release_tick(uv_timer_t *t)
@@ -196,6 +238,7 @@ static void on_release_tick(uv_timer_t *t)
 	double now = ls_now_ms();
 	unsigned i = 0;
 
+	enter(p);
 	while (i < p->nreleases) {
 		if (p->releases[i] <= now) {
 			p->releases[i] = p->releases[--p->nreleases];
@@ -206,7 +249,7 @@ static void on_release_tick(uv_timer_t *t)
 	}
 	if (p->nreleases == 0)
 		uv_timer_stop(t);
-	pump(p);
+	leave(p);	/* fills the window */
 }
 
 /* Gives back a job's on-link place: now if the host answered (its entry is
@@ -228,12 +271,15 @@ static void release_onlink(struct ls_pipeline *p, struct ls_job *job)
 static void on_finished(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
+	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	if (job->onlink)
-		release_onlink(job->pl, job);
+		release_onlink(p, job);
 	job->racing = false;
-	job->pl->probes--;
+	p->probes--;
 	settle(job);
+	leave(p);
 }
 
 static void start_race(struct ls_pipeline *p, struct ls_job *job)
@@ -245,7 +291,7 @@ static void start_race(struct ls_pipeline *p, struct ls_job *job)
 	job->race.finished = on_finished;
 	job->started_ms = ls_now_ms();
 	p->probes++;
-	ls_race_start(&job->race);	/* may finish, and free the job, at once */
+	ls_race_start(&job->race);	/* may finish at once: the job is buried, not freed */
 }
 
 /* Starts a job's race, or holds it while the neighbour table is full. */
@@ -302,6 +348,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	size_t nseen = 0, i;
 	bool dup;
 
+	enter(p);
 	p->resolving--;
 	free(job->req);
 	job->req = NULL;
@@ -336,7 +383,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			job_free(job);	/* every address excluded */
 	}
 	uv_freeaddrinfo(res);
-	pump(p);
+	leave(p);	/* fills the window */
 }
 
 
@@ -368,7 +415,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 
 static void check_done(struct ls_pipeline *p)
 {
-	if (!p->done && (p->exhausted || p->stopping) && p->jobs == 0) {
+	if (!p->done && p->depth == 0 && (p->exhausted || p->stopping) && p->jobs == 0) {
 		p->done = true;
 		if (p->timer_open) {
 			uv_timer_stop(&p->release_timer);
@@ -431,7 +478,6 @@ static void pump(struct ls_pipeline *p)
 		}
 	}
 	p->pumping = false;
-	check_done(p);
 }
 
 int ls_pipeline_start(struct ls_pipeline *p)
@@ -440,6 +486,8 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	    p->done_cb == NULL || p->max_jobs == 0)
 		return -EINVAL;
 	ls_target_iter_init(&p->it, p->targets, p->exclude);
+	p->depth = 0;
+	p->dead = NULL;
 	if (p->onlink_max == 0)
 		p->onlink_max = LS_ONLINK_MAX;
 	p->releases = calloc(p->onlink_max, sizeof(*p->releases));
@@ -447,7 +495,8 @@ int ls_pipeline_start(struct ls_pipeline *p)
 		return -ENOMEM;
 	uv_timer_init(p->loop, &p->release_timer);
 	p->timer_open = true;
-	pump(p);
+	enter(p);
+	leave(p);	/* fills the window */
 	return 0;
 }
 
@@ -458,9 +507,13 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 	if (p->stopping)
 		return;
 	p->stopping = true;
+	enter(p);
+	/* Nothing is freed inside: a job buried meanwhile stays readable. */
 	for (job = p->live; job != NULL; job = next) {
 		next = job->next;
 		switch (job->phase) {
+		case J_DEAD:
+			break;
 		case J_QUEUED:
 		case J_HELD:
 			job_free(job);
@@ -484,6 +537,5 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		}
 	}
 	p->ready = p->ready_tail = p->held = p->held_tail = NULL;
-	if (!p->pumping)
-		check_done(p);
+	leave(p);
 }

@@ -41,6 +41,8 @@ struct ls_pipeline {
 	/* state */
 	struct ls_target_iter it;
 	struct ls_job *live;			/* every job, for stop */
+	struct ls_job *dead;			/* over, freed by the outermost frame */
+	unsigned depth;				/* frames of the pipeline on the stack */
 	struct ls_job *ready, *ready_tail;	/* resolved, waiting for a probe slot */
 	struct ls_job *held, *held_tail;	/* on-link, waiting for room in the neighbour table */
 	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry */
