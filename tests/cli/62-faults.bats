@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# 62-faults.bats -- our own machine misbehaves: closed or full output, local send errors, links that break, limits, locks, clocks.
+#
+# A small fault segment of its own (not the whole lab): a scanner namespace
+# and a hosts namespace joined by one veth; 10.77.0.2-121 answer (addresses
+# on the hosts' end of the veth), 10.77.0.122-254 are silent.  Each test
+# bounds its time (LANSCAN_TEST_TIMEOUT) and removes what it made.
+
+load helper
+
+FAULT_NET=10.77.0
+FAULT_LIVE_LAST=121
+
+fault_up() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	export LAB_ID="${LAB_RUN:-r$$}f${BATS_SUITE_TEST_NUMBER:-0}x$RANDOM"
+	local s h i
+	s=$(lab_ns fscan) h=$(lab_ns fhost)
+	ip netns add "$s"
+	ip netns add "$h"
+	ip -n "$s" link set lo up
+	ip -n "$h" link set lo up
+	ip -n "$s" link add fv0 type veth peer name fv1 netns "$h"
+	ip -n "$s" addr add "$FAULT_NET.1/24" dev fv0
+	ip -n "$s" link set fv0 up
+	{
+		for ((i = 2; i <= FAULT_LIVE_LAST; i++)); do echo "addr add $FAULT_NET.$i/24 dev fv1"; done
+		echo "link set fv1 up"
+	} | ip -n "$h" -batch -
+	ip netns exec "$s" sysctl -qw net.ipv4.icmp_ratelimit=0
+	ip netns exec "$h" sysctl -qw net.ipv4.icmp_ratelimit=0
+	# Wait for the veth's carrier (a few ms).
+	for i in $(seq 50); do
+		ip -n "$s" link show fv0 | grep -q LOWER_UP && break
+		sleep 0.05
+	done
+}
+
+fault_down() {
+	[ "$(id -u)" -eq 0 ] || return 0
+	[ -n "${LAB_ID:-}" ] && "$LAB_SH" down
+}
+
+setup_file() { fault_up; }
+teardown_file() { fault_down; }
+setup() {
+	lab_require
+	dir=$(mktemp -d /tmp/lanscan-fault.XXXXXX)
+	chmod 755 "$dir"
+}
+teardown() {
+	[ -f "$dir/pids" ] && xargs -r kill -9 <"$dir/pids" 2>/dev/null
+	[ -d "$dir/mnt" ] && umount "$dir/mnt" 2>/dev/null
+	rm -rf "$dir"
+}
+
+# Runs a bash command line in the fault segment's scanner namespace.
+in_fault() { timeout "$LANSCAN_TEST_TIMEOUT" ip netns exec "$(lab_ns fscan)" bash -c "$1" </dev/null; }
+# Runs a command in the hosts' namespace.
+in_hosts() { ip netns exec "$(lab_ns fhost)" "$@"; }
+
+# --- crashes: output and sends failing at once ---------------------------------
+
+@test "crash: stdout closed while every send fails (no network at all): exit 4, no signal" {
+	run --separate-stderr timeout 20 unshare -n bash -c "'$LANSCAN' -t 300 127.0.0.1 127.0.0.2 >&-"
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: writing output: Bad file descriptor"
+}
+
+# The disk fills on a down host's line (the race decided it with every
+# attempt done): the write fails inside the race's own callbacks.
+@test "crash: output to a disk that fills mid-sweep: exit 4, ENOSPC named, no signal" {
+	mkdir "$dir/mnt"
+	# A 4 KB tmpfs of its own mount namespace (nothing leaks to the host's mounts).
+	for args in "" "--format json" "-j 1 --format json"; do
+		run --separate-stderr in_fault "unshare -m bash -c 'mount -t tmpfs -o size=4k tmpfs $dir/mnt && \
+			\"$LANSCAN\" -t 200 $args $FAULT_NET.100-254 >$dir/mnt/out; echo status=\$?'"
+		assert_output "status=4"
+		assert_equal "$stderr" "lanscan: writing output: No space left on device"
+	done
+}
+
+@test "crash: a full disk with --sort, and with -n" {
+	mkdir "$dir/mnt"
+	for args in "--sort" "-n --name-timeout 200"; do
+		run --separate-stderr in_fault "unshare -m bash -c 'mount -t tmpfs -o size=4k tmpfs $dir/mnt && \
+			\"$LANSCAN\" -t 300 $args $FAULT_NET.0/24 >$dir/mnt/out; echo status=\$?'"
+		assert_output "status=4"
+		assert_equal "$stderr" "lanscan: writing output: No space left on device"
+	done
+}
