@@ -6,6 +6,7 @@
 #include <uv.h>
 
 #include "lanscan/cli.h"
+#include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
 #include "lanscan/oui.h"
 #include "lanscan/pipeline.h"
@@ -39,6 +40,7 @@ struct ls_app {
 	bool watching_stdout;
 	int signum;		/* the signal that stopped the sweep, or 0 */
 	int ifindex;		/* -I's interface, 0 when none */
+	struct ls_linkwatch linkwatch;	/* our links, watched during the sweep */
 	struct ls_names names;	/* -n: the name sources */
 	bool names_open;
 	bool nagios_printed;	/* --nagios: the status line is out */

@@ -131,6 +131,12 @@ static void close_signals(struct ls_app *app)
 
 	for (i = 0; i < LS_ARRAY_SIZE(app->sig); i++)
 		uv_close((uv_handle_t *)&app->sig[i], NULL);
+	ls_linkwatch_close(&app->linkwatch);	/* closed with the signals, on every path */
+}
+
+static void on_link_broke(void *arg, const char *msg)
+{
+	ls_app_warn(arg, "%s", msg);
 }
 
 static void on_done(struct ls_pipeline *pl)
@@ -280,6 +286,10 @@ static void report_losses(struct ls_app *app)
 		ls_app_warn(app, "the kernel dropped %llu replies (receive queue full); %llu hosts silent meanwhile "
 		     "are reported unknown, not down: lower --rate", (unsigned long long)c->dropped,
 		     (unsigned long long)app->pl.stats.unknown);
+	/* Said once for the sweep; a broken link has said it already. */
+	if (c->local > 0 && !app->linkwatch.any_said && app->pl.out_err == 0 && app->pl.syserr == 0)
+		ls_app_warn(app, "%llu probes could not be sent from this machine (%s): their hosts are reported "
+			    "unknown, not down", (unsigned long long)c->local, strerror(c->local_err));
 	if (app->opt.rate > 0 && got > 0 && got < 0.8 * (double)app->opt.rate)
 		ls_app_warn(app, "asked for --rate %lld, reached %.0f packets a second", app->opt.rate, got);
 }
@@ -325,6 +335,9 @@ static int sweep_setup(struct ls_app *app)
 		uv_signal_start(&app->sig[i], on_signal, signums[i]);
 	}
 	watch_stdout(app);
+	/* Without it (no netlink here) a broken link still shows in the local send errors. */
+	if (ls_linkwatch_open(&app->linkwatch, &app->loop, on_link_broke, app) == 0)
+		pl->linkwatch = &app->linkwatch;
 	pl->loop = &app->loop;
 	pl->plan = &app->plan;
 	pl->result_cb = on_result;

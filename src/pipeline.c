@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
@@ -222,8 +223,18 @@ static void on_decided(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
+	const char *why;
 
 	enter(p);
+	if (r->state != LS_UP && p->linkwatch != NULL &&
+	    (why = ls_linkwatch_broke(p->linkwatch, r->path.ifindex, job->started_ms)) != NULL &&
+	    r->state == LS_DOWN) {
+		/* Our path broke while the target was probed: its silence
+		 * (or our own stack's refusal) is not its answer. */
+		r->state = LS_UNKNOWN;
+		free(r->unknown);
+		r->unknown = strdup(why);
+	}
 	if (p->names != NULL && r->state == LS_UP && !p->stopping &&
 	    (job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job)) != NULL)
 		job->phase = J_NAMES;

@@ -17,6 +17,7 @@
  */
 #include "lanscan/race.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,11 @@ static void start_one(struct ls_race *r, struct ls_attempt *a)
 	if (rc != 0) {	/* never started: nothing will be reported */
 		r->running--;
 		a->flags |= A_DONE;
+		/* Not a negative answer: the target stays unknown unless
+		 * another method hears from it. */
+		ls_counters_local(&r->plan->counters, rc < 0 ? -rc : ENOMEM);
+		if (r->unknown == NULL)
+			r->unknown = strdup("a probe could not start");
 	}
 }
 

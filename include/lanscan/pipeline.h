@@ -37,6 +37,7 @@ struct ls_pipeline {
 	bool resolve_all;
 	struct ls_names *names;			/* -n: name lookups (names.h), or NULL */
 	struct ls_oui *oui;			/* vendors of MACs seen (may be NULL) */
+	struct ls_linkwatch *linkwatch;		/* our links' breaks (linkwatch.h), or NULL */
 	ls_pipeline_done_cb done_cb;
 	/* state */
 	struct ls_target_iter it;

@@ -89,3 +89,66 @@ in_hosts() { ip netns exec "$(lab_ns fhost)" "$@"; }
 		assert_equal "$stderr" "lanscan: writing output: No space left on device"
 	done
 }
+
+# --- our side breaks mid-sweep: never `down`, one message ----------------------
+
+# Puts the segment back as fault_up made it.
+fault_mend() {
+	local s h
+	s=$(lab_ns fscan) h=$(lab_ns fhost)
+	ip -n "$h" link set fv1 up 2>/dev/null
+	ip -n "$s" link set fv0 up 2>/dev/null
+	ip -n "$s" addr replace "$FAULT_NET.1/24" dev fv0 2>/dev/null
+	ip -n "$s" route replace "$FAULT_NET.0/24" dev fv0 src "$FAULT_NET.1" 2>/dev/null
+	for _ in $(seq 50); do
+		ip -n "$s" link show fv0 | grep -q LOWER_UP && break
+		sleep 0.05
+	done
+}
+
+# Sweeps the live hosts slowly (about 2.4 s at 50 packets a second), breaks our side after 1 s with NS CMD..., and checks that no
+# live host is `down`, that the break made some `unknown`, and that stderr
+# says so in one line.
+break_mid_sweep() {
+	local args=$1 ns=$2
+	shift 2
+	run --separate-stderr in_fault "( sleep 1; ip netns exec $(lab_ns "$ns") $* ) & \
+		'$LANSCAN' -t 300 --rate 50 $args $FAULT_NET.2-$FAULT_LIVE_LAST; st=\$?; wait; exit \$st"
+	fault_mend
+	assert_equal "$status" 1
+	[ "$(grep -c "	down	" <<<"$output")" -eq 0 ] || fail "live hosts reported down: $(grep "	down	" <<<"$output" | head -3)"
+	[ "$(grep -c "	unknown	" <<<"$output")" -gt 0 ] || fail "no host unknown: the break came too late"
+	[ "$(grep -c "	up	" <<<"$output")" -gt 0 ] || fail "no host up: the break came too early"
+	stderr=$(grep -v "asked for --rate" <<<"$stderr" || true)	# the pacer's own note
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 1 ] || fail "not one message: $stderr"
+}
+
+@test "our side: our link taken down 1 s into the sweep: unknown, one message" {
+	break_mid_sweep "" fscan ip link set fv0 down
+	assert_regex "$stderr" "^lanscan: fv0 was taken down during the sweep: hosts probed through it are reported unknown, not down$"
+}
+
+# ARP needs neither our address nor a route (a raw socket on the link, and
+# the hosts do answer): ICMP alone shows what the routing table does.
+@test "our side: our address flushed 1 s into the sweep: unknown, one message" {
+	break_mid_sweep "--method=icmp" fscan ip addr flush dev fv0
+	assert_regex "$stderr" "^lanscan: fv0 lost (an address|a route) during the sweep"
+}
+
+@test "our side: our route deleted 1 s into the sweep: unknown, one message" {
+	break_mid_sweep "--method=icmp" fscan ip route del "$FAULT_NET.0/24" dev fv0
+	assert_regex "$stderr" "^lanscan: fv0 lost a route during the sweep"
+}
+
+@test "our side: our link loses its carrier (the peer goes down) 1 s into the sweep: unknown, one message" {
+	break_mid_sweep "" fhost ip link set fv1 down
+	assert_regex "$stderr" "^lanscan: fv0 lost its carrier during the sweep"
+}
+
+@test "our side: no route at all: unknown with the cause, never down" {
+	run --separate-stderr timeout 20 unshare -n "$LANSCAN" -t 300 127.0.0.1 127.0.0.2
+	assert_equal "$status" 1
+	assert_line --regexp '^127\.0\.0\.1	unknown	'
+	assert_line --regexp '^127\.0\.0\.2	unknown	'
+	assert_regex "$stderr" "^lanscan: [0-9]+ probes could not be sent from this machine \\(Network is unreachable\\): their hosts are reported unknown, not down$"
+}
