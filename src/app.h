@@ -59,6 +59,13 @@ int ls_app_load_targets(struct ls_app *app);
 int ls_app_list_targets(struct ls_app *app);
 /* More than LS_SWEEP_LIMIT distinct targets (without --force)? */
 bool ls_app_too_many(const struct ls_app *app);
+/* Before the loop: too few open files or too little address space for a
+ * sweep (a clear error, not libuv's abort); SIGXFSZ ignored.  0 or an exit
+ * status (app_limits.c). */
+int ls_app_check_limits(struct ls_app *app);
+/* Threads for libuv's pool (getaddrinfo) that the address space and the
+ * process limit leave room for: 1..32. */
+unsigned ls_app_pool_size(const struct ls_app *app);
 /* The sweep: methods, names, the loop, the reports.  Returns the exit status. */
 int ls_app_sweep(struct ls_app *app);
 

@@ -305,15 +305,16 @@ static int sweep_setup(struct ls_app *app)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = ls_app_check_limits(app)) != 0)
+		return rc;
 	if ((rc = ls_report_open(&app->rep, &app->opt, err, sizeof(err))) != 0) {
 		ls_msg("%s", rc == -ENOMEM ? "out of memory" : err);
 		return EXIT_SYSERR;
 	}
 	app->rep_open = true;
 	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
-		/* getaddrinfo may use half the pool; size it before the loop's first use. */
-		int threads = app->opt.jobs * 2;
-		snprintf(size, sizeof(size), "%d", threads < 4 ? 4 : threads > 128 ? 128 : threads);
+		/* Sized before the loop's first use, to what the limits allow. */
+		snprintf(size, sizeof(size), "%u", ls_app_pool_size(app));
 		setenv("UV_THREADPOOL_SIZE", size, 1);
 	}
 	if ((app->env = child_env()) == NULL) {

@@ -152,3 +152,39 @@ break_mid_sweep() {
 	assert_line --regexp '^127\.0\.0\.2	unknown	'
 	assert_regex "$stderr" "^lanscan: [0-9]+ probes could not be sent from this machine \\(Network is unreachable\\): their hosts are reported unknown, not down$"
 }
+
+# --- resource limits: a clear error or a correct sweep, never an abort ----------
+
+@test "limits: ulimit -n 4 and 5: exit 4 with the limit named, no SIGABRT" {
+	for n in 4 5; do
+		run --separate-stderr in_fault "ulimit -n $n; '$LANSCAN' -t 300 $FAULT_NET.2 3>&-"
+		assert_equal "$status" 4
+		assert_equal "$stderr" "lanscan: the open file limit (ulimit -n $n) is too low: a sweep needs at least 16"
+	done
+}
+
+@test "limits: ulimit -v 6000 on a /24: exit 4 with the limit named, no SIGABRT" {
+	run --separate-stderr in_fault "ulimit -v 6000; '$LANSCAN' -t 300 $FAULT_NET.0/24"
+	assert_equal "$status" 4
+	assert_regex "$stderr" "^lanscan: the address space limit \\(ulimit -v 6000\\) is too low"
+}
+
+@test "limits: a name target under ulimit -v 1000000, and unprivileged under ulimit -u 100: a correct sweep" {
+	run --separate-stderr in_fault "ulimit -v 1000000; '$LANSCAN' -t 300 localhost"
+	assert_success
+	assert_output --regexp '^127\.0\.0\.1	up	'
+	cp "$LANSCAN" "$dir/lanscan" && chmod 755 "$dir/lanscan"
+	run --separate-stderr in_fault "setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bash -c 'ulimit -u 100; ulimit -v 1000000; \"$dir/lanscan\" -t 300 -j 256 localhost $FAULT_NET.2'"
+	assert_success
+	assert_line --regexp '^127\.0\.0\.1	up	'
+	assert_line --regexp "^$FAULT_NET\\.2	up	"
+}
+
+@test "limits: ulimit -f with --state: exit 4, EFBIG named, no SIGXFSZ, no temporary file left" {
+	run --separate-stderr in_fault "ulimit -f 2; '$LANSCAN' -t 200 --state '$dir/state' $FAULT_NET.0/24 >/dev/null"
+	assert_equal "$status" 4
+	assert_regex "$stderr" "File too large"
+	run ls "$dir"
+	refute_output --regexp 'state\.[A-Za-z0-9]{6}$'
+}
