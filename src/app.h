@@ -38,6 +38,7 @@ struct ls_app {
 	struct ls_oui *oui;	/* MAC vendors, read on first use */
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
 	bool watching_stdout;
+	int stdout_watch_fd;	/* its own description of the pipe (app_sweep.c) */
 	int signum;		/* the signal that stopped the sweep, or 0 */
 	int ifindex;		/* -I's interface, 0 when none */
 	struct ls_linkwatch linkwatch;	/* our links, watched during the sweep */

@@ -105,14 +105,35 @@ static void on_stdout_event(uv_poll_t *h, int status, int events)
 	}
 }
 
+static void on_stdout_watch_closed(uv_handle_t *h)
+{
+	struct ls_app *app = ls_container_of((uv_poll_t *)h, struct ls_app, stdout_watch);
+
+	close(app->stdout_watch_fd);
+	app->stdout_watch_fd = -1;
+}
+
 static void watch_stdout(struct ls_app *app)
 {
 	struct stat st;
+	int fd;
 
 	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
 		return;
-	if (uv_poll_init(&app->loop, &app->stdout_watch, STDOUT_FILENO) != 0)
+	/* uv_poll makes its descriptor non-blocking, and the flag belongs to
+	 * the open file description, which the whole shell pipeline shares:
+	 * a slow reader would then fail our writes with EAGAIN, and the next
+	 * writer's after we exit.  Watch a description of our own for the
+	 * same pipe instead (opened through /proc: a new description), and
+	 * write to stdout as it is, blocking: output waits for the reader. */
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return;
+	if (uv_poll_init(&app->loop, &app->stdout_watch, fd) != 0) {
+		close(fd);
+		return;
+	}
+	app->stdout_watch_fd = fd;
 	app->watching_stdout = true;
 	if (uv_poll_start(&app->stdout_watch, UV_DISCONNECT, on_stdout_event) != 0)
 		uv_poll_stop(&app->stdout_watch);
@@ -150,7 +171,7 @@ static void on_done(struct ls_pipeline *pl)
 	app->plan_open = false;
 	close_signals(app);
 	if (app->watching_stdout)
-		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
+		uv_close((uv_handle_t *)&app->stdout_watch, on_stdout_watch_closed);
 }
 
 static int exit_status(const struct ls_app *app)
@@ -356,7 +377,7 @@ static void sweep_abort(struct ls_app *app)
 {
 	close_signals(app);
 	if (app->watching_stdout)
-		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
+		uv_close((uv_handle_t *)&app->stdout_watch, on_stdout_watch_closed);
 	uv_run(&app->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&app->loop);
 }

@@ -188,3 +188,21 @@ break_mid_sweep() {
 	run ls "$dir"
 	refute_output --regexp 'state\.[A-Za-z0-9]{6}$'
 }
+
+# --- pipes: a slow reader waits, the shared pipe stays as it was ----------------
+
+# 4094 lines (about 120 KB, more than a pipe holds): the addresses past the
+# segment have no route here, so they are quick (unknown).
+@test "pipes: a reader that stalls 2 s gets every line; stdout is not left non-blocking" {
+	run --separate-stderr in_fault "{ '$LANSCAN' -t 300 $FAULT_NET.0/20 2>/dev/null; echo status=\$? >&2; \
+		python3 -c 'import fcntl, os; print(\"nonblock=%d\" % bool(fcntl.fcntl(1, fcntl.F_GETFL) & os.O_NONBLOCK))' >&2; } \
+		| (sleep 2; wc -l)"
+	assert_output "4094"
+	assert_equal "$stderr" "status=1
+nonblock=0"
+}
+
+@test "pipes: a reader that goes away mid-sweep still stops the sweep (exit 141)" {
+	run --separate-stderr in_fault "'$LANSCAN' -t 300 $FAULT_NET.0/20 | head -1 >/dev/null; echo \${PIPESTATUS[0]}"
+	assert_output "141"
+}
