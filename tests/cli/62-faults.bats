@@ -216,3 +216,19 @@ nonblock=0"
 	run --separate-stderr in_fault "'$LANSCAN' -t 300 $FAULT_NET.0/20 | head -1 >/dev/null; echo \${PIPESTATUS[0]}"
 	assert_output "141"
 }
+
+# --- a big /etc/hosts ----------------------------------------------------------
+
+@test "names: a 100k-line /etc/hosts (a blocklist) with the LAN's entries last: every LAN host named" {
+	local etc=/etc/netns/$(lab_ns fscan)
+	mkdir -p "$etc"
+	{
+		seq 0 99999 | sed 's/.*/0.0.0.0 ad&.example/'
+		seq 2 21 | sed "s/.*/$FAULT_NET.& lan&.home/"
+	} >"$etc/hosts"
+	run --separate-stderr in_fault "'$LANSCAN' -t 300 -n --name-timeout 300 $FAULT_NET.2-21"
+	rm -f "$etc/hosts"
+	assert_success
+	[ "$(grep -c "	lan[0-9]*\\.home	" <<<"$output")" -eq 20 ] || fail "not every host named: $output"
+	assert_line --regexp "^$FAULT_NET\\.21	up	[0-9.]+	lan21\\.home	"
+}
