@@ -26,7 +26,7 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, char *er
 	rep->want_prom = opt->format == LS_FMT_PROM || opt->prom_file != NULL;
 	rep->stdout_tty = isatty(STDOUT_FILENO);
 	if (opt->state_path != NULL) {
-		rc = ls_statefile_open(&rep->state, opt->state_path, err, errlen);
+		rc = ls_statefile_open_wait(&rep->state, opt->state_path, opt->lock_timeout_ms, err, errlen);
 		if (rc != 0) {
 			ls_statefile_close(&rep->state);
 			return rc;

@@ -232,3 +232,60 @@ nonblock=0"
 	[ "$(grep -c "	lan[0-9]*\\.home	" <<<"$output")" -eq 20 ] || fail "not every host named: $output"
 	assert_line --regexp "^$FAULT_NET\\.21	up	[0-9.]+	lan21\\.home	"
 }
+
+# --- the state file: a bounded lock wait, leftovers, messages that say why ------
+
+@test "state: a stopped sweep holding the lock: the next waits --lock-timeout, names its pid, exit 4" {
+	in_fault "exec '$LANSCAN' -t 20000 --state '$dir/s' $FAULT_NET.200 >/dev/null 2>&1" &
+	local bg=$!
+	echo "$bg" >>"$dir/pids"
+	local pid=
+	for _ in $(seq 100); do
+		pid=$(pgrep -P "$(pgrep -P "$bg" | head -1)" 2>/dev/null | head -1)
+		[ -n "$pid" ] || pid=$(pgrep -P "$bg" | head -1)
+		[ -s /proc/locks ] && [ -e "$dir/s.lock" ] && grep -q "FLOCK.* $pid " /proc/locks 2>/dev/null && break
+		sleep 0.05
+	done
+	grep -q "FLOCK.* $pid " /proc/locks || fail "the first sweep never took the lock"
+	echo "$pid" >>"$dir/pids"
+	kill -STOP "$pid"
+	SECONDS=0
+	run --separate-stderr in_fault "'$LANSCAN' -t 300 --lock-timeout 1 --state '$dir/s' $FAULT_NET.2"
+	local took=$SECONDS
+	kill -KILL "$pid" 2>/dev/null
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: $dir/s.lock: locked by process $pid for more than 1 s (a sweep still running, or stopped); giving up (--lock-timeout)"
+	[ "$took" -le 3 ] || fail "waited $took s"
+}
+
+@test "state: temporary files of a killed save are removed under the lock; others are left" {
+	for f in s.AbC123 s.zz99ZZ; do head -c 4096 /dev/zero >"$dir/$f"; done
+	echo keep >"$dir/s.keep1234"
+	ln -s "$dir/s.keep1234" "$dir/s.Lnk123"
+	run --separate-stderr in_fault "'$LANSCAN' -t 300 --state '$dir/s' $FAULT_NET.2"
+	assert_success
+	[ ! -e "$dir/s.AbC123" ] && [ ! -e "$dir/s.zz99ZZ" ] || fail "stale temporary files left: $(ls "$dir")"
+	[ -f "$dir/s.keep1234" ] && [ -L "$dir/s.Lnk123" ] || fail "removed what was not ours: $(ls "$dir")"
+	grep -q "^$FAULT_NET.2	up	" "$dir/s"
+}
+
+@test "state: a file of a newer format names its format and says this lanscan is older" {
+	printf '# lanscan state 9\n10.77.0.2\tup\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n' >"$dir/s"
+	run --separate-stderr in_fault "'$LANSCAN' -t 300 --state '$dir/s' $FAULT_NET.2"
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: $dir/s: a state file of format 9, from a newer lanscan (this one reads formats 1 to 4): upgrade lanscan, or use another --state file"
+	grep -q "^# lanscan state 9$" "$dir/s"
+}
+
+@test "state: a full disk at save says ENOSPC, not EIO; the previous file kept, no temporary file" {
+	mkdir "$dir/mnt"
+	run --separate-stderr in_fault "unshare -m bash -c 'mount -t tmpfs -o size=8k tmpfs $dir/mnt && \
+		\"$LANSCAN\" -t 200 --state $dir/mnt/s $FAULT_NET.2 >/dev/null && \
+		head -c 7000 /dev/zero >$dir/mnt/fill; \"$LANSCAN\" -t 200 --state $dir/mnt/s $FAULT_NET.0/24 >/dev/null; \
+		echo status=\$?; head -1 $dir/mnt/s; ls $dir/mnt'"
+	assert_line "status=4"
+	assert_line "# lanscan state 4"
+	refute_line --regexp '^s\.[A-Za-z0-9]{6}$'
+	assert_regex "$stderr" "No space left on device"
+	refute_regex "$stderr" "Input/output error"
+}
