@@ -101,7 +101,9 @@ void ls_linkwatch_feed(struct ls_linkwatch *lw, const void *msg, size_t len, dou
 			broke(lw, ln.index, ln.name, "was deleted", now);
 		break;
 	case RTM_DELADDR:
-		if ((c = as_new(h, len, RTM_NEWADDR, copy, sizeof(copy))) != NULL && ls_nl_parse_addr(c, len, &na) == 0)
+		/* A temporary (privacy) IPv6 address expiring is routine. */
+		if ((c = as_new(h, len, RTM_NEWADDR, copy, sizeof(copy))) != NULL &&
+		    ls_nl_parse_addr(c, len, &na) == 0 && !(na.flags & IFA_F_TEMPORARY))
 			broke(lw, na.ifindex, NULL, "lost an address", now);
 		break;
 	case RTM_NEWADDR:
@@ -118,14 +120,32 @@ void ls_linkwatch_feed(struct ls_linkwatch *lw, const void *msg, size_t len, dou
 	}
 }
 
+void ls_linkwatch_feed_buf(struct ls_linkwatch *lw, const void *buf, size_t n, double now)
+{
+	const uint8_t *p = buf;
+	const struct nlmsghdr *h;
+	size_t step;
+
+	/* Each message whole inside what was read; the next at its aligned end. */
+	while (n >= sizeof(*h)) {
+		h = (const struct nlmsghdr *)(const void *)p;
+		if (h->nlmsg_len < sizeof(*h) || h->nlmsg_len > n)
+			return;
+		ls_linkwatch_feed(lw, h, h->nlmsg_len, now);
+		step = NLMSG_ALIGN(h->nlmsg_len);
+		if (step >= n)
+			return;
+		p += step;
+		n -= step;
+	}
+}
+
 /* Reads what is pending, without waiting. */
 static void drain(struct ls_linkwatch *lw)
 {
 	char buf[8192] __attribute__((aligned(4)));
-	const struct nlmsghdr *h;
 	double now;
 	ssize_t n;
-	size_t left;
 
 	if (!lw->open)
 		return;
@@ -144,9 +164,7 @@ static void drain(struct ls_linkwatch *lw)
 		if (n <= 0)
 			return;
 		now = ls_now_ms();
-		left = (size_t)n;
-		for (h = (const struct nlmsghdr *)buf; NLMSG_OK(h, left); h = NLMSG_NEXT(h, left))
-			ls_linkwatch_feed(lw, h, h->nlmsg_len, now);
+		ls_linkwatch_feed_buf(lw, buf, (size_t)n, now);
 	}
 }
 

@@ -46,7 +46,10 @@ void ls_linkwatch_close(struct ls_linkwatch *lw);
  * time a link is blamed, say() explains it once. */
 const char *ls_linkwatch_broke(struct ls_linkwatch *lw, int ifindex, double since_ms);
 
-/* For the tests: feeds one rtnetlink message as if it had been received. */
+/* Feeds one rtnetlink message of len bytes, as if received at now (ms). */
 void ls_linkwatch_feed(struct ls_linkwatch *lw, const void *msg, size_t len, double now);
+/* Feeds what one recv() returned: n bytes of messages, each checked to lie
+ * whole inside it (buf aligned to 4). */
+void ls_linkwatch_feed_buf(struct ls_linkwatch *lw, const void *buf, size_t n, double now);
 
 #endif
