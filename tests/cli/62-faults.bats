@@ -291,3 +291,23 @@ nonblock=0"
 	assert_regex "$stderr" "No space left on device"
 	refute_regex "$stderr" "Input/output error"
 }
+
+@test "our side: the interface of -I deleted 1 s into the sweep: unknown, one message naming it" {
+	local s h
+	s=$(lab_ns fscan) h=$(lab_ns fhost)
+	ip -n "$s" link add fx0 type veth peer name fx1 netns "$h"
+	ip -n "$s" addr add 10.78.0.1/24 dev fx0
+	ip -n "$s" link set fx0 up
+	seq 2 121 | sed 's/.*/addr add 10.78.0.&\/24 dev fx1/' | ip -n "$h" -batch -
+	ip -n "$h" link set fx1 up
+	for _ in $(seq 50); do ip -n "$s" link show fx0 | grep -q LOWER_UP && break; sleep 0.05; done
+	run --separate-stderr in_fault "( sleep 1; ip link del fx0 ) & \
+		'$LANSCAN' -t 300 --rate 50 -I fx0 10.78.0.2-121; st=\$?; wait; exit \$st"
+	ip -n "$s" link del fx0 2>/dev/null || true
+	assert_equal "$status" 1
+	[ "$(grep -c "	down	" <<<"$output")" -eq 0 ] || fail "live hosts reported down: $(grep "	down	" <<<"$output" | head -3)"
+	[ "$(grep -c "	unknown	" <<<"$output")" -gt 0 ] || fail "no host unknown"
+	[ "$(grep -c "	up	" <<<"$output")" -gt 0 ] || fail "no host up"
+	stderr=$(grep -v "asked for --rate" <<<"$stderr" || true)
+	assert_regex "$stderr" "^lanscan: fx0 (was deleted|was taken down|lost its carrier) during the sweep: hosts probed through it are reported unknown, not down$"
+}
