@@ -155,6 +155,7 @@ bench: deps-bench
 	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/stall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
 	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS)
