@@ -230,8 +230,12 @@ const char *ls_linkwatch_broke(struct ls_linkwatch *lw, int ifindex, double sinc
 {
 	struct ls_lw_link *l;
 	char msg[160];
+	double now = ls_now_ms();
 
-	drain(lw);
+	if (now - lw->drained_ms >= 1) {	/* at most a read a millisecond on a fast sweep */
+		lw->drained_ms = now;
+		drain(lw);
+	}
 	if ((l = find(lw, ifindex, false)) == NULL)
 		return NULL;
 	if (!l->broken && l->broke_ms < since_ms)

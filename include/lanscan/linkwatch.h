@@ -30,6 +30,7 @@ struct ls_linkwatch {
 	struct ls_lw_link link[LS_LINKWATCH_MAX];
 	unsigned n;
 	bool any_said;
+	double drained_ms;	/* when ls_linkwatch_broke last read the socket */
 };
 
 /* Subscribes to link, address and route changes (no privilege needed).
