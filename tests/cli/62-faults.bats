@@ -191,6 +191,14 @@ break_mid_sweep() {
 	assert_line --regexp "^$FAULT_NET\\.2	up	"
 }
 
+@test "limits: unprivileged under ulimit -u 100 (no -v): a correct sweep, the thread pool fits" {
+	cp "$LANSCAN" "$dir/lanscan" && chmod 755 "$dir/lanscan"
+	run --separate-stderr in_fault "setpriv --reuid=65534 --regid=65534 --clear-groups \
+		bash -c 'ulimit -u 100; \"$dir/lanscan\" -t 300 -j 256 localhost $FAULT_NET.2'"
+	assert_success
+	assert_line --regexp '^127\.0\.0\.1	up	'
+}
+
 @test "limits: ulimit -f with --state: exit 4, EFBIG named, no SIGXFSZ, no temporary file left" {
 	run --separate-stderr in_fault "ulimit -f 2; '$LANSCAN' -t 200 --state '$dir/state' $FAULT_NET.0/24 >/dev/null"
 	assert_equal "$status" 4
@@ -290,6 +298,16 @@ nonblock=0"
 	refute_line --regexp '^s\.[A-Za-z0-9]{6}$'
 	assert_regex "$stderr" "No space left on device"
 	refute_regex "$stderr" "Input/output error"
+}
+
+@test "state: a full disk for --prom-file says ENOSPC, not EIO; no temporary file" {
+	mkdir "$dir/mnt"
+	run --separate-stderr in_fault "unshare -m bash -c 'mount -t tmpfs -o size=4k tmpfs $dir/mnt && \
+		head -c 3000 /dev/zero >$dir/mnt/fill; \"$LANSCAN\" -t 200 --prom-file $dir/mnt/m $FAULT_NET.0/24 >/dev/null; \
+		echo status=\$?; ls $dir/mnt'"
+	assert_output "status=4
+fill"
+	assert_equal "$stderr" "lanscan: $dir/mnt/m: No space left on device"
 }
 
 @test "our side: the interface of -I deleted 1 s into the sweep: unknown, one message naming it" {
