@@ -27,18 +27,30 @@
 
 static struct ls_lw_link *find(struct ls_linkwatch *lw, int ifindex, bool create)
 {
-	unsigned i;
+	struct ls_lw_link *l;
+	unsigned i, old = 0;
 
 	for (i = 0; i < lw->n; i++)
 		if (lw->link[i].ifindex == ifindex)
 			return &lw->link[i];
-	if (!create || lw->n == LS_LINKWATCH_MAX || ifindex <= 0)
+	if (!create || ifindex <= 0)
 		return NULL;
-	memset(&lw->link[lw->n], 0, sizeof(lw->link[0]));
-	lw->link[lw->n].ifindex = ifindex;
-	if (if_indextoname((unsigned)ifindex, lw->link[lw->n].name) == NULL)
-		snprintf(lw->link[lw->n].name, sizeof(lw->link[0].name), "if%u", (unsigned)ifindex % 1000000u);
-	return &lw->link[lw->n++];
+	if (lw->n < LS_LINKWATCH_MAX) {
+		l = &lw->link[lw->n++];
+	} else {
+		/* Full (a host where containers come and go): the entry of the
+		 * oldest break makes room, a mended one first. */
+		for (i = 1; i < lw->n; i++)
+			if (lw->link[i].broken < lw->link[old].broken ||
+			    (lw->link[i].broken == lw->link[old].broken && lw->link[i].broke_ms < lw->link[old].broke_ms))
+				old = i;
+		l = &lw->link[old];
+	}
+	memset(l, 0, sizeof(*l));
+	l->ifindex = ifindex;
+	if (if_indextoname((unsigned)ifindex, l->name) == NULL)
+		snprintf(l->name, sizeof(l->name), "if%u", (unsigned)ifindex % 1000000u);
+	return l;
 }
 
 static void broke(struct ls_linkwatch *lw, int ifindex, const char *name, const char *why, double now)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <uv.h>
 
-#define LS_LINKWATCH_MAX 64	/* links remembered; later ones are not watched */
+#define LS_LINKWATCH_MAX 64	/* links remembered; past that the oldest break is forgotten */
 
 /* Says (once per link) why the hosts probed through it are unknown. */
 typedef void (*ls_linkwatch_say_cb)(void *arg, const char *msg);

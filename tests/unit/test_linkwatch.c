@@ -161,6 +161,22 @@ static void test_routine_changes(void **state)
 	assert_int_equal(nsaid, 0);
 }
 
+/* Many links come and go (containers): the table keeps the latest breaks. */
+static void test_many_links(void **state)
+{
+	char name[16];
+	int i;
+
+	(void)state;
+	for (i = 100; i < 100 + 3 * LS_LINKWATCH_MAX; i++) {
+		snprintf(name, sizeof(name), "veth%d", i);
+		link_msg(RTM_DELLINK, i, name, 0, (double)i);
+	}
+	assert_int_equal(lw.n, LS_LINKWATCH_MAX);
+	assert_non_null(ls_linkwatch_broke(&lw, 100 + 3 * LS_LINKWATCH_MAX - 1, 0));
+	assert_null(ls_linkwatch_broke(&lw, 100, 0));	/* forgotten: the oldest */
+}
+
 /* Truncated or malformed messages are ignored. */
 static void test_malformed(void **state)
 {
@@ -184,6 +200,7 @@ int main(void)
 		cmocka_unit_test_setup(test_carrier_lost_and_back, setup),
 		cmocka_unit_test_setup(test_each_kind_of_break, setup),
 		cmocka_unit_test_setup(test_routine_changes, setup),
+		cmocka_unit_test_setup(test_many_links, setup),
 		cmocka_unit_test_setup(test_malformed, setup),
 	};
 
