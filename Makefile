@@ -166,6 +166,7 @@ bench: deps-bench
 	@tests/bench/bench.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/stall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
 	@$(MAKE) --no-print-directory unit

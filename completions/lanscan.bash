@@ -24,7 +24,7 @@ _lanscan()
 		COMPREPLY=($(compgen -P "$pre" -W "address target state rtt name via mac vendor dns mdns netbios workgroup kind model kind_from sent received loss rtt_min rtt_max names evidence error" -- "${cur##*,}")); return ;;
 	--color|--colour)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
-	--name-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
+	--name-timeout|--lock-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
 		return ;;
 	esac
 	$split && return
@@ -33,7 +33,7 @@ _lanscan()
 			-r --retries -j --jobs -f --file -g --generate --exclude --exclude-file --list --force
 			-4 --ipv4 -6 --ipv6 -m --resolve-all --json --sort -n -d --names --rdns --name-timeout -s --summary
 			-q --quiet -x --min-up --ping-cmd -I --interface --iface -S --source --src -A -e --method -p --ports --rate --min-timeout --max-timeout
-			--max-down --warning --critical --state --format --prom-file --nagios --progress --no-progress
+			--max-down --warning --critical --state --lock-timeout --format --prom-file --nagios --progress --no-progress
 			-K --identify -o --output --header --no-header --color --colour --show-down --no-names
 			--verbose -h --help -V --version" -- "$cur"))
 		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace

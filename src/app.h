@@ -7,6 +7,7 @@
 
 #include "lanscan/cli.h"
 #include "lanscan/identify.h"
+#include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
 #include "lanscan/oui.h"
 #include "lanscan/pipeline.h"
@@ -38,8 +39,10 @@ struct ls_app {
 	struct ls_oui *oui;	/* MAC vendors, read on first use */
 	uv_poll_t stdout_watch;	/* stdout is a pipe: notice its reader leaving */
 	bool watching_stdout;
+	int stdout_watch_fd;	/* its own description of the pipe (app_sweep.c) */
 	int signum;		/* the signal that stopped the sweep, or 0 */
 	int ifindex;		/* -I's interface, 0 when none */
+	struct ls_linkwatch linkwatch;	/* our links, watched during the sweep */
 	struct ls_names names;	/* -n: the name sources */
 	bool names_open;
 	struct ls_identify identify;	/* -K: the evidence sources */
@@ -60,6 +63,13 @@ int ls_app_load_targets(struct ls_app *app);
 int ls_app_list_targets(struct ls_app *app);
 /* More than LS_SWEEP_LIMIT distinct targets (without --force)? */
 bool ls_app_too_many(const struct ls_app *app);
+/* Before the loop: too few open files or too little address space for a
+ * sweep (a clear error, not libuv's abort); SIGXFSZ ignored.  0 or an exit
+ * status (app_limits.c). */
+int ls_app_check_limits(struct ls_app *app);
+/* Threads for libuv's pool (getaddrinfo) that the address space and the
+ * process limit leave room for: 1..32. */
+unsigned ls_app_pool_size(const struct ls_app *app);
 /* The sweep: methods, names, the loop, the reports.  Returns the exit status. */
 int ls_app_sweep(struct ls_app *app);
 

@@ -105,14 +105,35 @@ static void on_stdout_event(uv_poll_t *h, int status, int events)
 	}
 }
 
+static void on_stdout_watch_closed(uv_handle_t *h)
+{
+	struct ls_app *app = ls_container_of((uv_poll_t *)h, struct ls_app, stdout_watch);
+
+	close(app->stdout_watch_fd);
+	app->stdout_watch_fd = -1;
+}
+
 static void watch_stdout(struct ls_app *app)
 {
 	struct stat st;
+	int fd;
 
 	if (fstat(STDOUT_FILENO, &st) != 0 || !S_ISFIFO(st.st_mode))
 		return;
-	if (uv_poll_init(&app->loop, &app->stdout_watch, STDOUT_FILENO) != 0)
+	/* uv_poll makes its descriptor non-blocking, and the flag belongs to
+	 * the open file description, which the whole shell pipeline shares:
+	 * a slow reader would then fail our writes with EAGAIN, and the next
+	 * writer's after we exit.  Watch a description of our own for the
+	 * same pipe instead (opened through /proc: a new description), and
+	 * write to stdout as it is, blocking: output waits for the reader. */
+	fd = open("/proc/self/fd/1", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return;
+	if (uv_poll_init(&app->loop, &app->stdout_watch, fd) != 0) {
+		close(fd);
+		return;
+	}
+	app->stdout_watch_fd = fd;
 	app->watching_stdout = true;
 	if (uv_poll_start(&app->stdout_watch, UV_DISCONNECT, on_stdout_event) != 0)
 		uv_poll_stop(&app->stdout_watch);
@@ -131,6 +152,12 @@ static void close_signals(struct ls_app *app)
 
 	for (i = 0; i < LS_ARRAY_SIZE(app->sig); i++)
 		uv_close((uv_handle_t *)&app->sig[i], NULL);
+	ls_linkwatch_close(&app->linkwatch);	/* closed with the signals, on every path */
+}
+
+static void on_link_broke(void *arg, const char *msg)
+{
+	ls_app_warn(arg, "%s", msg);
 }
 
 static void on_done(struct ls_pipeline *pl)
@@ -146,7 +173,7 @@ static void on_done(struct ls_pipeline *pl)
 	app->plan_open = false;
 	close_signals(app);
 	if (app->watching_stdout)
-		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
+		uv_close((uv_handle_t *)&app->stdout_watch, on_stdout_watch_closed);
 }
 
 static int exit_status(const struct ls_app *app)
@@ -294,6 +321,10 @@ static void report_losses(struct ls_app *app)
 		ls_app_warn(app, "the kernel dropped %llu replies (receive queue full); %llu hosts silent meanwhile "
 		     "are reported unknown, not down: lower --rate", (unsigned long long)c->dropped,
 		     (unsigned long long)app->pl.stats.unknown);
+	/* Said once for the sweep; a broken link has said it already. */
+	if (c->local > 0 && !app->linkwatch.any_said && app->pl.out_err == 0 && app->pl.syserr == 0)
+		ls_app_warn(app, "%llu probes could not be sent from this machine (%s): their hosts are reported "
+			    "unknown, not down", (unsigned long long)c->local, strerror(c->local_err));
 	if (app->opt.rate > 0 && got > 0 && got < 0.8 * (double)app->opt.rate)
 		ls_app_warn(app, "asked for --rate %lld, reached %.0f packets a second", app->opt.rate, got);
 }
@@ -358,6 +389,8 @@ static int sweep_setup(struct ls_app *app)
 	int rc;
 
 	signal(SIGPIPE, SIG_IGN);
+	if ((rc = ls_app_check_limits(app)) != 0)
+		return rc;
 	terminal_defaults(app);
 	ctx.addr_width = addr_width(app);
 	ctx.names = app->opt.rdns;
@@ -367,9 +400,8 @@ static int sweep_setup(struct ls_app *app)
 	}
 	app->rep_open = true;
 	if (getenv("UV_THREADPOOL_SIZE") == NULL) {
-		/* getaddrinfo may use half the pool; size it before the loop's first use. */
-		int threads = app->opt.jobs * 2;
-		snprintf(size, sizeof(size), "%d", threads < 4 ? 4 : threads > 128 ? 128 : threads);
+		/* Sized before the loop's first use, to what the limits allow. */
+		snprintf(size, sizeof(size), "%u", ls_app_pool_size(app));
 		setenv("UV_THREADPOOL_SIZE", size, 1);
 	}
 	if ((app->env = child_env()) == NULL) {
@@ -391,6 +423,9 @@ static int sweep_setup(struct ls_app *app)
 		uv_signal_start(&app->sig[i], on_signal, signums[i]);
 	}
 	watch_stdout(app);
+	/* Without it (no netlink here) a broken link still shows in the local send errors. */
+	if (ls_linkwatch_open(&app->linkwatch, &app->loop, on_link_broke, app) == 0)
+		pl->linkwatch = &app->linkwatch;
 	pl->loop = &app->loop;
 	pl->plan = &app->plan;
 	pl->result_cb = on_result;
@@ -408,7 +443,7 @@ static void sweep_abort(struct ls_app *app)
 {
 	close_signals(app);
 	if (app->watching_stdout)
-		uv_close((uv_handle_t *)&app->stdout_watch, NULL);
+		uv_close((uv_handle_t *)&app->stdout_watch, on_stdout_watch_closed);
 	uv_run(&app->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&app->loop);
 }

@@ -17,7 +17,7 @@ enum {
 	OPT_SORT, OPT_PING_CMD, OPT_METHOD, OPT_RATE,
 	OPT_MIN_TIMEOUT, OPT_MAX_TIMEOUT, OPT_STATE, OPT_FORMAT, OPT_PROM_FILE, OPT_MAX_DOWN,
 	OPT_NAGIOS, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_VERBOSE, OPT_WARNING, OPT_CRITICAL,
-	OPT_NAME_TIMEOUT, OPT_IDENTIFY, OPT_HEADER, OPT_NO_HEADER, OPT_COLOR, OPT_SHOW_DOWN, OPT_NO_NAMES
+	OPT_NAME_TIMEOUT, OPT_IDENTIFY, OPT_HEADER, OPT_NO_HEADER, OPT_COLOR, OPT_SHOW_DOWN, OPT_NO_NAMES, OPT_LOCK_TIMEOUT
 };
 
 /* Short letters: where fping has the same letter, the same meaning
@@ -55,6 +55,7 @@ static const struct option longopts[] = {
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "colour", optional_argument, NULL, OPT_COLOR },
 	{ "show-down", no_argument, NULL, OPT_SHOW_DOWN },
+	{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 	{ "summary", no_argument, NULL, 's' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "min-up", required_argument, NULL, 'x' },
@@ -142,6 +143,8 @@ void ls_cli_usage(FILE *f)
 "      --show-down         the table lists down hosts too (it counts them)\n"
 "      --prom-file=FILE    also write Prometheus metrics to FILE, atomically\n"
 "      --state=FILE        print only what changed since the sweep in FILE\n"
+"      --lock-timeout=S    --state: wait at most S seconds for another sweep's\n"
+"                          lock on FILE (0-86400, default 60), then exit 4\n"
 "      --sort              print in address order at the end\n"
 "  -n, -d, --names         name the hosts that are up: DNS (PTR), mDNS and\n"
 "                          NetBIOS, asked at once (also --rdns; the default\n"
@@ -305,7 +308,7 @@ static const char *optname(int c, char *buf, size_t len)
 
 /* Which options were given, for the checks that compare them. */
 struct seen {
-	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source, header_set;
+	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source, header_set, lock_timeout;
 };
 
 /* fping's letters that lanscan does not take, and what to use instead
@@ -496,6 +499,11 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 	case OPT_SORT: o->sort = true; return 0;
 	case 'n': case 'd': o->rdns = true; return 0;
 	case 'K': o->identify = o->rdns = true; return 0;
+	case OPT_LOCK_TIMEOUT:
+		if ((rc = number(on, arg, 0, 86400, &v, err, errlen)) == 0)
+			o->lock_timeout_ms = (int)v * 1000;
+		sn->lock_timeout = true;
+		return rc;
 	case OPT_NAME_TIMEOUT:
 		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
 			o->name_timeout_ms = (int)v;
@@ -575,6 +583,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		 (o->quiet || o->nagios || sn->unreachable))
 		msg = "-n/--names: with -q, --nagios or -u no name would be shown (names are asked "
 		      "only for hosts that are up)";
+	else if (sn->lock_timeout && o->state_path == NULL)
+		msg = "--lock-timeout needs --state";
 	else if (sn->name_timeout && !o->rdns)
 		msg = "--name-timeout needs -n/--names";
 	else if (o->source.family != 0 && o->family != 0 && o->source.family != o->family)
@@ -654,6 +664,7 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 	o->retries = -1;
 	o->rate = LS_DEFAULT_RATE;
 	o->name_timeout_ms = LS_DEFAULT_NAME_TIMEOUT_MS;
+	o->lock_timeout_ms = LS_DEFAULT_LOCK_TIMEOUT_MS;
 	o->min_timeout_ms = o->max_timeout_ms = -1;
 	opterr = 0;
 	optind = 1;

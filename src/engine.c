@@ -310,15 +310,29 @@ uint64_t ls_engine_rx_stamp(struct msghdr *h)
 
 double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint64_t rx_ns, double now)
 {
-	uint64_t wall = ls_engine_realtime_ns();
-	double rtt, bound = now - e->slots[s].first_ms;
+	return ls_engine_rtt_at(&e->slots[s], tx_ns, rx_ns, ls_engine_realtime_ns(), now);
+}
+
+double ls_engine_rtt_at(const struct ls_eslot *sl, uint64_t tx_ns, uint64_t rx_ns, uint64_t wall, double now)
+{
+	double bound = now - sl->first_ms, wall_ms, off, rtt;
 
 	if (rx_ns == 0 || rx_ns > wall)
 		rx_ns = wall;
-	rtt = rx_ns > tx_ns ? (double)(rx_ns - tx_ns) / 1e6 : 0;
-	if (rtt > bound)	/* a clock step: trust the monotonic clock */
-		rtt = bound > 0 ? bound : 0;
-	return rtt;
+	/* The wall clock (the kernel's receive stamp, the probe's send
+	 * stamp) counts only if it moved as the monotonic one did since the
+	 * first send: an NTP step or a VM resume in between breaks it. */
+	wall_ms = wall >= sl->first_ns ? (double)(wall - sl->first_ns) / 1e6 : -1;
+	if (wall_ms >= 0 && wall_ms - bound < 5 + bound / 100 && bound - wall_ms < 5 + bound / 100 &&
+	    tx_ns >= sl->first_ns && rx_ns > tx_ns) {
+		rtt = (double)(rx_ns - tx_ns) / 1e6;
+		return rtt <= bound ? rtt : bound;
+	}
+	/* A step: the monotonic clock on both ends.  The send's offset from
+	 * the first one, when the step came after it; else the first send. */
+	off = tx_ns >= sl->first_ns ? (double)(tx_ns - sl->first_ns) / 1e6 : 0;
+	rtt = off <= bound ? bound - off : bound;
+	return rtt > 0 ? rtt : 0.001;	/* a reply is never instantaneous */
 }
 
 int ls_engine_rx_ttl(struct msghdr *h)

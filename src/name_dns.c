@@ -23,13 +23,25 @@
 #include "lanscan/util.h"
 
 #define MAX_SERVERS 3
-#define MAX_HOSTS 4096		/* /etc/hosts entries kept */
+/* /etc/hosts entries indexed: the whole of a large file (ad blocklists run
+ * to hundreds of thousands of lines, the LAN's own entries often last),
+ * each bounded (a name is at most a line), sorted by address. */
+#define MAX_HOSTS (1u << 20)
 #define HOSTS_LINE_MAX 1024
 
 struct host_entry {
 	struct ls_addr addr;
+	uint32_t line;		/* the first line of an address wins, as in the C library */
 	char *name;
 };
+
+static int cmp_host(const void *pa, const void *pb)
+{
+	const struct host_entry *a = pa, *b = pb;
+	int c = ls_addr_cmp(&a->addr, &b->addr);
+
+	return c != 0 ? c : a->line < b->line ? -1 : a->line > b->line;
+}
 
 struct dnss {
 	struct ls_names *ns;
@@ -78,7 +90,7 @@ static int read_hosts(struct dnss *d, const char *path)
 	size_t cap = 0;
 	int rc = 0;
 
-	while (f != NULL && d->nhosts < MAX_HOSTS && fgets(line, sizeof(line), f) != NULL) {
+	while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
 		if ((a = strchr(line, '#')) != NULL)
 			*a = '\0';
 		if ((a = strtok_r(line, " \t\r\n", &save)) == NULL || (n = strtok_r(NULL, " \t\r\n", &save)) == NULL)
@@ -90,6 +102,10 @@ static int read_hosts(struct dnss *d, const char *path)
 			addr.family = AF_INET6;
 		else
 			continue;
+		if (d->nhosts == MAX_HOSTS) {
+			ls_msg("%s: more than %u addresses; the rest is not read", path, MAX_HOSTS);
+			break;
+		}
 		if (d->nhosts == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct host_entry *nh = realloc(d->hosts, ncap * sizeof(*nh));
@@ -104,10 +120,13 @@ static int read_hosts(struct dnss *d, const char *path)
 			rc = -ENOMEM;
 			break;
 		}
+		d->hosts[d->nhosts].line = (uint32_t)d->nhosts;
 		d->hosts[d->nhosts++].addr = addr;
 	}
 	if (f != NULL)
 		fclose(f);
+	if (d->nhosts > 1)
+		qsort(d->hosts, d->nhosts, sizeof(*d->hosts), cmp_host);
 	return rc;
 }
 
@@ -229,11 +248,21 @@ static int dns_start(struct ls_nsrc *s, struct ls_nq *q)
 	size_t i;
 	unsigned k;
 
-	for (i = 0; i < d->nhosts; i++)
-		if (ls_addr_cmp(&d->hosts[i].addr, &q->addr) == 0) {
+	{	/* the first entry of the address: a lower bound in the sorted index */
+		size_t lo = 0, hi = d->nhosts, mid;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (ls_addr_cmp(&d->hosts[mid].addr, &q->addr) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		i = lo;
+		if (i < d->nhosts && ls_addr_cmp(&d->hosts[i].addr, &q->addr) == 0) {
 			ls_nq_answer(q, LS_NAME_DNS, d->hosts[i].name, NULL);
 			return 0;
 		}
+	}
 	if (d->ns->gave_up[LS_NAME_DNS])
 		return -ENETUNREACH;	/* /etc/hosts only, once the server stopped answering */
 	if (ls_dns_ptr_qname(q->addr.family, q->addr.b, qname, sizeof(qname)) < 0)

@@ -10,12 +10,21 @@
 
 #include "lanscan/identify.h"
 #include "lanscan/kind.h"
+#include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
 #include "lanscan/oui.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
-enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES };
+/* The ownership rule, as libuv's for handles: a job is never freed while a
+ * frame of the pipeline is on the stack.  Every way in (start, stop, a
+ * race's callbacks, a name lookup's, getaddrinfo's, the release timer)
+ * counts itself in p->depth; a job that is over is buried (off the live
+ * list, on p->dead), and the outermost frame frees the dead on its way out,
+ * then fills the window and, last, reports the end.  So an output error, a
+ * stop or a cancel at any point, even from inside a job's own callback, is
+ * safe. */
+enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES, J_DEAD };
 
 /* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
  * solicitations 1 s apart) for a silent on-link address; it holds at most
@@ -45,6 +54,7 @@ struct ls_job {
 };
 
 static void pump(struct ls_pipeline *p);
+static void check_done(struct ls_pipeline *p);
 
 static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 {
@@ -62,21 +72,53 @@ static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 	return job;
 }
 
+/* Takes the job off the live list; the outermost frame frees it (leave). */
 static void job_free(struct ls_job *job)
 {
 	struct ls_pipeline *p = job->pl;
 
+	if (job->phase == J_DEAD)
+		return;
 	if (job->prev != NULL)
 		job->prev->next = job->next;
 	else
 		p->live = job->next;
 	if (job->next != NULL)
 		job->next->prev = job->prev;
-	p->jobs--;
-	ls_race_free(&job->race);
-	ls_facts_free(&job->facts);
-	free(job->req);
-	free(job);
+	job->phase = J_DEAD;
+	job->qnext = p->dead;
+	p->dead = job;
+}
+
+static void enter(struct ls_pipeline *p)
+{
+	p->depth++;
+}
+
+/* Leaves a frame of the pipeline.  The outermost one frees the dead jobs,
+ * fills the window again (its frees may bury more: it loops) and, last,
+ * runs done_cb when the sweep is over.  The caller returns at once after. */
+static void leave(struct ls_pipeline *p)
+{
+	struct ls_job *job;
+
+	if (p->depth > 1) {
+		p->depth--;
+		return;
+	}
+	do {
+		while ((job = p->dead) != NULL) {
+			p->dead = job->qnext;
+			p->jobs--;
+			ls_race_free(&job->race);
+			ls_facts_free(&job->facts);
+			free(job->req);
+			free(job);
+		}
+		pump(p);
+	} while (p->dead != NULL);
+	p->depth = 0;
+	check_done(p);
 }
 
 void ls_pipeline_fail(struct ls_pipeline *p, int err, const char *msg)
@@ -190,12 +232,9 @@ static void emit_race(struct ls_job *job, const struct ls_facts *f)
 /* Frees the job once its race is over and its line is out (or never will be). */
 static void settle(struct ls_job *job)
 {
-	struct ls_pipeline *p = job->pl;
-
 	if (job->racing || job->req != NULL || job->nq != NULL || job->il != NULL)
 		return;
 	job_free(job);
-	pump(p);
 }
 
 /* A lookup ended (names or recognition): its facts join the host's; the
@@ -211,24 +250,41 @@ static void lookup_done(struct ls_job *job, const struct ls_facts *f)
 static void on_names(void *arg, const struct ls_facts *f)
 {
 	struct ls_job *job = arg;
+	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	job->nq = NULL;
 	lookup_done(job, f);
+	leave(p);
 }
 
 static void on_identified(void *arg, const struct ls_facts *f)
 {
 	struct ls_job *job = arg;
+	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	job->il = NULL;
 	lookup_done(job, f);
+	leave(p);
 }
 
 static void on_decided(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
+	const char *why;
 
+	enter(p);
+	if (r->state != LS_UP && p->linkwatch != NULL &&
+	    (why = ls_linkwatch_broke(p->linkwatch, r->path.ifindex, job->started_ms)) != NULL &&
+	    r->state == LS_DOWN) {
+		/* Our path broke while the target was probed: its silence
+		 * (or our own stack's refusal) is not its answer. */
+		r->state = LS_UNKNOWN;
+		free(r->unknown);
+		r->unknown = strdup(why);
+	}
 	if (r->state == LS_UP && !p->stopping) {
 		if (p->names != NULL)
 			job->nq = ls_names_start(p->names, &r->addr, &r->path, on_names, job);
@@ -236,10 +292,12 @@ static void on_decided(struct ls_race *r)
 			job->il = ls_identify_start(p->identify, &r->addr, &r->path, on_identified, job);
 		if (job->nq != NULL || job->il != NULL) {
 			job->phase = J_NAMES;	/* the line waits for them (never called back in here) */
+			leave(p);
 			return;
 		}
 	}
 	emit_race(job, p->identify != NULL ? &job->facts : NULL);
+	leave(p);
 }
 
 static void on_release_tick(uv_timer_t *t)
@@ -248,6 +306,7 @@ static void on_release_tick(uv_timer_t *t)
 	double now = ls_now_ms();
 	unsigned i = 0;
 
+	enter(p);
 	while (i < p->nreleases) {
 		if (p->releases[i] <= now) {
 			p->releases[i] = p->releases[--p->nreleases];
@@ -258,7 +317,7 @@ static void on_release_tick(uv_timer_t *t)
 	}
 	if (p->nreleases == 0)
 		uv_timer_stop(t);
-	pump(p);
+	leave(p);	/* fills the window */
 }
 
 /* Gives back a job's on-link place: now if the host answered (its entry is
@@ -280,12 +339,15 @@ static void release_onlink(struct ls_pipeline *p, struct ls_job *job)
 static void on_finished(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
+	struct ls_pipeline *p = job->pl;
 
+	enter(p);
 	if (job->onlink)
-		release_onlink(job->pl, job);
+		release_onlink(p, job);
 	job->racing = false;
-	job->pl->probes--;
+	p->probes--;
 	settle(job);
+	leave(p);
 }
 
 static void start_race(struct ls_pipeline *p, struct ls_job *job)
@@ -297,7 +359,7 @@ static void start_race(struct ls_pipeline *p, struct ls_job *job)
 	job->race.finished = on_finished;
 	job->started_ms = ls_now_ms();
 	p->probes++;
-	ls_race_start(&job->race);	/* may finish, and free the job, at once */
+	ls_race_start(&job->race);	/* may finish at once: the job is buried, not freed */
 }
 
 /* Starts a job's race, or holds it while the neighbour table is full. */
@@ -354,6 +416,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	size_t nseen = 0, i;
 	bool dup;
 
+	enter(p);
 	p->resolving--;
 	free(job->req);
 	job->req = NULL;
@@ -388,7 +451,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			job_free(job);	/* every address excluded */
 	}
 	uv_freeaddrinfo(res);
-	pump(p);
+	leave(p);	/* fills the window */
 }
 
 
@@ -420,7 +483,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 
 static void check_done(struct ls_pipeline *p)
 {
-	if (!p->done && (p->exhausted || p->stopping) && p->jobs == 0) {
+	if (!p->done && p->depth == 0 && (p->exhausted || p->stopping) && p->jobs == 0) {
 		p->done = true;
 		if (p->timer_open) {
 			uv_timer_stop(&p->release_timer);
@@ -483,7 +546,6 @@ static void pump(struct ls_pipeline *p)
 		}
 	}
 	p->pumping = false;
-	check_done(p);
 }
 
 int ls_pipeline_start(struct ls_pipeline *p)
@@ -492,6 +554,8 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	    p->done_cb == NULL || p->max_jobs == 0)
 		return -EINVAL;
 	ls_target_iter_init(&p->it, p->targets, p->exclude);
+	p->depth = 0;
+	p->dead = NULL;
 	if (p->onlink_max == 0)
 		p->onlink_max = LS_ONLINK_MAX;
 	p->releases = calloc(p->onlink_max, sizeof(*p->releases));
@@ -499,7 +563,8 @@ int ls_pipeline_start(struct ls_pipeline *p)
 		return -ENOMEM;
 	uv_timer_init(p->loop, &p->release_timer);
 	p->timer_open = true;
-	pump(p);
+	enter(p);
+	leave(p);	/* fills the window */
 	return 0;
 }
 
@@ -510,9 +575,13 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 	if (p->stopping)
 		return;
 	p->stopping = true;
+	enter(p);
+	/* Nothing is freed inside: a job buried meanwhile stays readable. */
 	for (job = p->live; job != NULL; job = next) {
 		next = job->next;
 		switch (job->phase) {
+		case J_DEAD:
+			break;
 		case J_QUEUED:
 		case J_HELD:
 			job_free(job);
@@ -539,6 +608,5 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		}
 	}
 	p->ready = p->ready_tail = p->held = p->held_tail = NULL;
-	if (!p->pumping)
-		check_done(p);
+	leave(p);
 }

@@ -91,6 +91,7 @@ static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n,
 			break;
 		if (r < 0) {	/* the link is down or gone */
 			char err[96];
+			ls_counters_local(e->env.counters, errno);	/* the link is ours */
 			snprintf(err, sizeof(err), "cannot send ARP: %s", strerror(errno));
 			ls_engine_end(e, slots[off++], err);
 			continue;

@@ -105,13 +105,17 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 		if (r < 0 && (errno == EAGAIN || errno == ENOBUFS || errno == EINTR))
 			break;	/* the socket is full: the rest waits */
 		if (r < 0) {	/* this destination cannot be reached from here */
-			bool route = errno == ENETUNREACH || errno == EHOSTUNREACH || errno == EACCES ||
-				     errno == EPERM;
-			snprintf(err, sizeof(err), "%s", strerror(errno));
-			ls_engine_negative(eng, slots[off], errno == ENETUNREACH ? "net unreachable" :
-					   errno == EHOSTUNREACH ? "host unreachable" :
-					   route ? "administratively prohibited" : "cannot send");
-			ls_engine_end(eng, slots[off], route ? NULL : err);
+			int en = errno;
+			bool policy = en == EACCES || en == EPERM;	/* a firewall rule */
+			snprintf(err, sizeof(err), "cannot send: %s", strerror(en));
+			if (policy) {
+				ls_engine_negative(eng, slots[off], "administratively prohibited");
+			} else {
+				/* Our own stack refused (no route, the link
+				 * down, no memory): not the target's answer. */
+				ls_counters_local(eng->env.counters, en);
+			}
+			ls_engine_end(eng, slots[off], policy ? NULL : err);
 			off++;
 			continue;
 		}

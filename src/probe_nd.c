@@ -84,6 +84,7 @@ static unsigned nd_send(struct ls_engine *e, const uint32_t *slots, unsigned n, 
 			break;
 		if (r < 0) {
 			char err[96];
+			ls_counters_local(e->env.counters, errno);	/* the link is ours */
 			snprintf(err, sizeof(err), "cannot send a neighbor solicitation: %s", strerror(errno));
 			ls_engine_end(e, slots[off++], err);
 			continue;

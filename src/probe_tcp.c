@@ -103,7 +103,7 @@ static void att_closed(struct tatt *t)
 	free(t->conns);
 	free(t);
 	/* no socket for any port: its silence proves nothing */
-	ls_attempt_done(a, skipped == nports ? "no socket for the TCP probes" : NULL);
+	ls_attempt_done(a, skipped == nports ? "the TCP probes could not be sent" : NULL);
 }
 
 static void timer_closed(uv_handle_t *h)
@@ -184,6 +184,16 @@ static void on_conn(uv_poll_t *h, int status, int events)
 		err = c->early != 0 ? c->early : ENOTCONN;
 	if (err == EINPROGRESS || err == EALREADY)
 		return;	/* not yet */
+	if (c->early != 0 && err == c->early && err != ECONNREFUSED) {
+		/* connect() failed at once: our own stack (no route, the
+		 * link down), not the target, so this port tells nothing. */
+		ls_counters_local(t->m->env.counters, err);
+		t->skipped++;
+		conn_close(c);
+		if (--t->live == 0 && t->next == t->m->env.cfg->nports)
+			end(t);
+		return;
+	}
 	memset(&ans, 0, sizeof(ans));
 	ans.rtt_ms = ls_now_ms() - c->t0;
 	if (err == 0 || err == ECONNREFUSED) {

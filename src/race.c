@@ -6,9 +6,18 @@
  * the target unknown rather than down.  Attempts are 8-byte records inside
  * the race, so a large window stays small; container arithmetic gets from an
  * attempt back to its race.
+ *
+ * The ownership rule: the race is finished (and its owner may free it) only
+ * when no frame of its own is on the stack.  Every entry point (start,
+ * cancel, and each ls_attempt_* call) counts itself in `depth`; only the
+ * outermost one, on its way out, checks whether the race is over, and calls
+ * finished as its very last act.  So an owner may cancel the race, or stop
+ * everything, from inside decided, and a method may report done from inside
+ * start or cancel: nothing touches a freed race.
  */
 #include "lanscan/race.h"
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,23 +42,40 @@ static void decide(struct ls_race *r, enum ls_state state)
 	r->phase = R_DECIDED;
 	r->state = state;
 	if (!r->cancelled)
-		r->decided(r);
+		r->decided(r);	/* inside a frame of the race: it cannot finish */
 }
 
-/* Finishes the race when nothing is left to run or wait for. */
-static void check(struct ls_race *r)
+static void enter(struct ls_race *r)
+{
+	r->depth++;
+}
+
+/* Whether nothing is left to run or wait for. */
+static bool over(const struct ls_race *r)
 {
 	unsigned i;
 
-	if (r->starting || r->running > 0 || r->phase == R_FINISHED)
-		return;
+	if (r->running > 0 || r->phase == R_FINISHED)
+		return false;
 	for (i = 0; i < r->n; i++)
 		if (!(r->att[i].flags & A_DONE))
-			return;	/* a costly attempt not started yet */
+			return false;	/* a costly attempt not started yet */
+	return true;
+}
+
+/* Leaves a frame of the race; the outermost one finishes the race when it
+ * is over.  The caller returns at once after: r may be freed. */
+static void leave(struct ls_race *r)
+{
+	if (r->depth > 1 || !over(r)) {
+		r->depth--;
+		return;
+	}
 	if (r->phase == R_RUNNING)
-		decide(r, r->unknown != NULL ? LS_UNKNOWN : LS_DOWN);
+		decide(r, r->unknown != NULL ? LS_UNKNOWN : LS_DOWN);	/* still counted: no finish inside */
+	r->depth--;
 	r->phase = R_FINISHED;
-	r->finished(r);	/* may free r */
+	r->finished(r);	/* last: may free r */
 }
 
 static void start_one(struct ls_race *r, struct ls_attempt *a)
@@ -63,6 +89,11 @@ static void start_one(struct ls_race *r, struct ls_attempt *a)
 	if (rc != 0) {	/* never started: nothing will be reported */
 		r->running--;
 		a->flags |= A_DONE;
+		/* Not a negative answer: the target stays unknown unless
+		 * another method hears from it. */
+		ls_counters_local(&r->plan->counters, rc < 0 ? -rc : ENOMEM);
+		if (r->unknown == NULL)
+			r->unknown = strdup("a probe could not start");
 	}
 }
 
@@ -70,13 +101,10 @@ static void start_one(struct ls_race *r, struct ls_attempt *a)
 static void start_kind(struct ls_race *r, bool costly)
 {
 	unsigned i;
-	bool was = r->starting;
 
-	r->starting = true;
 	for (i = 0; i < r->n && r->phase == R_RUNNING && !r->cancelled; i++)
 		if (!(r->att[i].flags & (A_STARTED | A_DONE)) && !!(r->att[i].flags & A_COSTLY) == costly)
 			start_one(r, &r->att[i]);
-	r->starting = was;
 }
 
 /* The costly methods start once every cheap attempt is silent or done. */
@@ -107,6 +135,7 @@ void ls_race_start(struct ls_race *r)
 	unsigned i;
 
 	r->n = r->running = 0;
+	r->depth = 0;
 	r->phase = R_RUNNING;
 	r->cancelled = false;
 	r->negative = NULL;
@@ -123,11 +152,10 @@ void ls_race_start(struct ls_race *r)
 	}
 	if (r->n == 0)
 		r->unknown = strdup("no probe method can reach this address");
-	r->starting = true;
+	enter(r);
 	start_kind(r, false);
-	r->starting = false;
 	maybe_costly(r);
-	check(r);
+	leave(r);
 }
 
 static void cancel_running(struct ls_race *r, const struct ls_attempt *except)
@@ -150,24 +178,22 @@ void ls_race_cancel(struct ls_race *r)
 	if (r->cancelled || r->phase == R_FINISHED)
 		return;
 	r->cancelled = true;
-	r->starting = true;
+	enter(r);
 	cancel_running(r, NULL);
-	r->starting = false;
-	check(r);
+	leave(r);
 }
 
 void ls_attempt_answer(struct ls_attempt *a, const struct ls_answer *ans)
 {
 	struct ls_race *r = race_of(a);
-	bool was = r->starting;
 
 	if (r->phase != R_RUNNING)
 		return;	/* decided already: a slower method's answer */
 	r->ans = *ans;
-	r->starting = true;	/* hold check() until the cancels are out */
+	enter(r);	/* no finish until the cancels are out */
 	decide(r, LS_UP);
 	cancel_running(r, a);
-	r->starting = was;
+	leave(r);
 }
 
 void ls_attempt_negative(struct ls_attempt *a, const char *reason)
@@ -183,7 +209,9 @@ void ls_attempt_silent(struct ls_attempt *a)
 	struct ls_race *r = race_of(a);
 
 	a->flags |= A_SILENT;
+	enter(r);
 	maybe_costly(r);
+	leave(r);
 }
 
 void ls_attempt_done(struct ls_attempt *a, const char *unknown)
@@ -196,8 +224,9 @@ void ls_attempt_done(struct ls_attempt *a, const char *unknown)
 	r->running--;
 	if (unknown != NULL && r->unknown == NULL && r->phase == R_RUNNING && !r->cancelled)
 		r->unknown = strdup(unknown);
+	enter(r);
 	maybe_costly(r);
-	check(r);
+	leave(r);
 }
 
 void ls_attempt_fatal(struct ls_attempt *a, int err, const char *msg)

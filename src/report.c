@@ -153,7 +153,7 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const st
 	if (fmt == LS_FMT_AUTO)
 		fmt = rep->stdout_tty ? LS_FMT_TABLE : LS_FMT_TEXT;
 	if (opt->state_path != NULL) {
-		rc = ls_statefile_open(&rep->state, opt->state_path, err, errlen);
+		rc = ls_statefile_open_wait(&rep->state, opt->state_path, opt->lock_timeout_ms, err, errlen);
 		if (rc != 0) {
 			ls_statefile_close(&rep->state);
 			return rc;

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lanscan/filelock.h"
 #include "lanscan/util.h"
 
 /* Version 2 added a fifth field, the MAC history; version 3 a sixth, the
@@ -142,7 +143,16 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 	else if (len >= sizeof(HEADER_V1) - 1 && memcmp(buf, HEADER_V1, sizeof(HEADER_V1) - 1) == 0)
 		nf = 4;
 	else {
-		snprintf(err, errlen, "%s: not a lanscan state file", st->path ? st->path : "state");
+		unsigned long v;
+		char tail;
+		/* "# lanscan state 5": written by a newer lanscan; say so. */
+		if (len > 16 && memcmp(buf, "# lanscan state ", 16) == 0 &&
+		    sscanf(buf + 16, "%lu%c", &v, &tail) == 2 && tail == '\n' && v > 4)
+			snprintf(err, errlen, "%s: a state file of format %lu, from a newer lanscan (this one reads "
+				 "formats 1 to 4): upgrade lanscan, or use another --state file",
+				 st->path ? st->path : "state", v);
+		else
+			snprintf(err, errlen, "%s: not a lanscan state file", st->path ? st->path : "state");
 		return -EINVAL;
 	}
 	for (p += sizeof(HEADER) - 1; p < end; p = nl + 1) {
@@ -231,9 +241,15 @@ static int read_all(int fd, char **buf, size_t *len)
 
 int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size_t errlen)
 {
+	return ls_statefile_open_wait(st, path, -1, err, errlen);
+}
+
+int ls_statefile_open_wait(struct ls_statefile *st, const char *path, int timeout_ms, char *err, size_t errlen)
+{
 	char lock[4096], *buf = NULL;
 	struct stat sb;
 	size_t len = 0;
+	pid_t holder;
 	int fd, rc;
 
 	memset(st, 0, sizeof(*st));
@@ -255,11 +271,24 @@ int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size
 		snprintf(err, errlen, "%s: not a regular file", lock);
 		return -EINVAL;
 	}
-	if (st->lock_fd < 0 || flock(st->lock_fd, LOCK_EX) != 0) {
+	if (st->lock_fd < 0) {
 		rc = -errno;
 		snprintf(err, errlen, "%s: %s", lock, errno == ELOOP ? "is a symbolic link" : strerror(errno));
 		return rc;
 	}
+	if ((rc = ls_flock_wait(st->lock_fd, timeout_ms, &holder)) == -ETIMEDOUT) {
+		char who[48] = "another process";
+		if (holder > 0)
+			snprintf(who, sizeof(who), "process %ld", (long)holder);
+		snprintf(err, errlen, "%s: locked by %s for more than %g s (a sweep still running, or stopped); "
+			 "giving up (--lock-timeout)", lock, who, timeout_ms / 1000.0);
+		return rc;
+	} else if (rc != 0) {
+		snprintf(err, errlen, "%s: %s", lock, strerror(-rc));
+		return rc;
+	}
+	/* Under the lock, a temporary state file is a killed sweep's leftover. */
+	ls_remove_stale_temps(st->path, 0);
 	fd = open(st->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT)

@@ -143,7 +143,18 @@ static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void 
 		rc = -errno;
 		goto fail_fd;
 	}
+	errno = 0;
 	rc = fill(f, arg);
+	if (rc == -EIO && ferror(f)) {
+		/* A writer reports a stream error as EIO; the write that failed
+		 * said why (ENOSPC, EFBIG, EDQUOT): keep that, or ask again. */
+		int en = errno;
+		clearerr(f);
+		if (fflush(f) != 0 && errno != 0)
+			en = errno;
+		if (en != 0 && en != EIO)
+			rc = -en;
+	}
 	if (rc == 0 && fflush(f) != 0)
 		rc = -errno;
 	if (rc == 0 && fsync(fd) != 0)

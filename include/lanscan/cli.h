@@ -24,6 +24,7 @@
 #define LS_ICMP_WINDOW 8192	/* icmp: probes at once unless -j */
 #define LS_DEFAULT_NAME_TIMEOUT_MS 1000	/* -n: a host's names, at most this after it is up */
 #define LS_DEFAULT_IDENT_TIMEOUT_MS 1200	/* -K: SSDP answers come up to MX (1 s) late */
+#define LS_DEFAULT_LOCK_TIMEOUT_MS 60000	/* --state: another sweep's lock, waited for at most this */
 
 #define LS_CLI_MAX_PORTS 64
 
@@ -34,6 +35,7 @@ struct ls_options {
 	int timeout_ms;
 	int retries;
 	int name_timeout_ms;	/* --name-timeout */
+	int lock_timeout_ms;	/* --lock-timeout */
 	unsigned methods;	/* LS_M_* bits (method.h); 0: auto */
 	uint16_t ports[LS_CLI_MAX_PORTS];	/* -p: TCP ports, in order; nports 0: the default */
 	size_t nports;

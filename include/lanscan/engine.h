@@ -149,6 +149,10 @@ int ls_engine_rx_ttl(struct msghdr *h);
  * to the probe sent at tx_ns, bounded by what the monotonic clock saw since
  * slot s's first send. */
 double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint64_t rx_ns, double now);
+/* The same for one slot, with the wall clock read at `wall` (ns): when the
+ * wall clock did not move as the monotonic one since the slot's first send
+ * (a step back or forward), the monotonic clock on both ends; never 0. */
+double ls_engine_rtt_at(const struct ls_eslot *sl, uint64_t tx_ns, uint64_t rx_ns, uint64_t wall, double now);
 
 /* The slot's target. */
 static inline const struct ls_addr *ls_engine_addr(const struct ls_engine *e, uint32_t s)

@@ -67,7 +67,19 @@ struct ls_counters {
 	uint64_t rejected[LS_REJ_MAX];
 	uint64_t conflicts;		/* addresses that answered from two MACs */
 	double drop_ms;			/* monotonic time of the last drop seen, 0 when none */
+	uint64_t local;			/* probes our own machine failed to send or start */
+	int local_err;			/* the first one's error (a positive errno) */
 };
+
+/* A probe our own machine could not send (ENETUNREACH from our routing
+ * table, a connect that failed at once, ENOMEM): no answer of the target's,
+ * so its target is unknown, and the sweep says why once (app_sweep.c). */
+static inline void ls_counters_local(struct ls_counters *c, int err)
+{
+	c->local++;
+	if (c->local_err == 0)
+		c->local_err = err;
+}
 
 const char *ls_reject_name(enum ls_reject r);
 

@@ -38,10 +38,13 @@ struct ls_pipeline {
 	struct ls_names *names;			/* -n: name lookups (names.h), or NULL */
 	struct ls_identify *identify;		/* --identify: recognition lookups (identify.h), or NULL */
 	struct ls_oui *oui;			/* vendors of MACs seen (may be NULL) */
+	struct ls_linkwatch *linkwatch;		/* our links' breaks (linkwatch.h), or NULL */
 	ls_pipeline_done_cb done_cb;
 	/* state */
 	struct ls_target_iter it;
 	struct ls_job *live;			/* every job, for stop */
+	struct ls_job *dead;			/* over, freed by the outermost frame */
+	unsigned depth;				/* frames of the pipeline on the stack */
 	struct ls_job *ready, *ready_tail;	/* resolved, waiting for a probe slot */
 	struct ls_job *held, *held_tail;	/* on-link, waiting for room in the neighbour table */
 	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry */

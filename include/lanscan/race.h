@@ -18,7 +18,10 @@ typedef void (*ls_race_cb)(struct ls_race *r);
  *            other attempts are then cancelled), or when every attempt is
  *            done without one.  Not after ls_race_cancel.
  *   finished runs once, last, when no method holds an attempt any more: the
- *            owner may free the race then. */
+ *            owner may free the race then.  It never runs while a frame of
+ *            the race is on the stack (not inside decided, nor inside a
+ *            method's start or cancel), so decided may cancel the race or
+ *            stop the whole sweep. */
 struct ls_race {
 	struct ls_plan *plan;
 	struct ls_addr addr;
@@ -33,7 +36,8 @@ struct ls_race {
 	struct ls_attempt att[LS_MAX_METHODS];
 	uint8_t n, running;
 	uint8_t phase;
-	bool starting, cancelled;
+	uint8_t depth;			/* frames of the race on the stack (race.c) */
+	bool cancelled;
 };
 
 void ls_race_start(struct ls_race *r);

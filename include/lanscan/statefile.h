@@ -64,6 +64,10 @@ void ls_statefile_mac_text(const uint8_t mac[6], char buf[18]);
  * Returns 0, -EINVAL for a file that is not a lanscan state file (message
  * in err), or another negative errno. */
 int ls_statefile_open(struct ls_statefile *st, const char *path, char *err, size_t errlen);
+/* The same, waiting at most timeout_ms for the lock (-1: forever):
+ * -ETIMEDOUT then, err naming the pid that holds it.  Once locked, the
+ * temporary files a killed sweep left beside path are removed. */
+int ls_statefile_open_wait(struct ls_statefile *st, const char *path, int timeout_ms, char *err, size_t errlen);
 
 /* Records one result of this sweep; returns what changed and points *e at
  * the host's entry.  A host seen twice in one sweep changes once. */

@@ -189,11 +189,41 @@ static void test_drops_make_silence_unknown(void **state)
 	assert_non_null(strstr(ls_race_error(&races[1]), "dropped"));
 }
 
+/* The wall clock steps back (NTP, a VM resume) between a send and its
+ * reply: the RTT comes from the monotonic clock, never 0. */
+static void test_rtt_survives_a_clock_step(void **state)
+{
+	struct ls_eslot sl;
+	const uint64_t t0 = 1700000000000000000ull;	/* wall ns at the first send */
+	double rtt;
+
+	(void)state;
+	memset(&sl, 0, sizeof(sl));
+	sl.first_ms = 1000.0;
+	sl.first_ns = t0;
+	/* No step: 3 ms from the stamps. */
+	rtt = ls_engine_rtt_at(&sl, t0, t0 + 3000000, t0 + 4000000, 1004.0);
+	assert_true(rtt > 2.99 && rtt < 3.01);
+	/* Stepped back 10 s after the send: the receive stamp is before the send. */
+	rtt = ls_engine_rtt_at(&sl, t0, t0 + 3000000 - 10000000000ull, t0 + 4000000 - 10000000000ull, 1004.0);
+	assert_true(rtt > 3.99 && rtt < 4.01);	/* the monotonic 4 ms, not 0 */
+	/* Stepped forward 10 s: not 10 s, the monotonic 4 ms. */
+	rtt = ls_engine_rtt_at(&sl, t0, t0 + 10003000000ull, t0 + 10004000000ull, 1004.0);
+	assert_true(rtt > 3.99 && rtt < 4.01);
+	/* A retry 200 ms after the first send, then a step back: measured from the retry. */
+	rtt = ls_engine_rtt_at(&sl, t0 + 200000000, t0 - 5000000000ull, t0 - 5000000000ull, 1205.0);
+	assert_true(rtt > 4.99 && rtt < 5.01);
+	/* Every reading identical (a frozen clock): still not 0. */
+	rtt = ls_engine_rtt_at(&sl, t0, t0, t0, 1000.0);
+	assert_true(rtt > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_retries_within_the_wait, reset, teardown),
 		cmocka_unit_test_setup_teardown(test_drops_make_silence_unknown, reset, teardown),
+		cmocka_unit_test(test_rtt_survives_a_clock_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

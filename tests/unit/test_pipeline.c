@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +264,116 @@ static void test_no_method_applies(void **state)
 	assert_int_equal(h.unknown, 3);
 }
 
+/* --- faults: a failure injected at every output write and every send ---- */
+
+/* A method that does all its work inside start and cancel, as a send that
+ * fails at once does (sendmmsg: ENETUNREACH): the race and the job see
+ * their callbacks, and the output its write, from inside their own frames.
+ * By the address's last byte: 0 mod 3 -> an answer inside start, 1 mod 3 ->
+ * a negative and done inside start, 2 mod 3 -> silent, done at cancel or on
+ * a timer.  The sync.fatal_at'th start reports that the method cannot work. */
+static struct {
+	unsigned starts, fatal_at, fail_at;	/* 0: no fault */
+	unsigned results, fatal_cb;
+} sk;
+
+static int s_start(struct ls_minst *mi, struct ls_attempt *a)
+{
+	uint8_t b = ls_attempt_addr(a)->b[3];
+	struct ls_answer ans;
+
+	if (++sk.starts == sk.fatal_at) {
+		ls_attempt_fatal(a, -ENETDOWN, "cannot send: network is down");
+		ls_attempt_done(a, "cannot send");
+		return 0;
+	}
+	if (b % 3 == 0) {
+		memset(&ans, 0, sizeof(ans));
+		snprintf(ans.via, sizeof(ans.via), "sync");
+		ls_attempt_answer(a, &ans);
+		ls_attempt_done(a, NULL);
+		return 0;
+	}
+	if (b % 3 == 1) {
+		ls_attempt_negative(a, "net unreachable");
+		ls_attempt_done(a, NULL);
+		return 0;
+	}
+	return f_start(mi, a);	/* the timer-driven fake: done later, or at cancel */
+}
+
+static const struct ls_method syncm = { .name = "sync", .bit = LS_M_ICMP, .applies = f_applies,
+	.start = s_start, .cancel = f_cancel, .close = f_close };
+
+static int s_result(struct ls_pipeline *p, const struct ls_result *r)
+{
+	(void)p;
+	(void)r;
+	return ++sk.results == sk.fail_at ? -ENOSPC : 0;
+}
+
+static void s_fatal(struct ls_plan *plan, int err, const char *msg)
+{
+	(void)plan;
+	sk.fatal_cb++;
+	ls_pipeline_fail(&h.pl, err, msg);
+}
+
+static void run_faulty(unsigned fail_at, unsigned fatal_at, unsigned window)
+{
+	run("10.0.0.1-30", NULL, window);
+	memset(&sk, 0, sizeof(sk));
+	sk.fail_at = fail_at;
+	sk.fatal_at = fatal_at;
+	h.plan.m[0] = &syncm;
+	h.plan.fatal = s_fatal;
+	h.pl.result_cb = s_result;
+	go();
+	assert_int_equal(h.done, 1);		/* the end is reported once, after every job */
+	assert_int_equal(h.pl.jobs, 0);
+	assert_null(h.pl.live);
+	assert_null(h.pl.dead);
+	assert_int_equal(h.pl.depth, 0);
+}
+
+/* An output write fails at every point of a sweep, for every window: the
+ * sweep stops, nothing is used after it is freed (ASan), the loop closes. */
+static void test_output_fails_at_every_write(void **state)
+{
+	unsigned k, w;
+	static const unsigned windows[] = { 1, 4, 64 };
+
+	(void)state;
+	for (w = 0; w < LS_ARRAY_SIZE(windows); w++) {
+		for (k = 1; k <= 30; k++) {
+			run_faulty(k, 0, windows[w]);
+			assert_int_equal(h.pl.out_err, -ENOSPC);
+			assert_int_equal(sk.results, k);	/* nothing written after the failure */
+			assert_true(h.pl.stopping);
+		}
+	}
+}
+
+/* A send fails so that the method cannot work, at every attempt; and at
+ * every attempt combined with a failing write of the same point. */
+static void test_send_fails_at_every_attempt(void **state)
+{
+	unsigned k, w;
+	static const unsigned windows[] = { 1, 4, 64 };
+
+	(void)state;
+	for (w = 0; w < LS_ARRAY_SIZE(windows); w++) {
+		for (k = 1; k <= 30; k++) {
+			run_faulty(0, k, windows[w]);
+			assert_int_equal(sk.fatal_cb, 1);
+			assert_int_equal(h.pl.syserr, -ENETDOWN);
+			assert_true(sk.starts <= k + windows[w]);
+			run_faulty(k, k, windows[w]);
+			assert_int_equal(h.pl.syserr, -ENETDOWN);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_duplicates_and_exclusions),
 		cmocka_unit_test(test_stop_cancels_and_finishes),
 		cmocka_unit_test(test_no_method_applies),
+		cmocka_unit_test(test_output_fails_at_every_write),
+		cmocka_unit_test(test_send_fails_at_every_attempt),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

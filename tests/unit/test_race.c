@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <string.h>
 
 #include "lanscan/plan.h"
@@ -15,6 +16,8 @@ struct fake {
 	struct ls_attempt *a;	/* the running attempt, NULL when none */
 	int started, cancelled;
 	bool applies;
+	int start_rc;		/* what start returns (ENOMEM: could not start) */
+	bool cancel_from_decided;	/* decided cancels the race (a stop from inside) */
 };
 
 static struct fake fakes[3];
@@ -30,6 +33,8 @@ static bool f_applies(struct ls_minst *mi, const struct ls_addr *addr, const str
 
 static int f_start(struct ls_minst *mi, struct ls_attempt *a)
 {
+	if (fakes[fidx(mi)].start_rc != 0)
+		return fakes[fidx(mi)].start_rc;
 	fakes[fidx(mi)].a = a;
 	fakes[fidx(mi)].started++;
 	return 0;
@@ -58,8 +63,22 @@ static struct ls_plan plan;
 static struct ls_race race;
 static int decided, finished;
 
-static void on_decided(struct ls_race *r) { (void)r; decided++; }
-static void on_finished(struct ls_race *r) { (void)r; finished++; }
+static bool in_decided;
+
+static void on_decided(struct ls_race *r)
+{
+	decided++;
+	in_decided = true;
+	if (fakes[0].cancel_from_decided)
+		ls_race_cancel(r);	/* finished must still come once, after decided returns */
+	in_decided = false;
+}
+static void on_finished(struct ls_race *r)
+{
+	(void)r;
+	assert_false(in_decided);	/* never while a frame of the race is on the stack */
+	finished++;
+}
 
 static int setup(void **state)
 {
@@ -196,6 +215,49 @@ static void test_cancel_finishes_without_deciding(void **state)
 	assert_int_equal(finished, 1);
 }
 
+/* No attempt could start (no memory): not a negative answer, unknown. */
+static void test_attempts_that_cannot_start_are_unknown(void **state)
+{
+	(void)state;
+	fakes[0].start_rc = fakes[1].start_rc = fakes[2].start_rc = -ENOMEM;
+	ls_race_start(&race);
+	assert_int_equal(decided, 1);
+	assert_int_equal(finished, 1);
+	assert_int_equal(race.state, LS_UNKNOWN);
+	assert_string_equal(ls_race_error(&race), "a probe could not start");
+	assert_int_equal(plan.counters.local, 3);
+	assert_int_equal(plan.counters.local_err, ENOMEM);
+}
+
+/* decided cancels the race (the output failed, the sweep stops): finished
+ * runs once, after decided has returned, whether the race was decided by
+ * an answer or by the last attempt's end. */
+static void test_cancel_from_inside_decided(void **state)
+{
+	struct ls_answer ans = { .via = "c1", .rtt_ms = 1 };
+
+	(void)state;
+	fakes[0].cancel_from_decided = true;
+	fakes[2].applies = false;
+	ls_race_start(&race);
+	done(1, NULL);
+	done(0, NULL);		/* the last one: decided (down) from inside done */
+	assert_int_equal(decided, 1);
+	assert_int_equal(finished, 1);
+	assert_int_equal(race.state, LS_DOWN);
+	ls_race_free(&race);
+	decided = finished = 0;
+	ls_race_start(&race);
+	/* decided (up) cancels both, the answering one too (its cancel ends
+	 * it at once): finished comes once, as the answer call returns. */
+	ls_attempt_answer(fakes[0].a, &ans);
+	assert_int_equal(decided, 1);
+	assert_int_equal(finished, 1);
+	assert_int_equal(race.state, LS_UP);
+	assert_null(fakes[0].a);
+	assert_null(fakes[1].a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +268,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unsound_silence_is_unknown, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_method_applies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cancel_finishes_without_deciding, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_attempts_that_cannot_start_are_unknown, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cancel_from_inside_decided, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
