@@ -17,12 +17,15 @@
 /* Version 2 added a fifth field, the MAC history; version 3 a sixth, the
  * other MACs that answered for the address in that sweep (a conflict);
  * version 4 each source's name: DNS, mDNS, NetBIOS, and the workgroup
- * (-n).  Older files are read as they are (their name column taken as the
- * DNS name) and saved as version 4.  Every header has the same length. */
+ * (-n); version 5 the device's kind and model (-K).  Older files are read
+ * as they are (their name column taken as the DNS name) and saved as
+ * version 5.  Every header has the same length. */
 #define HEADER_V1 "# lanscan state 1\n"
 #define HEADER_V2 "# lanscan state 2\n"
 #define HEADER_V3 "# lanscan state 3\n"
-#define HEADER "# lanscan state 4\n"
+#define HEADER_V4 "# lanscan state 4\n"
+#define HEADER "# lanscan state 5\n"
+#define FORMAT 5
 
 const char *ls_change_name(enum ls_change c)
 {
@@ -127,7 +130,7 @@ static int parse_conflict(const char *s)
 int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, char *err, size_t errlen)
 {
 	const char *p = buf, *end = buf + len, *nl;
-	char *line = NULL, *f[10], *save;
+	char *line = NULL, *f[12], *save;
 	size_t lineno = 1, n, cap = 0;
 	struct ls_statefile_entry *e;
 	int k, rc = 0, nf;
@@ -135,6 +138,8 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 	if (len == 0)
 		return 0;
 	if (len >= sizeof(HEADER) - 1 && memcmp(buf, HEADER, sizeof(HEADER) - 1) == 0)
+		nf = 12;
+	else if (len >= sizeof(HEADER_V4) - 1 && memcmp(buf, HEADER_V4, sizeof(HEADER_V4) - 1) == 0)
 		nf = 10;
 	else if (len >= sizeof(HEADER_V3) - 1 && memcmp(buf, HEADER_V3, sizeof(HEADER_V3) - 1) == 0)
 		nf = 6;
@@ -147,10 +152,10 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 		char tail;
 		/* "# lanscan state 5": written by a newer lanscan; say so. */
 		if (len > 16 && memcmp(buf, "# lanscan state ", 16) == 0 &&
-		    sscanf(buf + 16, "%lu%c", &v, &tail) == 2 && tail == '\n' && v > 4)
+		    sscanf(buf + 16, "%lu%c", &v, &tail) == 2 && tail == '\n' && v > FORMAT)
 			snprintf(err, errlen, "%s: a state file of format %lu, from a newer lanscan (this one reads "
-				 "formats 1 to 4): upgrade lanscan, or use another --state file",
-				 st->path ? st->path : "state", v);
+				 "formats 1 to %d): upgrade lanscan, or use another --state file",
+				 st->path ? st->path : "state", v, FORMAT);
 		else
 			snprintf(err, errlen, "%s: not a lanscan state file", st->path ? st->path : "state");
 		return -EINVAL;
@@ -191,8 +196,8 @@ int ls_statefile_parse(struct ls_statefile *st, const char *buf, size_t len, cha
 		if (nf >= 6 && parse_conflict(f[5]) != 0)
 			goto corrupt;
 		e->legacy = nf < 10;
-		for (k = 0; k < 4; k++) {
-			const char *v = nf >= 10 ? f[6 + k] : "-";
+		for (k = 0; k < LS_STATE_FACTS; k++) {
+			const char *v = 6 + k < nf ? f[6 + k] : "-";
 			if ((e->prev_src[k] = strdup(strcmp(v, "-") == 0 ? "" : v)) == NULL) {
 				rc = -ENOMEM;
 				goto out;
@@ -318,9 +323,12 @@ static bool has_text(const char *s)
 	return s != NULL && s[0] != '\0';
 }
 
-/* The state file's name fields from r's facts: DNS, mDNS, NetBIOS names, workgroup. */
-static void source_names(const struct ls_result *r, const char *now[4])
+/* The state file's name fields from r's facts: DNS, mDNS, NetBIOS names,
+ * workgroup; and the kind and model -K found. */
+static void source_names(const struct ls_result *r, const char *now[LS_STATE_FACTS])
 {
+	now[4] = r->kind;
+	now[5] = r->model;
 	now[0] = ls_facts_get(r->facts, LS_SRC_DNS, LS_KEY_NAME);
 	now[1] = ls_facts_get(r->facts, LS_SRC_MDNS, LS_KEY_NAME);
 	now[2] = ls_facts_get(r->facts, LS_SRC_NETBIOS, LS_KEY_NAME);
@@ -329,7 +337,7 @@ static void source_names(const struct ls_result *r, const char *now[4])
 
 const char *ls_statefile_renamed_from(const struct ls_statefile_entry *e, const struct ls_result *r)
 {
-	const char *now[4];
+	const char *now[LS_STATE_FACTS];
 	bool any_prev = false, column;
 	int k;
 
@@ -363,9 +371,9 @@ enum ls_change ls_statefile_observe(struct ls_statefile *st, const struct ls_res
 	 * down) is no news: the last one known is kept. */
 	e->cur_name = strdup(has_text(r->name) ? r->name : e->prev_name != NULL ? e->prev_name : "");
 	{
-		const char *now[4];
+		const char *now[LS_STATE_FACTS];
 		source_names(r, now);
-		for (int k = 0; k < 4; k++)
+		for (int k = 0; k < LS_STATE_FACTS; k++)
 			e->cur_src[k] = strdup(has_text(now[k]) ? now[k] : e->prev_src[k] != NULL ? e->prev_src[k] : "");
 	}
 	e->cur_target = strdup(r->target);
@@ -480,7 +488,7 @@ static int fill(FILE *f, void *arg)
 		}
 		if (e->nconflict == 0)
 			fputc('-', f);
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < LS_STATE_FACTS; k++) {
 			fputc('\t', f);
 			put_field(f, e->cur_src[k]);
 		}
@@ -502,7 +510,7 @@ void ls_statefile_close(struct ls_statefile *st)
 		free(st->e[i].key);
 		free(st->e[i].prev_name);
 		free(st->e[i].cur_name);
-		for (int k = 0; k < 4; k++) {
+		for (int k = 0; k < LS_STATE_FACTS; k++) {
 			free(st->e[i].prev_src[k]);
 			free(st->e[i].cur_src[k]);
 		}

@@ -29,12 +29,15 @@ enum ls_change {
 #define LS_MAC_HISTORY 4	/* MACs kept per address, most recent first */
 
 /* One host, keyed by its address (or the target text when it has none). */
+#define LS_STATE_FACTS 6
+
 struct ls_statefile_entry {
 	char *key;
 	bool has_prev, has_cur;
 	enum ls_state prev_state, cur_state;
 	char *prev_name, *cur_name;	/* "" when none */
-	char *prev_src[4], *cur_src[4];	/* DNS, mDNS, NetBIOS names, workgroup ("" or NULL: none) */
+	/* DNS, mDNS, NetBIOS names, workgroup, and -K's kind and model ("" or NULL: none) */
+	char *prev_src[LS_STATE_FACTS], *cur_src[LS_STATE_FACTS];
 	bool legacy;			/* read from a file before version 4: no per-source names */
 	char *prev_target, *cur_target;
 	uint8_t macs[LS_MAC_HISTORY][6];	/* the previous sweeps' MACs, most recent first */

@@ -22,7 +22,7 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 	run lanscan --state "$state" 198.18.0.1-2 "$LAB_REMOTE_DEAD4"
 	assert_equal "$status" 1
 	assert_output ""
-	assert_equal "$(head -1 "$state")" "# lanscan state 4"
+	assert_equal "$(head -1 "$state")" "# lanscan state 5"
 }
 
 @test "state: a host brought down, a host added and a target dropped are reported exactly" {
@@ -83,7 +83,7 @@ masked() { printf '%s\n' "$output" | awk -F'\t' -v OFS='\t' '$4 != "-" { $4 = "R
 		ip netns exec "$(lab_ns scan)" "$LANSCAN" --state "$state" 198.18.0.1-40 >"$dir/out.$i" &
 	done
 	wait
-	assert_equal "$(head -1 "$state")" "# lanscan state 4"
+	assert_equal "$(head -1 "$state")" "# lanscan state 5"
 	assert_equal "$(tail -n +2 "$state" | wc -l)" 40
 	assert_equal "$(tail -n +2 "$state" | cut -f1 | sort -u | wc -l)" 40
 	# Exactly one of them was first: it saw 40 new hosts, the others nothing.

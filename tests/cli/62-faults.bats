@@ -283,7 +283,7 @@ nonblock=0"
 	printf '# lanscan state 9\n10.77.0.2\tup\t-\t-\t-\t-\t-\t-\t-\t-\t-\t-\n' >"$dir/s"
 	run --separate-stderr in_fault "'$LANSCAN' -t 300 --state '$dir/s' $FAULT_NET.2"
 	assert_equal "$status" 4
-	assert_equal "$stderr" "lanscan: $dir/s: a state file of format 9, from a newer lanscan (this one reads formats 1 to 4): upgrade lanscan, or use another --state file"
+	assert_equal "$stderr" "lanscan: $dir/s: a state file of format 9, from a newer lanscan (this one reads formats 1 to 5): upgrade lanscan, or use another --state file"
 	grep -q "^# lanscan state 9$" "$dir/s"
 }
 
@@ -294,7 +294,7 @@ nonblock=0"
 		head -c 7000 /dev/zero >$dir/mnt/fill; \"$LANSCAN\" -t 200 --state $dir/mnt/s $FAULT_NET.0/24 >/dev/null; \
 		echo status=\$?; head -1 $dir/mnt/s; ls $dir/mnt'"
 	assert_line "status=4"
-	assert_line "# lanscan state 4"
+	assert_line "# lanscan state 5"
 	refute_line --regexp '^s\.[A-Za-z0-9]{6}$'
 	assert_regex "$stderr" "No space left on device"
 	refute_regex "$stderr" "Input/output error"

@@ -80,7 +80,7 @@ in_lab_sh() { in_lab bash -c "$1" </dev/null; }
 	run lanscan -t 300 --state "$dir/s" 198.18.0.1-2
 	assert_output --regexp '^new	198\.18\.0\.2	up'
 	[ -L "$dir/s" ]
-	assert_equal "$(head -1 "$dir/real/s")" "# lanscan state 4"
+	assert_equal "$(head -1 "$dir/real/s")" "# lanscan state 5"
 	assert_equal "$(grep -c '^198' "$dir/real/s")" 2
 	[ -e "$dir/real/s.lock" ]
 }

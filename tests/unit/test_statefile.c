@@ -230,9 +230,9 @@ static void test_mac_events_and_migration(void **state)
 	ls_statefile_close(&st);
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "# lanscan state 4\n");
+	assert_string_equal(buf, "# lanscan state 5\n");
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\t-\t-\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01\t-\t-\t-\t-\t-\t-\t-\n");
 	fclose(f);
 	/* sweep 2: another MAC -> mac; sweep 3: the first again -> flip */
 	static const char *const macs[] = { "\x00\x14\x22\x00\x00\x02", "\x00\x14\x22\x00\x00\x01" };
@@ -247,7 +247,7 @@ static void test_mac_events_and_migration(void **state)
 	f = fopen(path, "r");
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
-	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\t-\t-\t-\t-\n");
+	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t-\t-\t-\t-\t-\t-\t-\n");
 	fclose(f);
 	/* a conflict: the other MACs are saved in the sixth field, once each, and read back */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
@@ -262,7 +262,7 @@ static void test_mac_events_and_migration(void **state)
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_string_equal(buf, "10.0.0.1\tup\th1\t10.0.0.0/24\t00:14:22:00:00:01,00:14:22:00:00:02\t"
-			    "02:00:00:00:00:07,02:00:00:00:00:08\t-\t-\t-\t-\n");
+			    "02:00:00:00:00:07,02:00:00:00:00:08\t-\t-\t-\t-\t-\t-\n");
 	fclose(f);
 	/* down, then up with a new MAC: "up", not "mac" nor "new" */
 	assert_int_equal(ls_statefile_open(&st, path, err, sizeof(err)), 0);
@@ -330,6 +330,28 @@ static enum ls_nagios nagios(long long min_up, long long max_down, unsigned up, 
 	return ls_nagios_status(&c, &sum, -1, line, sizeof(line));
 }
 
+/* -K: kind and model are kept (format 5), and one not found this time keeps the last. */
+static void test_kind_and_model_kept(void **state)
+{
+	struct ls_statefile st;
+	const struct ls_statefile_entry *e;
+	struct ls_result r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(parse(&st, "# lanscan state 5\n"
+				    "10.0.0.5\tup\tpi\tt\t-\t-\t-\t-\t-\t-\tprinter\tHP LaserJet\n",
+			       err, sizeof(err)), 0);
+	r = res(5, LS_UP, "pi");
+	assert_int_equal(ls_statefile_observe(&st, &r, &e), LS_CHANGE_NONE);
+	assert_string_equal(e->cur_src[4], "printer");	/* not found this time: kept */
+	assert_string_equal(e->cur_src[5], "HP LaserJet");
+	ls_statefile_close(&st);
+	assert_int_equal(parse(&st, "# lanscan state 5\n10.0.0.5\tup\tpi\tt\t-\t-\t-\t-\t-\t-\n", err, sizeof(err)),
+			 -EINVAL);	/* a format 5 line has twelve fields */
+	ls_statefile_close(&st);
+}
+
 static void test_nagios_status(void **state)
 {
 	(void)state;
@@ -353,6 +375,7 @@ int main(void)
 		cmocka_unit_test(test_renamed_sources),
 		cmocka_unit_test(test_mac_events_and_migration),
 		cmocka_unit_test(test_prom_escaping_and_format),
+		cmocka_unit_test(test_kind_and_model_kept),
 		cmocka_unit_test(test_nagios_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
