@@ -147,7 +147,8 @@ struct ls_method {
 extern const struct ls_method ls_method_icmp;
 extern const struct ls_method ls_method_arp;
 extern const struct ls_method ls_method_nd;
-extern const struct ls_method ls_method_tcp;
+extern const struct ls_method ls_method_tcp;	/* connect(), unprivileged */
+extern const struct ls_method ls_method_syn;	/* raw SYNs: opened instead of tcp where allowed */
 extern const struct ls_method ls_method_neigh;
 extern const struct ls_method ls_method_ping;
 
