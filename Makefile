@@ -156,6 +156,7 @@ bench: deps-bench
 	@tests/bench/recall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/scale.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
 	@$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -o $(BUILD)/oui_bench tests/bench/oui_bench.c $(LIB_OBJS) $(UV_LIBS)
 	@printf '\n| registry prefixes | loading (first MAC seen) | one lookup | random MACs with a vendor |\n|---|---|---|---|\n'
