@@ -39,6 +39,7 @@
 struct pend {
 	uint32_t slot;
 	uint16_t gen;
+	uint8_t next;		/* the next port to send, an index in -p */
 };
 
 struct syn {
@@ -48,9 +49,9 @@ struct syn {
 	uint16_t sport;
 	uv_poll_t poll[2];
 	uint8_t key[16];
-	uint8_t *next_port;	/* by slot: the next port to send (0: none sent) */
 	struct pend *pend;	/* a ring of slots with ports still to send */
 	uint32_t pend_head, pend_n;
+	uint64_t pend_ports;	/* the ports still to send, over the ring */
 	char desc[96];
 	uint8_t rbuf[BATCH][RBUF];
 	_Alignas(struct cmsghdr) uint8_t rctl[BATCH][64];
@@ -94,13 +95,13 @@ static int source4(const struct ls_attempt *a, uint32_t *src)
 	return rc;
 }
 
-/* Sends slot s's SYN to its next port.  Returns 1 (sent), 0 (the socket is
- * full: later) or -1 (it cannot be sent: the slot was ended). */
-static int send_port(struct syn *m, uint32_t s, double now)
+/* Sends slot s's SYN to port number k of -p.  Returns 1 (sent), 0 (the
+ * socket is full: later) or -1 (it cannot be sent: the slot was ended). */
+static int send_port(struct syn *m, uint32_t s, unsigned k, double now)
 {
 	struct ls_engine *eng = &m->e;
 	const struct ls_addr *addr = ls_engine_addr(eng, s);
-	uint16_t port = eng->env.cfg->ports[m->next_port[s]];
+	uint16_t port = eng->env.cfg->ports[k];
 	uint32_t cookie = ls_tcp_cookie(m->key, addr, port, m->sport), src = 0;
 	uint8_t pkt[LS_TCP_SYN4_LEN];
 	struct sockaddr_storage ss;
@@ -135,61 +136,79 @@ static int send_port(struct syn *m, uint32_t s, double now)
 		ls_engine_end(eng, s, why != NULL ? NULL : "cannot send");
 		return -1;
 	}
-	if (m->next_port[s]++ == 0)
+	if (k == 0)
 		ls_engine_sent(eng, s, now, 0);
 	else
 		eng->env.counters->sent++;
 	return 1;
 }
 
-/* Sends the ports still due for slots already started, as the pacer allows. */
+static void pend_pop(struct syn *m)
+{
+	m->pend_head = (m->pend_head + 1) % (2 * m->e.nslots);
+	m->pend_n--;
+}
+
+/* Sends the ports still due for slots already started, as the pacer
+ * allows, a batch at a time.  They are never a backlog for the "rate not
+ * reached" warning (neither were connect()'s): they follow the echoes'
+ * timeouts, and a starved loop would make the warning about the machine. */
 static void send_pending(struct syn *m, double now)
 {
 	struct ls_engine *eng = &m->e;
-	uint32_t cap = 2 * eng->nslots;
+	unsigned nports = (unsigned)eng->env.cfg->nports, want, got, used = 0;
 
-	while (m->pend_n > 0) {
+	if (m->pend_ports == 0)
+		return;
+	want = m->pend_ports < BATCH ? (unsigned)m->pend_ports : BATCH;
+	got = ls_pacer_take(eng->env.pacer, want, false, now);
+	while (m->pend_n > 0 && used < got) {
 		struct pend *p = &m->pend[m->pend_head];
 		struct ls_eslot *sl = &eng->slots[p->slot];
 		int r;
 
-		if (sl->a == NULL || sl->gen != p->gen || m->next_port[p->slot] >= eng->env.cfg->nports) {
-			m->pend_head = (m->pend_head + 1) % cap;	/* answered or ended: no more */
-			m->pend_n--;
+		if (sl->a == NULL || sl->gen != p->gen) {	/* answered or ended: no more */
+			m->pend_ports -= nports - p->next;
+			pend_pop(m);
 			continue;
 		}
-		if (ls_pacer_take(eng->env.pacer, 1, true, now) == 0)
-			return;
-		if ((r = send_port(m, p->slot, now)) == 0) {
-			ls_pacer_giveback(eng->env.pacer, 1);
-			return;
+		if ((r = send_port(m, p->slot, p->next, now)) == 0)
+			break;	/* the socket is full */
+		if (r > 0) {
+			used++;
+			p->next++;
+			m->pend_ports--;
+		} else {
+			m->pend_ports -= nports - p->next;
+			p->next = (uint8_t)nports;
 		}
-		if (r < 0 || m->next_port[p->slot] >= eng->env.cfg->nports) {
-			m->pend_head = (m->pend_head + 1) % cap;
-			m->pend_n--;
-		}
+		if (p->next >= nports)
+			pend_pop(m);
 	}
+	if (used < got)
+		ls_pacer_giveback(eng->env.pacer, got - used);
 }
 
 /* The engine's send op: each slot's first port (the engine drew its token). */
 static unsigned syn_send(struct ls_engine *eng, const uint32_t *slots, unsigned n, double now)
 {
 	struct syn *m = eng->codec;
-	unsigned k;
+	unsigned k, nports = (unsigned)eng->env.cfg->nports;
 	int r;
 
 	send_pending(m, now);	/* the targets already started go first */
 	for (k = 0; k < n; k++) {
-		m->next_port[slots[k]] = 0;
-		if ((r = send_port(m, slots[k], now)) == 0)
+		if ((r = send_port(m, slots[k], 0, now)) == 0)
 			break;
-		if (r > 0 && eng->env.cfg->nports > 1 && m->pend_n < 2 * eng->nslots) {
+		if (r > 0 && nports > 1 && m->pend_n < 2 * eng->nslots) {
 			/* Ended slots leave their entries until they reach the
 			 * head: twice the slots is room for those; a slot that
 			 * still found none (not expected) probes one port. */
 			struct pend *p = &m->pend[(m->pend_head + m->pend_n++) % (2 * eng->nslots)];
 			p->slot = slots[k];
 			p->gen = eng->slots[slots[k]].gen;
+			p->next = 1;
+			m->pend_ports += nports - 1;
 		}
 	}
 	return k;
@@ -382,7 +401,6 @@ static void syn_free(struct ls_engine *eng)
 {
 	struct syn *m = eng->codec;
 
-	free(m->next_port);
 	free(m->pend);
 	free(m);
 }
@@ -449,8 +467,7 @@ static int syn_open(struct ls_minst **out, const struct ls_menv *env, char *err,
 	if ((rc = ls_engine_init(&m->e, env, &syn_ops, m, 0, true)) != 0)
 		goto fail;
 	m->e.max_tries = 1;	/* one SYN a port, as connect() sends within a second */
-	if ((m->next_port = calloc(m->e.nslots, 1)) == NULL ||
-	    (m->pend = calloc(2 * (size_t)m->e.nslots, sizeof(*m->pend))) == NULL) {
+	if ((m->pend = calloc(2 * (size_t)m->e.nslots, sizeof(*m->pend))) == NULL) {
 		rc = -ENOMEM;
 		ls_engine_close(&m->e);	/* frees m via syn_free */
 		close_fds(m);
