@@ -68,3 +68,31 @@ check_answers() {
 	assert_equal "$(line_for "$LAB_NOECHO4" | cut -f2,5)" "$(printf 'up\ttcp/22')"
 	assert_equal "$(line_for "$LAB_REMOTE_DEAD4" | cut -f2)" "down"
 }
+
+@test "tcp: forged SYN-ACKs and RSTs (a wrong ACK, no ACK) make no host up, and are counted" {
+	err=$BATS_TEST_TMPDIR/err
+	in_lab "$LANSCAN" --verbose --method tcp -t 2500 "$LAB_REMOTE_DEAD4" >"$BATS_TEST_TMPDIR/out" 2>"$err" &
+	pid=$!
+	for _ in $(seq 50); do grep -q "from port" "$err" && break; sleep 0.05; done
+	sport=$(sed -n 's/.*raw SYN to [0-9]* ports* from port \([0-9]*\).*/\1/p' "$err")
+	[ -n "$sport" ] || fail "no source port in: $(cat "$err")"
+	# From the router, in the name of the blackholed target: SYN-ACKs and
+	# RST-ACKs whose ACK is not our cookie + 1, and RSTs with no ACK.
+	in_ns rtr python3 - "$LAB_REMOTE_DEAD4" "$LAB_SCAN_UP4" "$sport" <<'PY'
+import random, socket, struct, sys, time
+src, dst, sport = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+for i in range(300):
+    flags = (0x12, 0x14, 0x04)[i % 3]
+    tcp = struct.pack('>HHIIBBHHH', (22, 80, 443, 445)[i % 4], sport, random.getrandbits(32),
+                      random.getrandbits(32), 5 << 4, flags, 1024, 0, 0)
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 40, 0, 0, 64, 6, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    s.sendto(ip + tcp, (dst, 0))
+    time.sleep(0.002)
+PY
+	wait "$pid" || true
+	output=$(cat "$BATS_TEST_TMPDIR/out")
+	assert_equal "$(line_for "$LAB_REMOTE_DEAD4" | cut -f2)" "down"
+	grep -Eq "[0-9]+ ignored \(forged or corrupt\)" "$err" || fail "no forgeries counted: $(cat "$err")"
+	grep -Eq "[0-9]+ ignored \(foreign\)" "$err" || fail "no foreign segments counted: $(cat "$err")"
+}
