@@ -168,6 +168,7 @@ bench: deps-bench
 	@tests/bench/load.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/stall.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/input.sh $(CURDIR)/$(BUILD)/lanscan
+	@tests/bench/scale.sh $(CURDIR)/$(BUILD)/lanscan
 	@tests/bench/names.sh $(CURDIR)/$(BUILD)/lanscan
 	@$(MAKE) --no-print-directory unit
 	@tests/bench/devices.sh $(CURDIR)/$(BUILD)

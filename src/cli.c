@@ -109,7 +109,7 @@ void ls_cli_usage(FILE *f)
 "Probing:\n"
 "      --method=LIST       auto (default: every method that works here), or\n"
 "                          some of icmp,arp,nd,tcp,neigh,ping (raced)\n"
-"  -p, --ports=LIST        tcp: ports to connect to (default 22,80,443,445)\n"
+"  -p, --ports=LIST        tcp: ports to probe (default 22,80,443,445)\n"
 "  -c, --count=N           echo requests per host (1-100, default 1; ping)\n"
 "  -t, --timeout=MS        how long a host may take to answer, from its first\n"
 "                          probe (10-60000, default 1000); ping: per request\n"

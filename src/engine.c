@@ -427,8 +427,12 @@ static void expire(struct ls_engine *e, double now)
 			continue;
 		}
 		if (now < s->deadline_ms) {
+			/* Once TCP probes follow (the race started them when
+			 * told the target is silent), they are its second
+			 * chance: no echo is sent again (issue 22). */
 			if (s->tries < e->max_tries && !(s->flags & S_NEG) &&
-			    !(e->once_onlink && ls_attempt_path(s->a)->kind == LS_ROUTE_ONLINK))
+			    !(e->once_onlink && ls_attempt_path(s->a)->kind == LS_ROUTE_ONLINK) &&
+			    !ls_attempt_followed(s->a))
 				q_push(e, i);
 			else
 				heap_set(e, i, s->deadline_ms);

@@ -12,6 +12,7 @@
 #include "lanscan/kind.h"
 #include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
+#include "lanscan/neighroom.h"
 #include "lanscan/oui.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
@@ -29,10 +30,14 @@ enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES, J_DEAD };
 /* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
  * solicitations 1 s apart) for a silent on-link address; it holds at most
  * gc_thresh3 (1024) entries for every namespace together.  Targets probed
- * through the table are held to LS_ONLINK_MAX at once, each counted until
- * its entry can have failed. */
-#define LS_ONLINK_MAX 256
+ * through the table are held to the room it has (neighroom.h: the limit,
+ * less a quarter for others, less what it holds), each counted until its
+ * entry can have failed; every release tick looks at the table again, so
+ * places free as soon as the kernel's entries do, and shrink when others
+ * fill it.  With an explicit onlink_max, that many, each for
+ * LS_ONLINK_HOLD_MS. */
 #define LS_ONLINK_HOLD_MS 3500
+#define LS_ONLINK_MARGIN_MS 300	/* an entry's life past its last solicitation */
 #define RELEASE_TICK_MS 100
 
 struct ls_job {
@@ -300,6 +305,43 @@ static void on_decided(struct ls_race *r)
 	leave(p);
 }
 
+/* The table's room now: our places are at most those held plus what it
+ * has free, never more than at the start.  (Growing past that would count
+ * as free the entries of targets started but not yet sent: the kernel's
+ * entries are made as the paced probes go out.  The release timers already
+ * follow the kernel's pace; this only yields to the machine's other users.) */
+static void room_update(struct ls_pipeline *p)
+{
+	struct ls_neigh_room r = { .thresh3 = p->onlink_thresh3 };
+	unsigned h4, h6, places;
+
+	if (ls_neigh_room_count(AF_INET, &h4) != 0 || ls_neigh_room_count(AF_INET6, &h6) != 0)
+		return;
+	r.held = h4 + h6;
+	places = p->onlink + ls_neigh_room_places(&r);
+	p->onlink_max = places < p->onlink_cap ? places : p->onlink_cap;
+}
+
+/* Places for on-link targets from the tables' room (neighroom.h). */
+static void room_init(struct ls_pipeline *p)
+{
+	struct ls_neigh_room r4, r6;
+	unsigned a, b;
+
+	if (ls_neigh_room_read(AF_INET, 0, &r4) != 0 || ls_neigh_room_read(AF_INET6, 0, &r6) != 0) {
+		p->onlink_max = p->onlink_cap = 256;	/* no table to read: the old, safe pace */
+		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
+		return;
+	}
+	a = ls_neigh_room_places(&r4);
+	b = ls_neigh_room_places(&r6);
+	p->onlink_max = p->onlink_cap = a < b ? a : b;
+	p->onlink_thresh3 = r4.thresh3 < r6.thresh3 ? r4.thresh3 : r6.thresh3;
+	p->onlink_hold_ms = (r4.incomplete_ms > r6.incomplete_ms ? r4.incomplete_ms : r6.incomplete_ms) +
+			    LS_ONLINK_MARGIN_MS;
+	p->onlink_room = true;
+}
+
 static void on_release_tick(uv_timer_t *t)
 {
 	struct ls_pipeline *p = ls_container_of(t, struct ls_pipeline, release_timer);
@@ -315,6 +357,8 @@ static void on_release_tick(uv_timer_t *t)
 			i++;
 		}
 	}
+	if (p->onlink_room && p->held != NULL)
+		room_update(p);
 	if (p->nreleases == 0)
 		uv_timer_stop(t);
 	leave(p);	/* fills the window */
@@ -324,7 +368,7 @@ static void on_release_tick(uv_timer_t *t)
  * complete), else once its entry can have failed. */
 static void release_onlink(struct ls_pipeline *p, struct ls_job *job)
 {
-	double at = job->started_ms + LS_ONLINK_HOLD_MS, now = ls_now_ms();
+	double at = job->started_ms + p->onlink_hold_ms, now = ls_now_ms();
 
 	job->onlink = false;
 	if (job->race.state == LS_UP || at <= now || p->releases == NULL) {
@@ -556,9 +600,13 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	ls_target_iter_init(&p->it, p->targets, p->exclude);
 	p->depth = 0;
 	p->dead = NULL;
-	if (p->onlink_max == 0)
-		p->onlink_max = LS_ONLINK_MAX;
-	p->releases = calloc(p->onlink_max, sizeof(*p->releases));
+	if (p->onlink_max == 0) {
+		room_init(p);
+	} else {
+		p->onlink_cap = p->onlink_max;
+		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
+	}
+	p->releases = calloc(p->onlink_cap, sizeof(*p->releases));
 	if (p->releases == NULL)
 		return -ENOMEM;
 	uv_timer_init(p->loop, &p->release_timer);

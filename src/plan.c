@@ -36,8 +36,11 @@ static int open_one(struct ls_plan *pl, const struct ls_method *m, char *err, si
 	struct ls_minst *mi;
 	int rc;
 
-	rc = m->open(&mi, &pl->env, err, errlen);
-	if (rc != 0)
+	/* TCP: raw SYNs when privilege allows (no socket per probe), else
+	 * connect(). */
+	if (m == &ls_method_tcp && ls_method_syn.open(&mi, &pl->env, err, errlen) == 0)
+		m = &ls_method_syn;
+	else if ((rc = m->open(&mi, &pl->env, err, errlen)) != 0)
 		return rc;
 	pl->m[pl->n] = m;
 	pl->inst[pl->n++] = mi;
@@ -149,7 +152,7 @@ bool ls_plan_applies(const struct ls_plan *pl, unsigned i, const struct ls_addr 
 			continue;
 		if (pl->m[j] == &ls_method_arp || pl->m[j] == &ls_method_nd)
 			return false;
-		if (pl->m[j] == &ls_method_neigh && pl->m[i] == &ls_method_tcp)
+		if (pl->m[j] == &ls_method_neigh && pl->m[i]->bit == LS_M_TCP)
 			return false;
 	}
 	return true;

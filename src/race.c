@@ -37,6 +37,17 @@ static struct ls_race *race_of(const struct ls_attempt *a)
 const struct ls_addr *ls_attempt_addr(const struct ls_attempt *a) { return &race_of(a)->addr; }
 const struct ls_path *ls_attempt_path(const struct ls_attempt *a) { return &race_of(a)->path; }
 
+bool ls_attempt_followed(const struct ls_attempt *a)
+{
+	const struct ls_race *r = race_of(a);
+	unsigned i;
+
+	for (i = 0; i < r->n; i++)
+		if ((r->att[i].flags & (A_COSTLY | A_STARTED)) == (A_COSTLY | A_STARTED))
+			return true;
+	return false;
+}
+
 static void decide(struct ls_race *r, enum ls_state state)
 {
 	r->phase = R_DECIDED;

@@ -283,7 +283,10 @@ int ls_targets_add(struct ls_targets *t, const char *text, char *err, size_t err
 		ls__spec_free(&s);
 		return rc < 0 ? rc : 0;	/* the same address or name twice: kept once, first */
 	}
-	multi4 = s.kind == LS_SPEC_RANGE4 && size > 1;
+	/* IPv4 ranges, and octet specs of not too many runs, go in the index. */
+	multi4 = size > 1 && (s.kind == LS_SPEC_RANGE4 ||
+			      (s.kind == LS_SPEC_OCTETS &&
+			       ls__octets_runs((const uint8_t (*)[32])s.u.oct, LS_OCT_RUNS_MAX, NULL) <= LS_OCT_RUNS_MAX));
 	multi = s.kind != LS_SPEC_NAME && size > 1 && !multi4;
 	rc = -ENOMEM;
 	if (ls_grow(&t->specs, t->n, &t->cap, sizeof(*t->specs), 16) != 0 ||

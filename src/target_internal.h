@@ -29,11 +29,30 @@ void ls__spec_first(const struct ls_spec *s, struct ls_addr *a);
 /* The index + 1 of the spec that is the address a alone, or 0. */
 size_t ls__hash_lookup(const struct ls_targets *t, const struct ls_addr *a);
 
-/* An index of the IPv4 ranges of more than one address (t->multi4): for an
+/* An index of the IPv4 ranges of more than one address (t->multi4: ranges,
+ * CIDR blocks and octet specs of at most LS_OCT_RUNS_MAX runs): for an
  * address, the first spec that covers it, in O(log n).  Built by
  * ls__cover_build; UINT32_MAX when none covers it. */
 int ls__cover_build(struct ls_targets *t);
 uint32_t ls__cover_first(const struct ls_cover *c, uint32_t addr);
 void ls__cover_free(struct ls_cover *c);
+
+/* An octet spec (10.0-3.1,5.*) is a union of runs of consecutive
+ * addresses: every value of the octets before the last one that is not full
+ * (0-255), times every interval of that octet's set, the later octets whole.
+ * Up to this many runs, the spec goes in the index like a range. */
+#define LS_OCT_RUNS_MAX 1024
+
+struct ls_run4 {
+	uint32_t lo, hi;
+};
+
+/* Counts the runs of an octet spec, and writes them in ascending order to
+ * out (room for max) when out is not NULL.  Returns the count, or max + 1
+ * (nothing more written) when there are more than max. */
+size_t ls__octets_runs(const uint8_t (*oct)[32], size_t max, struct ls_run4 *out);
+
+/* The last address of the run of octet spec oct that holds addr (addr is in the spec). */
+uint32_t ls__octets_run_end(const uint8_t (*oct)[32], uint32_t addr);
 
 #endif

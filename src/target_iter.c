@@ -130,6 +130,11 @@ static void skip_covered(struct ls_target_iter *it, const struct ls_spec *s, con
 			it->oct[3] = (uint8_t)last;
 	} else if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_RANGE4)
 		it->cur4 = cover->u.r4.hi < s->u.r4.hi ? cover->u.r4.hi : s->u.r4.hi;
+	else if (s->kind == LS_SPEC_RANGE4 && cover->kind == LS_SPEC_OCTETS) {
+		/* To the end of cover's run of consecutive addresses. */
+		uint32_t end = ls__octets_run_end((const uint8_t (*)[32])cover->u.oct, it->cur4);
+		it->cur4 = end < s->u.r4.hi ? end : s->u.r4.hi;
+	}
 	else if (s->kind == LS_SPEC_RANGE6 && cover->kind == LS_SPEC_RANGE6)
 		memcpy(it->cur6, memcmp(cover->u.r6->hi, s->u.r6->hi, 16) < 0 ? cover->u.r6->hi : s->u.r6->hi, 16);
 }
@@ -151,9 +156,12 @@ static int next_bit(const uint8_t set[32], int from)
 {
 	int v;
 
-	for (v = from; v < 256; v++)
-		if ((set[v / 8] >> (v % 8)) & 1)
+	for (v = from; v < 256; v++) {
+		if (set[v / 8] >> (v % 8) == 0)
+			v |= 7;	/* nothing more in this byte */
+		else if ((set[v / 8] >> (v % 8)) & 1)
 			return v;
+	}
 	return -1;
 }
 

@@ -98,6 +98,7 @@ static int parse_octets(const char *text, struct pspec *s, char *err, size_t err
 	unsigned lo, hi, v, count;
 	int k, rc;
 	uint64_t size = 1;
+	struct ls_run4 run;
 
 	memset(s->u.oct, 0, sizeof(s->u.oct));
 	for (k = 0; k < 4; k++) {
@@ -135,21 +136,19 @@ static int parse_octets(const char *text, struct pspec *s, char *err, size_t err
 		return fail(err, errlen, "'%s': unexpected '%c' in IPv4 address", text, *p);
 	for (k = 0; k < 4; k++) {
 		count = 0;
-		for (v = 0; v < 256; v++)
-			count += (s->u.oct[k][v / 8] >> (v % 8)) & 1;
+		for (v = 0; v < 32; v++)	/* bits set in a byte, Kernighan's way */
+			for (unsigned b = s->u.oct[k][v]; b != 0; b &= b - 1)
+				count++;
 		size *= count;
 	}
 	s->size = size;
 	s->kind = LS_SPEC_OCTETS;
-	if (size == 1) {	/* a plain address: store it as a range of one */
-		uint32_t a = 0;
-		for (k = 0; k < 4; k++) {
-			for (v = 0; !((s->u.oct[k][v / 8] >> (v % 8)) & 1); v++)
-				;
-			a = a << 8 | v;
-		}
+	/* One run of consecutive addresses (10.0.0.1, 10.1.2.1-3, 10.0.*.*):
+	 * store it as a range, which the index and the iterator take whole. */
+	if (ls__octets_runs((const uint8_t (*)[32])s->u.oct, 1, &run) == 1) {
 		s->kind = LS_SPEC_RANGE4;
-		s->u.r4.lo = s->u.r4.hi = a;
+		s->u.r4.lo = run.lo;
+		s->u.r4.hi = run.hi;
 	}
 	return 0;
 }

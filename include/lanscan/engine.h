@@ -11,7 +11,9 @@
  *  - within the wait, a silent target is sent again after a retransmission
  *    timeout learned per /24 (IPv4) or /64 (IPv6), else over the sweep, else
  *    200 ms, clamped to [min_rto, max_rto] and doubled per try, at most
- *    `retries` times: it decides when to send again, never that a host is down;
+ *    `retries` times, and not once costly methods (TCP) have started on
+ *    the target (their probes are its second chance): it decides when to
+ *    send again, never that a host is down;
  *  - after the first timeout the race is told the target is silent (so it
  *    may start costlier methods);
  *  - a target whose wait ended while the kernel was dropping packets on the

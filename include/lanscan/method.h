@@ -118,6 +118,9 @@ struct ls_attempt {
 /* The target of an attempt, and the path to it (race.c). */
 const struct ls_addr *ls_attempt_addr(const struct ls_attempt *a);
 const struct ls_path *ls_attempt_path(const struct ls_attempt *a);
+/* Whether a costly method (TCP) has started on the attempt's target: its
+ * probes then stand in for a packet method's retries (engine.c). */
+bool ls_attempt_followed(const struct ls_attempt *a);
 
 /* A positive answer: the target is up.  The race cancels the other attempts. */
 void ls_attempt_answer(struct ls_attempt *a, const struct ls_answer *ans);
@@ -159,7 +162,8 @@ struct ls_method {
 extern const struct ls_method ls_method_icmp;
 extern const struct ls_method ls_method_arp;
 extern const struct ls_method ls_method_nd;
-extern const struct ls_method ls_method_tcp;
+extern const struct ls_method ls_method_tcp;	/* connect(), unprivileged */
+extern const struct ls_method ls_method_syn;	/* raw SYNs: opened instead of tcp where allowed */
 extern const struct ls_method ls_method_neigh;
 extern const struct ls_method ls_method_ping;
 

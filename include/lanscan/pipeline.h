@@ -47,7 +47,12 @@ struct ls_pipeline {
 	unsigned depth;				/* frames of the pipeline on the stack */
 	struct ls_job *ready, *ready_tail;	/* resolved, waiting for a probe slot */
 	struct ls_job *held, *held_tail;	/* on-link, waiting for room in the neighbour table */
-	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry */
+	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry
+						 * (0 before start: from the table's room) */
+	unsigned onlink_cap;			/* the most onlink_max may be (the room at the start) */
+	unsigned onlink_thresh3;		/* the tables' limit (neighroom.h) */
+	double onlink_hold_ms;			/* how long an unanswered one holds its entry */
+	bool onlink_room;			/* onlink_max follows the table's room */
 	double *releases;			/* when held entries free up (monotonic ms) */
 	unsigned nreleases;
 	uv_timer_t release_timer;

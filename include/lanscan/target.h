@@ -87,7 +87,8 @@ struct ls_targets {
 	struct ls_spec *specs;
 	size_t n, cap;
 	uint64_t total;			/* sum of the specs' sizes */
-	size_t *multi4;			/* indices of IPv4 ranges of more than one address */
+	size_t *multi4;			/* indices of IPv4 ranges of more than one address
+					 * (octet specs of few runs included) */
 	size_t nmulti4, capmulti4;
 	size_t *multi;			/* indices of the other multi-address specs */
 	size_t nmulti, capmulti;

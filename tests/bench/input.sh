@@ -25,6 +25,13 @@ ranges() {	# ranges N SPAN SEED: N ranges of 8 addresses inside 10.0.0.0 + SPAN
 			int(b / 65536), int(b / 256) % 256, b % 256 } }'
 }
 ranges 40000 16777216 1 >"$work/r40k.txt"
+# The same 40 k ranges as nmap-style octet ranges (10.a.b.c-d, within a /24;
+# the ranges that cross one are cut at its end), and 40 k octet lists of two
+# runs each (10.a.b,b+1.c-d).
+awk -F'[.-]' '{ printf "%s.%s.%s.%s-%s\n", $1, $2, $3, $4, ($3 == $7 ? $8 : 255) }' \
+	"$work/r40k.txt" >"$work/o40k.txt"
+awk 'BEGIN { srand(4); for (i = 0; i < 40000; i++) { a = int(rand() * 256); b = int(rand() * 255); c = int(rand() * 252)
+	printf "10.%d.%d,%d.%d-%d\n", a, b, b + 1, c, c + 3 } }' >"$work/l40k.txt"
 ranges 10000 262144 2 >"$work/x14.txt"
 ranges 10000 16777216 3 >"$work/x8.txt"
 
@@ -49,6 +56,8 @@ echo "|---|---|---|---|---|"
 row '`--list -f` 5 M addresses' "≤ 3 s, ≤ 40 B an address" "$LANSCAN" --list -f "$work/5m.txt"
 per=$(awk -v k="$last_rss" -v n="$last_lines" 'BEGIN { printf "%.1f", k * 1024 / n }')
 row '`--list -f` 40 k ranges' "≤ 0.3 s" "$LANSCAN" --list -f "$work/r40k.txt"
+row '`--list -f` 40 k octet ranges (`10.a.b.c-d`)' "≤ 0.3 s (issue 22)" "$LANSCAN" --list -f "$work/o40k.txt"
+row '`--list -f` 40 k octet lists (`10.a.b,e.c-d`)' "≤ 0.3 s (issue 22)" "$LANSCAN" --list -f "$work/l40k.txt"
 row '`--list` a /14, 10 k exclusion ranges' "≤ 0.2 s" "$LANSCAN" --list 10.0.0.0/14 --exclude-file "$work/x14.txt"
 row '`--list` a /8, 10 k exclusion ranges' "≤ 2 s" "$LANSCAN" --list --force 10.0.0.0/8 --exclude-file "$work/x8.txt"
 printf '\nPeak RSS per distinct address for the 5 M file: %s bytes (the whole process, libc and buffers included).\n' "$per"

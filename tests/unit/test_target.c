@@ -1,6 +1,7 @@
 /* test_target.c -- unit tests of the target grammar and the lazy iterator. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -13,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "lanscan/target.h"
+#include "target_internal.h"
 
 /* Expands specs (NULL-terminated) minus excludes into one space-separated string. */
 static char *expand(const char **specs, const char *exclude)
@@ -390,6 +392,178 @@ static void test_many_ranges_match_a_model(void **state)
 	}
 }
 
+/* A random octet set of [0, max): pieces of N, N-M, or '*' when allowed,
+ * written as the parser takes it; marks set[] and returns the text's length. */
+static size_t random_octet(unsigned *seed, unsigned max, bool star, bool alternate, uint8_t *set, char *out,
+			   size_t len)
+{
+	size_t n = 0;
+	unsigned pieces, k, a, b, v;
+
+	memset(set, 0, 256);
+	*seed = *seed * 1103515245u + 12345u;
+	if (star && (*seed >> 16) % 5 == 0) {
+		memset(set, 1, 256);
+		return (size_t)snprintf(out, len, "*");
+	}
+	if (alternate) {	/* every other value: many runs */
+		for (v = (*seed >> 20) % 2; v < max; v += 2) {
+			set[v] = 1;
+			n += (size_t)snprintf(out + n, len - n, "%s%u", n ? "," : "", v);
+		}
+		return n;
+	}
+	pieces = 1 + (*seed >> 12) % 3;
+	for (k = 0; k < pieces; k++) {
+		*seed = *seed * 1103515245u + 12345u;
+		a = (*seed >> 8) % max;
+		b = a + ((*seed >> 20) % 4 == 0 ? 0 : (*seed >> 22) % (max / 4 + 1));
+		if (b >= max)
+			b = max - 1;
+		for (v = a; v <= b; v++)
+			set[v] = 1;
+		if (a == b)
+			n += (size_t)snprintf(out + n, len - n, "%s%u", n ? "," : "", a);
+		else
+			n += (size_t)snprintf(out + n, len - n, "%s%u-%u", n ? "," : "", a, b);
+	}
+	return n;
+}
+
+/* A random spec over 10.0.0.0/20: an octet spec (10.0.A.B), a range or one
+ * address; marks in[] and returns whether it is an octet spec. */
+static bool random_spec(unsigned *seed, unsigned k, char *text, size_t len, uint8_t *in)
+{
+	uint8_t s2[256], s3[256];
+	char t2[1024], t3[1024];
+	unsigned lo, hi, v;
+
+	memset(in, 0, 4096);
+	*seed = *seed * 1103515245u + 12345u;
+	if (k % 4 != 3) {
+		random_octet(seed, 16, false, false, s2, t2, sizeof(t2));
+		random_octet(seed, 256, true, k % 29 == 0, s3, t3, sizeof(t3));
+		snprintf(text, len, "10.0.%s.%s", t2, t3);
+		for (v = 0; v < 4096; v++)
+			in[v] = s2[v >> 8] && s3[v & 255];
+		return true;
+	}
+	lo = (*seed >> 8) % 4096;
+	hi = lo + (*seed >> 20) % 300;
+	if (hi > 4095)
+		hi = 4095;
+	snprintf(text, len, "10.0.%u.%u-10.0.%u.%u", lo >> 8, lo & 255, hi >> 8, hi & 255);
+	for (v = lo; v <= hi; v++)
+		in[v] = 1;
+	return false;
+}
+
+/* Octet specs (10.a.b.1-3, 10.0-3.1,5.*) mixed with ranges, in the targets
+ * and the exclusions, against the same brute-force model: each address
+ * once, in first-spec order, none excluded; with the index (many specs) and
+ * without (few), and with specs of too many runs for it. */
+static void test_octet_specs_match_a_model(void **state)
+{
+	struct ls_targets t, ex;
+	struct ls_target_iter it;
+	struct ls_target tg;
+	static uint8_t covered[4096], excluded[4096], in[4096];
+	static uint32_t order[1 << 16];
+	char err[LS_ERRLEN], text[2200];
+	size_t norder, k, i, nspecs;
+	uint32_t v;
+	unsigned seed = 777, round;
+	bool octets_indexed = false;
+
+	(void)state;
+	for (round = 0; round < 40; round++) {
+		ls_targets_init(&t);
+		ls_targets_init(&ex);
+		ex.whole_cidr = true;
+		memset(covered, 0, sizeof(covered));
+		memset(excluded, 0, sizeof(excluded));
+		norder = 0;
+		nspecs = round % 4 == 0 ? 8 : 40 + round * 3;	/* few: a linear scan */
+		for (k = 0; k < nspecs; k++) {
+			random_spec(&seed, (unsigned)k + round, text, sizeof(text), in);
+			assert_int_equal(ls_targets_add(&t, text, err, sizeof(err)), 0);
+			for (v = 0; v < 4096; v++)
+				if (in[v] && !covered[v]) {
+					covered[v] = 1;
+					order[norder++] = v;
+				}
+		}
+		for (k = 0; k < 12; k++) {
+			random_spec(&seed, (unsigned)k * 7 + round, text, sizeof(text), in);
+			assert_int_equal(ls_targets_add(&ex, text, err, sizeof(err)), 0);
+			for (v = 0; v < 4096; v++)
+				excluded[v] |= in[v];
+		}
+		for (i = 0; i < t.nmulti4; i++)
+			octets_indexed |= t.specs[t.multi4[i]].kind == LS_SPEC_OCTETS && t.nmulti4 >= 16;
+		ls_target_iter_init(&it, &t, &ex);
+		i = 0;
+		while (ls_target_iter_next(&it, &tg)) {
+			assert_int_equal(tg.addr.b[0], 10);
+			assert_int_equal(tg.addr.b[1], 0);
+			v = (uint32_t)tg.addr.b[2] << 8 | tg.addr.b[3];
+			assert_true(v < 4096);
+			assert_false(excluded[v]);
+			while (i < norder && excluded[order[i]])
+				i++;
+			assert_true(i < norder);
+			assert_int_equal(v, order[i]);	/* first-spec order, each once */
+			i++;
+		}
+		while (i < norder && excluded[order[i]])
+			i++;
+		assert_int_equal(i, norder);	/* nothing missed */
+		for (v = 0; v < 4096; v++) {	/* membership agrees too */
+			struct ls_addr a = { .family = AF_INET, .b = { 10, 0, (uint8_t)(v >> 8), (uint8_t)v } };
+			assert_int_equal(ls_targets_contains(&ex, &a), excluded[v] != 0);
+		}
+		ls_targets_free(&t);
+		ls_targets_free(&ex);
+	}
+	assert_true(octets_indexed);	/* the index held octet specs */
+}
+
+/* An octet spec's runs of consecutive addresses. */
+static void test_octet_runs(void **state)
+{
+	struct ls_targets t;
+	char err[LS_ERRLEN];
+	struct ls_run4 runs[16];
+
+	(void)state;
+	ls_targets_init(&t);
+	/* One run: stored as a range. */
+	assert_int_equal(ls_targets_add(&t, "10.1.2.1-3", err, sizeof(err)), 0);
+	assert_int_equal(t.specs[0].kind, LS_SPEC_RANGE4);
+	assert_string_equal(t.specs[0].text, "10.1.2.1-3");
+	assert_int_equal(t.specs[0].u.r4.lo, 0x0a010201);
+	assert_int_equal(t.specs[0].u.r4.hi, 0x0a010203);
+	assert_int_equal(ls_targets_add(&t, "10.0-3.*.*", err, sizeof(err)), 0);
+	assert_int_equal(t.specs[1].kind, LS_SPEC_RANGE4);
+	assert_int_equal(t.specs[1].u.r4.hi, 0x0a03ffff);
+	/* Eight runs of a /24 each. */
+	assert_int_equal(ls_targets_add(&t, "10.0-3.1,5.*", err, sizeof(err)), 0);
+	assert_int_equal(t.specs[2].kind, LS_SPEC_OCTETS);
+	assert_int_equal(ls__octets_runs((const uint8_t (*)[32])t.specs[2].u.oct, 16, runs), 8);
+	assert_int_equal(runs[0].lo, 0x0a000100);
+	assert_int_equal(runs[0].hi, 0x0a0001ff);
+	assert_int_equal(runs[1].lo, 0x0a000500);
+	assert_int_equal(runs[7].hi, 0x0a0305ff);
+	assert_int_equal(ls__octets_runs((const uint8_t (*)[32])t.specs[2].u.oct, 7, NULL), 8);	/* max + 1 */
+	assert_int_equal(ls__octets_run_end((const uint8_t (*)[32])t.specs[2].u.oct, 0x0a020510), 0x0a0205ff);
+	assert_int_equal(t.nmulti4, 3);	/* all three in the index */
+	/* Too many runs for the index: 10.*.0-255.1,3 has 131,072. */
+	assert_int_equal(ls_targets_add(&t, "10.*.0-255.1,3", err, sizeof(err)), 0);
+	assert_int_equal(t.nmulti4, 3);
+	assert_int_equal(t.nmulti, 1);
+	ls_targets_free(&t);
+}
+
 static void test_addr_cmp(void **state)
 {
 	struct ls_addr a = { .family = AF_INET, .b = { 10, 0, 0, 2 } }, b = { .family = AF_INET, .b = { 10, 0, 0, 10 } };
@@ -418,6 +592,8 @@ int main(void)
 		cmocka_unit_test(test_read_file),
 		cmocka_unit_test(test_addr_cmp),
 		cmocka_unit_test(test_many_ranges_match_a_model),
+		cmocka_unit_test(test_octet_specs_match_a_model),
+		cmocka_unit_test(test_octet_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
