@@ -374,7 +374,7 @@ static void udp_freed(struct ls_ident_udp *u)
 static int dnssd_open(struct ls_isrc **out, uv_loop_t *loop, const struct ls_ident_opts *o, char *err, size_t errlen)
 {
 	struct dnssd *m = calloc(1, sizeof(*m));
-	int fi, wl;
+	int rc, wl;
 
 	if (m == NULL)
 		return -ENOMEM;
@@ -384,15 +384,11 @@ static int dnssd_open(struct ls_isrc **out, uv_loop_t *loop, const struct ls_ide
 		m->o.budget_ms = 1000;
 	m->udp.packet = on_packet;
 	m->udp.freed = udp_freed;
-	m->udp.fd[0] = m->udp.fd[1] = -1;
 	wl = ls_dns_name_encode(LS_DNSSD_SERVICES, m->services);
 	m->serviceslen = (size_t)wl;
-	for (fi = 0; fi < 2; fi++)
-		(void)ls_ident_udp_open(&m->udp, loop, fi, o->bind);
-	if (!m->udp.polling[0] && !m->udp.polling[1]) {
-		snprintf(err, errlen, "no UDP socket");
+	if ((rc = ls_ident_udp_open_all(&m->udp, loop, o->bind, err, errlen)) != 0) {
 		free(m);
-		return -ENOTSOCK;
+		return rc;
 	}
 	*out = (struct ls_isrc *)m;
 	return 0;

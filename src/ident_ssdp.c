@@ -337,7 +337,7 @@ static void udp_freed(struct ls_ident_udp *u)
 static int ssdp_open(struct ls_isrc **out, uv_loop_t *loop, const struct ls_ident_opts *o, char *err, size_t errlen)
 {
 	struct ssdp *m = calloc(1, sizeof(*m));
-	int fi;
+	int rc;
 
 	if (m == NULL || (m->cache = calloc(CACHE_MAX, sizeof(*m->cache))) == NULL) {
 		free(m);
@@ -351,14 +351,10 @@ static int ssdp_open(struct ls_isrc **out, uv_loop_t *loop, const struct ls_iden
 		m->o.body_max = LS_UPNP_DOC_MAX;
 	m->udp.packet = on_packet;
 	m->udp.freed = udp_freed;
-	m->udp.fd[0] = m->udp.fd[1] = -1;
-	for (fi = 0; fi < 2; fi++)
-		(void)ls_ident_udp_open(&m->udp, loop, fi, o->bind);
-	if (!m->udp.polling[0] && !m->udp.polling[1]) {
-		snprintf(err, errlen, "no UDP socket");
+	if ((rc = ls_ident_udp_open_all(&m->udp, loop, o->bind, err, errlen)) != 0) {
 		free(m->cache);
 		free(m);
-		return -ENOTSOCK;
+		return rc;
 	}
 	*out = (struct ls_isrc *)m;
 	return 0;

@@ -96,3 +96,18 @@ void ls_ident_udp_close(struct ls_ident_udp *u)
 			close(u->fd[fi]);
 		}
 }
+
+int ls_ident_udp_open_all(struct ls_ident_udp *u, uv_loop_t *loop, const struct ls_probe_cfg *bind, char *err,
+			  size_t errlen)
+{
+	int fi;
+
+	u->fd[0] = u->fd[1] = -1;
+	for (fi = 0; fi < 2; fi++)
+		(void)ls_ident_udp_open(u, loop, fi, bind);
+	if (!u->polling[0] && !u->polling[1]) {
+		snprintf(err, errlen, "no UDP socket");
+		return -ENOTSOCK;
+	}
+	return 0;
+}

@@ -25,6 +25,11 @@ struct ls_ident_udp {
 /* Opens the socket of family fi (0 IPv4, 1 IPv6), non-blocking, IP_RECVERR
  * on, bound per bind (may be NULL), and watches it.  0 or a negative errno. */
 int ls_ident_udp_open(struct ls_ident_udp *u, uv_loop_t *loop, int fi, const struct ls_probe_cfg *bind);
+/* Opens both families' sockets (packet and freed set by the caller).
+ * Returns 0 when at least one could be opened, else -ENOTSOCK with a
+ * message in err. */
+int ls_ident_udp_open_all(struct ls_ident_udp *u, uv_loop_t *loop, const struct ls_probe_cfg *bind, char *err,
+			  size_t errlen);
 /* Closes both; u->freed(u) follows (at once when none was open). */
 void ls_ident_udp_close(struct ls_ident_udp *u);
 
