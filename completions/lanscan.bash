@@ -23,7 +23,8 @@ _lanscan()
 		local pre=${cur%"${cur##*,}"}
 		COMPREPLY=($(compgen -P "$pre" -W "address target state rtt name via mac vendor dns mdns netbios workgroup kind model kind_from sent received loss rtt_min rtt_max names evidence error" -- "${cur##*,}")); return ;;
 	--color|--colour)
-		COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
+		# optional argument: only in the --color=WHEN form (a word after a space is a target)
+		$split && COMPREPLY=($(compgen -W "auto always never" -- "$cur")); return ;;
 	--name-timeout|--lock-timeout|-c|--count|-t|--timeout|-r|--retries|-j|--jobs|-x|--min-up|--exclude|--rate|--min-timeout|--max-timeout|--max-down|--warning|--critical|-p|--ports)
 		return ;;
 	esac

@@ -373,7 +373,8 @@ static void terminal_defaults(struct ls_app *app)
 	struct ls_options *o = &app->opt;
 
 	if (o->format == LS_FMT_AUTO && isatty(STDOUT_FILENO) && !o->quiet && !o->nagios &&
-	    o->state_path == NULL && o->prom_file == NULL && !o->no_names && o->show != LS_SHOW_UNREACHABLE)
+	    o->state_path == NULL && o->prom_file == NULL && !o->no_names && o->show != LS_SHOW_UNREACHABLE &&
+	    (o->fields_text == NULL || o->fields_text[0] == '+'))	/* -o LIST: only what its fields ask */
 		o->rdns = o->identify = true;
 }
 

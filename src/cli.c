@@ -154,7 +154,7 @@ void ls_cli_usage(FILE *f)
 "                          vendor; names too (the default on a terminal)\n"
 "      --no-names          no names and no --identify, even on a terminal\n"
 "      --name-timeout=MS   how long a host's line may wait for its names once\n"
-"                          it is up (10-60000, default 1000)\n"
+"                          it is up (10-60000, default 1000; 1200 with -K)\n"
 "  -s, --summary           print a summary on standard error\n"
 "  -q, --quiet             print nothing; only the exit status\n"
 "  -A, -e                  accepted for fping: addresses and RTTs are printed\n"
@@ -309,6 +309,7 @@ static const char *optname(int c, char *buf, size_t len)
 /* Which options were given, for the checks that compare them. */
 struct seen {
 	bool alive, unreachable, v4, v6, json, format, rate, generate, name_timeout, iface, source, header_set, lock_timeout;
+	bool format_not_json;	/* --format named another format than json */
 };
 
 /* fping's letters that lanscan does not take, and what to use instead
@@ -453,6 +454,7 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 		return rc;
 	case OPT_FORMAT:
 		sn->format = true;
+		sn->format_not_json = strcmp(arg, "json") != 0;
 		if (strcmp(arg, "text") == 0 || strcmp(arg, "tsv") == 0)
 			o->format = LS_FMT_TEXT;
 		else if (strcmp(arg, "table") == 0)
@@ -545,7 +547,7 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "-a/--alive and -u/--unreachable cannot be used together";
 	else if (sn->v4 && sn->v6)
 		msg = "-4/--ipv4 and -6/--ipv6 cannot be used together";
-	else if (sn->json && o->format != LS_FMT_JSON)
+	else if (sn->json && (o->format != LS_FMT_JSON || sn->format_not_json))
 		msg = "--json and --format cannot name two formats";
 	else if ((o->warning.set || o->critical.set) && !o->nagios)
 		msg = "--warning and --critical need --nagios";
@@ -581,8 +583,8 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "--no-names and -n/--names or -K/--identify cannot be used together";
 	else if (o->rdns && o->state_path == NULL && o->prom_file == NULL &&
 		 (o->quiet || o->nagios || sn->unreachable))
-		msg = "-n/--names: with -q, --nagios or -u no name would be shown (names are asked "
-		      "only for hosts that are up)";
+		msg = "-n/--names or -K/--identify: with -q, --nagios or -u no name or kind would be shown "
+		      "(they are asked only for hosts that are up)";
 	else if (sn->lock_timeout && o->state_path == NULL)
 		msg = "--lock-timeout needs --state";
 	else if (sn->name_timeout && !o->rdns)
@@ -597,6 +599,23 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		return 0;
 	snprintf(err, errlen, "%s", msg);
 	return -EINVAL;
+}
+
+/* -o asks for what its fields show: a name source's field turns names on,
+ * a recognition field -K (so that no column is empty by construction). */
+static void fields_ask(struct ls_options *o)
+{
+	static const char *const names[] = { "dns", "mdns", "netbios", "workgroup", "names" };
+	static const char *const kinds[] = { "kind", "model", "kind_from", "evidence" };
+
+	for (size_t i = 0; i < o->fields.n; i++) {
+		for (size_t k = 0; k < LS_ARRAY_SIZE(names); k++)
+			if (strcmp(o->fields.f[i]->name, names[k]) == 0)
+				o->rdns = true;
+		for (size_t k = 0; k < LS_ARRAY_SIZE(kinds); k++)
+			if (strcmp(o->fields.f[i]->name, kinds[k]) == 0)
+				o->identify = o->rdns = true;
+	}
 }
 
 /* fping's -g: the targets are one range, "START END" or a CIDR block. */
@@ -678,6 +697,8 @@ int ls_cli_parse(int argc, char **argv, struct ls_options *o, char *err, size_t 
 		rc = check(o, &sn, err, errlen);
 	if (rc == 0 && o->fields_text != NULL)
 		rc = ls_fields_parse(&o->fields, o->fields_text, o->format == LS_FMT_JSON, err, errlen);
+	if (rc == 0 && o->fields_text != NULL)
+		fields_ask(o);
 	if (rc == 0 && sn.generate)
 		rc = generate(o, argv, optind, argc, err, errlen);
 	else if (rc == 0) {

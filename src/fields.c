@@ -4,7 +4,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
+
+#include "lanscan/util.h"
 
 static const char *f_address(const struct ls_result *r, char *buf, size_t len)
 {
@@ -255,6 +258,44 @@ static void j_evidence(const struct ls_result *r, struct ls_sbuf *b)
 	ls_sbuf_puts(b, "}");
 }
 
+/* The vendor for a person: the registered name without its legal form
+ * ("Apple, Inc." is Apple, "TP-LINK TECHNOLOGIES CO.,LTD." TP-LINK
+ * TECHNOLOGIES), as arp-scan's and Wireshark's short names read; the
+ * lines and NDJSON keep the registry's name as it is. */
+static const char *h_vendor(const struct ls_result *r, char *buf, size_t len)
+{
+	static const char *const forms[] = { "inc", "inc.", "incorporated", "corp", "corp.", "corporation", "co",
+					     "co.", "ltd", "ltd.", "limited", "llc", "l.l.c.", "gmbh", "ag", "sa", "s.a.",
+					     "b.v.", "bv", "oy", "ab", "plc", "pte", "pty", "s.p.a.", "srl", "kg", "nv" };
+	const char *v = f_vendor(r, buf, len);
+	size_t n, i, w;
+	bool cut;
+
+	if (v == NULL || v[0] == '(')
+		return v;	/* "(locally administered)" as it is */
+	n = strcspn(v, ",(");
+	if (n >= len)
+		n = len - 1;
+	memcpy(buf, v, n);
+	buf[n] = '\0';
+	do {	/* trailing legal forms, one word at a time */
+		while (n > 0 && (buf[n - 1] == ' ' || buf[n - 1] == '.' || buf[n - 1] == ','))
+			buf[--n] = '\0';
+		for (w = n; w > 0 && buf[w - 1] != ' '; w--)
+			;
+		cut = false;
+		for (i = 0; i < LS_ARRAY_SIZE(forms) && w > 0; i++)
+			if (strcasecmp(buf + w, forms[i]) == 0) {
+				buf[n = w] = '\0';
+				cut = true;
+				break;
+			}
+	} while (cut);
+	while (n > 0 && buf[n - 1] == ' ')
+		buf[--n] = '\0';
+	return n > 0 ? buf : v;
+}
+
 static const char *f_error(const struct ls_result *r, char *buf, size_t len)
 {
 	(void)buf, (void)len;
@@ -301,7 +342,7 @@ const struct ls_field ls_fields[] = {
 	  .help = "the method that answered: icmp, arp, nd, tcp/PORT, neigh, ping" },
 	{ .name = "mac", .rank = 6, .header = "MAC", .width = 17, .text = f_mac, .help = "the link-layer address that answered" },
 	{ .name = "vendor", .rank = 5, .header = "VENDOR", .flags = WIDE, .width = 6, .max = 28, .weight = 2,
-	  .text = f_vendor, .help = "the MAC's registered vendor" },
+	  .text = f_vendor, .human = h_vendor, .help = "the MAC's registered vendor" },
 	{ .name = "name", .rank = 1, .header = "NAME", .flags = WIDE, .width = 4, .weight = 3, .text = f_name,
 	  .help = "the name given, else the best name: DNS, else mDNS, else NetBIOS" },
 	{ .name = "dns", .rank = 2, .header = "DNS", .flags = WIDE, .width = 3, .weight = 1, .text = f_dns,

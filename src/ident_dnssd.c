@@ -366,6 +366,11 @@ static void dnssd_cancel(struct ls_iq *q)
 	finish(q, false);
 }
 
+static void dnssd_expire(struct ls_iq *q)
+{
+	finish(q, true);
+}
+
 static void udp_freed(struct ls_ident_udp *u)
 {
 	maybe_free(ls_container_of(u, struct dnssd, udp));
@@ -416,6 +421,7 @@ const struct ls_ident_source ls_ident_dnssd = {
 	.open = dnssd_open,
 	.start = dnssd_start,
 	.cancel = dnssd_cancel,
+	.expire = dnssd_expire,
 	.close = dnssd_close,
 	.stats = dnssd_stats,
 };

@@ -329,6 +329,11 @@ static void ssdp_cancel(struct ls_iq *q)
 	finish(q, false);
 }
 
+static void ssdp_expire(struct ls_iq *q)
+{
+	finish(q, true);
+}
+
 static void udp_freed(struct ls_ident_udp *u)
 {
 	maybe_free(ls_container_of(u, struct ssdp, udp));
@@ -382,6 +387,7 @@ const struct ls_ident_source ls_ident_ssdp = {
 	.open = ssdp_open,
 	.start = ssdp_start,
 	.cancel = ssdp_cancel,
+	.expire = ssdp_expire,
 	.close = ssdp_close,
 	.stats = ssdp_stats,
 };

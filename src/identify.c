@@ -77,15 +77,24 @@ static void unlink_lookup(struct ls_identify *id, struct ls_ilookup *l)
 		id->tail = l->prev;
 }
 
-/* Runs the callback with what was found, and frees the lookup. */
+/* Runs the callback with what was found, and frees the lookup.  A source
+ * still at work gives what it has (expire), so a slow answer loses only
+ * its own part. */
 static void finish(struct ls_ilookup *l)
 {
 	struct ls_identify *id = l->id;
 	int i;
 
-	for (i = 0; i < LS_IDENT_NSRC; i++)
-		if (l->q[i] != NULL)
+	for (i = 0; i < LS_IDENT_NSRC; i++) {
+		if (l->q[i] == NULL)
+			continue;
+		if (id->src[i]->expire != NULL && !id->closing)
+			id->src[i]->expire(l->q[i]);	/* calls source_done at once */
+		if (l->q[i] != NULL) {
 			id->src[i]->cancel(l->q[i]);
+			l->q[i] = NULL;
+		}
+	}
 	if (l->waiting && id->pacer != NULL)
 		ls_pacer_giveback(id->pacer, l->got);
 	unlink_lookup(id, l);

@@ -167,7 +167,7 @@ static const char *best_name(const struct ls_job *job, const struct ls_facts *f,
 }
 
 /* What the sweep itself saw of the host, as evidence for its kind: the
- * TTL of its reply, the TCP port that answered, its MAC's vendor and
+ * TTL of its reply, the TCP port that answered open, its MAC's vendor and
  * whether that MAC is locally administered (kind.h's keys). */
 static void sweep_facts(const struct ls_race *rc, const struct ls_result *r, struct ls_facts *f)
 {
@@ -177,8 +177,8 @@ static void sweep_facts(const struct ls_race *rc, const struct ls_result *r, str
 		snprintf(v, sizeof(v), "%d", rc->ans.ttl);
 		(void)ls_facts_add(f, "ip", "ttl", v);
 	}
-	if (r->via != NULL && strncmp(r->via, "tcp/", 4) == 0)
-		(void)ls_facts_add(f, "tcp", "port", r->via + 4);
+	if (r->via != NULL && strncmp(r->via, "tcp/", 4) == 0 && rc->ans.port_open)
+		(void)ls_facts_add(f, "tcp", "port", r->via + 4);	/* open: a RST says nothing of a service */
 	if (r->has_mac && r->vendor != NULL && strcmp(r->vendor, LS_OUI_LOCAL) != 0)
 		(void)ls_facts_add(f, "mac", "vendor", r->vendor);
 	if (r->has_mac && (r->mac[0] & 0x02))

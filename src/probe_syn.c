@@ -244,6 +244,7 @@ static void on_segment(struct syn *m, const struct ls_tcp_seg *seg, const struct
 			continue;
 		memset(&ans, 0, sizeof(ans));
 		snprintf(ans.via, sizeof(ans.via), "tcp/%u", seg->sport);
+		ans.port_open = seg->kind == LS_TCP_SYNACK;	/* a RST: up, the port closed */
 		ans.rtt_ms = ls_engine_rtt(eng, s, eng->slots[s].first_ns, rx_ns, now);
 		ls_engine_answer(eng, s, &ans);
 		return;

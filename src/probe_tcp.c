@@ -198,6 +198,7 @@ static void on_conn(uv_poll_t *h, int status, int events)
 	ans.rtt_ms = ls_now_ms() - c->t0;
 	if (err == 0 || err == ECONNREFUSED) {
 		snprintf(ans.via, sizeof(ans.via), "tcp/%u", c->port);
+		ans.port_open = err == 0;	/* refused: up, but the port is closed */
 		memset(&ti, 0, sizeof(ti));
 		if (err == 0 && getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &tlen) == 0 && ti.tcpi_rtt > 0)
 			ans.rtt_ms = ti.tcpi_rtt / 1000.0;	/* the kernel's SYN to SYN-ACK */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "lanscan/table.h"
 #include "lanscan/util.h"
 
 #define REDRAW_MS 100
@@ -21,7 +22,7 @@ static void draw(uv_timer_t *t)
 	unsigned long long done = p->stats->targets;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	char line[160], eta[32] = "-";
-	int n;
+	int n, room = ls_table_columns(p->fd) - 1 + 4;	/* the line never wraps: "\r\033[K" takes no room */
 
 	if (rate > 0 && p->total > done) {
 		double left = (double)(p->total - done) / rate;
@@ -29,8 +30,12 @@ static void draw(uv_timer_t *t)
 	}
 	n = snprintf(line, sizeof(line), "\r\033[Klanscan: %llu/%llu done, %llu up, %.0f/s, ETA %s",
 		     done, p->total, (unsigned long long)p->stats->up, rate, eta);
+	if (n >= (int)sizeof(line))
+		n = (int)sizeof(line) - 1;
+	if (n > room)
+		n = room > 4 ? room : 4;	/* a wrapped line could not be erased in place */
 	if (n > 0)
-		write_all(p->fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+		write_all(p->fd, line, (size_t)n);
 	p->shown = true;
 }
 

@@ -29,14 +29,26 @@ static void add(struct ls_report *rep, struct ls_sink *s, bool changes)
 
 /* The sink for standard output, or NULL when out of memory (*none: the
  * options print nothing there). */
-static void format_default(enum ls_format fmt, bool names, struct ls_fieldset *fs)
+/* The format's default fields for these options: -K puts kind and model
+ * after vendor (the table: where a person looks, and no MAC), -c N adds its
+ * tally after them. */
+static void format_default(const struct ls_options *opt, enum ls_format fmt, bool names, struct ls_fieldset *fs)
 {
-	if (fmt == LS_FMT_TABLE)
+	char err[128];
+
+	if (fmt == LS_FMT_TABLE && opt->identify)
+		(void)ls_fields_parse(fs, "address,state,rtt,kind,vendor,model,name", false, err, sizeof(err));
+	else if (fmt == LS_FMT_TABLE)
 		ls_fields_default_table(fs, names);
 	else if (fmt == LS_FMT_JSON)
 		ls_fields_default_json(fs, names);
 	else
 		ls_fields_default_tsv(fs);
+	if (opt->identify && fmt != LS_FMT_TABLE)
+		(void)ls_fields_parse(fs, fmt == LS_FMT_JSON ? "+kind,model,kind_from,evidence" : "+kind,model",
+				      fmt == LS_FMT_JSON, err, sizeof(err));
+	if (opt->count > 1)
+		(void)ls_fields_parse(fs, "+sent,received,loss,rtt_min,rtt_max", fmt == LS_FMT_JSON, err, sizeof(err));
 }
 
 /* The fields of -o for the format: "+LIST" adds to the format's default. */
@@ -45,27 +57,16 @@ static void fields_for(const struct ls_options *opt, enum ls_format fmt, bool na
 	char err[256];
 
 	fs->n = 0;
-	if (opt->fields_text == NULL && (opt->count > 1 || opt->identify)) {
-		format_default(fmt, names, fs);
-		/* -c N: fping's xmt/rcv/%loss and min/avg/max, after the usual fields */
-		if (opt->count > 1)
-			(void)ls_fields_parse(fs, "+sent,received,loss,rtt_min,rtt_max", fmt == LS_FMT_JSON, err,
-					      sizeof(err));
-		/* --identify: what the device is; the table puts it where a person looks */
-		if (opt->identify && fmt == LS_FMT_TABLE)
-			(void)ls_fields_parse(fs, "address,state,rtt,kind,vendor,model,name", false, err, sizeof(err));
-		else if (opt->identify)
-			(void)ls_fields_parse(fs, fmt == LS_FMT_JSON ? "+kind,model,kind_from,evidence" : "+kind,model",
-					      fmt == LS_FMT_JSON, err, sizeof(err));
-		return;
+	if (opt->fields_text == NULL) {
+		if (opt->count > 1 || opt->identify || fmt == LS_FMT_TABLE)
+			format_default(opt, fmt, names, fs);
+		return;		/* else the sink's own default (NDJSON: names per line) */
 	}
-	if (opt->fields_text == NULL)
-		return;		/* the sink's default */
 	if (opt->fields_text[0] != '+') {
 		*fs = opt->fields;
 		return;
 	}
-	format_default(fmt, names, fs);
+	format_default(opt, fmt, names, fs);
 	if (ls_fields_parse(fs, opt->fields_text, fmt == LS_FMT_JSON, err, sizeof(err)) != 0)
 		*fs = opt->fields;	/* checked with the options: cannot fail */
 }
@@ -93,7 +94,7 @@ static void html_title(const struct ls_options *opt, char *buf, size_t len)
 			 opt->iface != NULL ? opt->iface : "");
 }
 
-static struct ls_sink *stdout_sink(const struct ls_report *rep, const struct ls_options *opt,
+static struct ls_sink *stdout_sink(struct ls_report *rep, const struct ls_options *opt,
 				   const struct ls_report_ctx *ctx, enum ls_format fmt)
 {
 	struct ls_table_cfg tc;
@@ -119,6 +120,7 @@ static struct ls_sink *stdout_sink(const struct ls_report *rep, const struct ls_
 		tc.names = ctx->names;
 		/* a person sees what is there: down hosts are counted, not listed */
 		tc.show = opt->show == LS_SHOW_ALL && !opt->show_down && !rep->have_state ? LS_SHOW_NOT_DOWN : opt->show;
+		rep->shown = tc.show;
 		tc.header = opt->header != 0;
 		tc.color = ls_table_want_color(opt->color, STDOUT_FILENO);
 		tc.changes = rep->have_state;
@@ -149,6 +151,7 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const st
 
 	memset(rep, 0, sizeof(*rep));
 	rep->opt = opt;
+	rep->shown = opt->show;
 	rep->stdout_tty = isatty(STDOUT_FILENO);
 	if (fmt == LS_FMT_AUTO)
 		fmt = rep->stdout_tty ? LS_FMT_TABLE : LS_FMT_TEXT;
@@ -263,8 +266,10 @@ int ls_report_result(struct ls_report *rep, const struct ls_result *r)
 
 	if (!r->has_addr && !rep->opt->nagios)
 		warn(rep, "%s: %s", r->target, r->error ? r->error : "not resolved");
-	if (rep->stdout_tty)
-		ls_progress_clear(&rep->progress);	/* results go to the same terminal */
+	/* A line for the same terminal: the progress line makes way (only for
+	 * a line that will be printed, or it would blink away at every host) */
+	if (rep->stdout_tty && ls_show_passes(rep->shown, r->state))
+		ls_progress_clear(&rep->progress);
 	if (!rep->have_state)
 		return dispatch(rep, r, NULL, NULL);
 	c = ls_statefile_observe(&rep->state, r, &e);

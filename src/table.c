@@ -2,6 +2,7 @@
 #include "lanscan/table.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,19 +61,65 @@ bool ls_locale_utf8(void)
 	return false;
 }
 
-/* Appends s in at most w cells, padded to w unless last: control bytes and
- * invalid UTF-8 become '?', a cut is marked with the ellipsis.  Each code
- * point counts as one cell.  whole: never cut (an address); returns the
- * cells written beyond w, which the rest of the line gives back. */
+/* The columns a code point takes on a terminal: 0 for combining marks and
+ * zero-width characters, 2 for East Asian wide and fullwidth forms and
+ * emoji, else 1 (the ranges of wcwidth's tables that matter for names,
+ * without depending on the process's locale). */
+static int cp_width(uint32_t cp)
+{
+	static const uint32_t zero[][2] = {
+		{ 0x0300, 0x036f }, { 0x0483, 0x0489 }, { 0x0591, 0x05bd }, { 0x0610, 0x061a }, { 0x064b, 0x065f },
+		{ 0x200b, 0x200f }, { 0x202a, 0x202e }, { 0x2060, 0x2064 }, { 0x20d0, 0x20ff }, { 0xfe00, 0xfe0f },
+		{ 0xfe20, 0xfe2f }, { 0xfeff, 0xfeff },
+	};
+	static const uint32_t wide[][2] = {
+		{ 0x1100, 0x115f }, { 0x231a, 0x231b }, { 0x2329, 0x232a }, { 0x23e9, 0x23ec }, { 0x25fd, 0x25fe },
+		{ 0x2614, 0x2615 }, { 0x2648, 0x2653 }, { 0x26aa, 0x26ab }, { 0x26bd, 0x26be }, { 0x26c4, 0x26c5 },
+		{ 0x2e80, 0x303e }, { 0x3041, 0x33ff }, { 0x3400, 0x4dbf }, { 0x4e00, 0x9fff }, { 0xa000, 0xa4cf },
+		{ 0xa960, 0xa97f }, { 0xac00, 0xd7a3 }, { 0xf900, 0xfaff }, { 0xfe10, 0xfe19 }, { 0xfe30, 0xfe6f },
+		{ 0xff00, 0xff60 }, { 0xffe0, 0xffe6 }, { 0x1f300, 0x1f64f }, { 0x1f900, 0x1f9ff },
+		{ 0x20000, 0x2fffd }, { 0x30000, 0x3fffd },
+	};
+	size_t i;
+
+	for (i = 0; i < LS_ARRAY_SIZE(zero); i++)
+		if (cp >= zero[i][0] && cp <= zero[i][1])
+			return 0;
+	for (i = 0; i < LS_ARRAY_SIZE(wide); i++)
+		if (cp >= wide[i][0] && cp <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+/* The next character at p: its length in bytes (*n) and columns; an
+ * invalid byte is one column (printed '?'). */
+static int next_char(const unsigned char *p, size_t *n)
+{
+	uint32_t cp;
+
+	if (*p < 0x80 || (*n = ls_utf8_len(p)) == 0) {
+		*n = 1;
+		return 1;
+	}
+	cp = *n == 2 ? p[0] & 0x1f : *n == 3 ? p[0] & 0x0f : p[0] & 0x07;
+	for (size_t i = 1; i < *n; i++)
+		cp = cp << 6 | (p[i] & 0x3f);
+	return cp_width(cp);
+}
+
+/* Appends s in at most w columns, padded to w unless last: control bytes
+ * and invalid UTF-8 become '?', a cut is marked with the ellipsis; wide
+ * characters take two columns.  whole: never cut (an address); returns
+ * the columns written beyond w, which the rest of the line gives back. */
 static int cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, bool utf8, bool whole)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	int cells = 0, total = 0, over = 0;
+	int cells = 0, total = 0, over = 0, cw;
 	size_t n;
 	const unsigned char *q;
 
-	for (q = p; *q != '\0'; q += n, total++)
-		n = *q >= 0x80 && (n = ls_utf8_len(q)) > 0 ? n : 1;
+	for (q = p; *q != '\0'; q += n)
+		total += next_char(q, &n);
 	if (w <= 0 && !whole)
 		return 0;	/* no room left on this line */
 	if (whole && total > w) {
@@ -82,17 +129,17 @@ static int cell(struct ls_sbuf *b, const char *s, int w, bool right, bool last, 
 	if (right && total < w)
 		for (int i = total; i < w; i++)
 			ls_sbuf_put(b, " ", 1);
-	for (; *p != '\0'; p += n, cells++) {
-		if (total > w && cells == w - 1) {
+	for (; *p != '\0'; p += n, cells += cw) {
+		cw = next_char(p, &n);
+		if (total > w && cells + cw > w - 1) {	/* room for the ellipsis only */
 			ls_sbuf_puts(b, utf8 ? "\xe2\x80\xa6" : "~");
 			cells++;
 			break;
 		}
-		if (*p >= 0x80 && (n = ls_utf8_len(p)) > 0) {
+		if (n > 1) {
 			ls_sbuf_put(b, (const char *)p, n);
 		} else {
 			char c = *p >= 0x7f ? '?' : ls_field_char(*p);
-			n = 1;
 			ls_sbuf_put(b, &c, 1);
 		}
 	}
@@ -242,9 +289,11 @@ static int t_finish(struct ls_sink *s, const struct ls_summary *sum, char *err, 
 		if (ls_write_all(t->cfg.fd, line, (size_t)n) != 0)
 			return -errno;
 	}
-	if (t->hidden_down > 0)
+	if (t->hidden_down > 0 && t->cfg.show == LS_SHOW_NOT_DOWN)
 		snprintf(extra, sizeof(extra), " (--show-down lists them)");
-	n = snprintf(line, sizeof(line), "%llu address%s swept in %.2f s: %llu up, %llu unknown, %llu down%s%s%s",
+	else if (t->hidden_down > 0)
+		snprintf(extra, sizeof(extra), " (not listed)");
+	n = snprintf(line, sizeof(line), "%llu address%s, %.2f s: %llu up, %llu unknown, %llu down%s%s%s",
 		     (unsigned long long)sum->targets, sum->targets == 1 ? "" : "es", sum->elapsed_s,
 		     (unsigned long long)sum->up, (unsigned long long)sum->unknown,
 		     (unsigned long long)sum->down, extra, sum->interrupted ? " (interrupted)" : "",

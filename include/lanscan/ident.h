@@ -68,6 +68,10 @@ struct ls_ident_source {
 			       void *arg);
 	/* Ends a lookup now, cb not called. */
 	void (*cancel)(struct ls_iq *q);
+	/* The budget ran out: ends the lookup now, cb called at once with the
+	 * facts found so far (a slow description loses its fetch, not the
+	 * SERVER header or the services heard). */
+	void (*expire)(struct ls_iq *q);
 	/* Cancels what is left and closes; memory goes in close callbacks. */
 	void (*close)(struct ls_isrc *s);
 	const struct ls_ident_stats *(*stats)(const struct ls_isrc *s);

@@ -22,6 +22,7 @@ struct ls_report {
 	bool have_state;
 	struct ls_progress progress;
 	bool stdout_tty;
+	enum ls_show shown;		/* what standard output prints of the results */
 	bool finished;
 };
 

@@ -27,6 +27,7 @@ struct ls_answer {
 	uint16_t sent, received;
 	double rtt_min_ms, rtt_max_ms;
 	int ttl;		/* the IP TTL or hop limit of the reply, 0 when none (ARP, ND, TCP) */
+	bool port_open;		/* tcp: a SYN-ACK (the port is open), not a RST */
 };
 
 struct ls_result {

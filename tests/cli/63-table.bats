@@ -55,7 +55,7 @@ plain() { printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*[mK]//g'; }
 		refute_regex "$row" '	| - '			# no tabs, no dashes for empty fields
 	done <<<"$rows"
 	refute_regex "$screen" 'down  '
-	assert_regex "$screen" $'\n8 addresses swept in [0-9.]+ s: 4 up, 0 unknown, 4 down \\(--show-down lists them\\)$'
+	assert_regex "$screen" $'\n8 addresses, [0-9.]+ s: 4 up, 0 unknown, 4 down \\(--show-down lists them\\)$'
 	fits "$screen" 79
 }
 
@@ -64,7 +64,7 @@ plain() { printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*[mK]//g'; }
 	screen=$(plain)
 	fits "$screen" 29
 	assert_regex "$screen" $'198\\.18\\.0\\.1 +up +r0-1\xe2\x80\xa6'	# the given name, cut
-	assert_regex "$screen" 'swept'		# the closing line, broken to fit
+	assert_regex "$screen" 'addresses,'	# the closing line, broken to fit
 	on_tty 24 -t 300 --no-progress -n -6 -o address,state,name "$LAB_NAME_V6ONLY"
 	screen=$(plain)
 	assert_regex "$screen" 'fd6c:6162:18::8 +up'		# longer than its column: whole
@@ -108,7 +108,7 @@ plain() { printf '%s\n' "$output" | sed 's/\x1b\[[0-9;]*[mK]//g'; }
 @test "table: progress shows on a terminal without asking, and is gone from the screen's last lines" {
 	on_tty 80 -t 1000 --no-names 198.18.0.1 198.18.0.200 198.18.0.201
 	assert_regex "$raw" 'lanscan: [0-9]+/3 done'
-	assert_regex "$(plain | tail -1)" '^3 addresses swept'
+	assert_regex "$(plain | tail -1)" '^3 addresses, '
 }
 
 @test "-o: every field, in TSV (with --header), NDJSON and the table" {

@@ -33,7 +33,7 @@
 #   198.19.1.47  dswitch   ARP and ICMP echo only (TCP/UDP dropped), TTL 255;        network / -
 #                          Cisco's OUI
 #   198.19.1.48  dphone    avahi: _companion-link._tcp; a locally administered MAC   phone / -
-#   198.19.1.49  dnothing  echo only, TTL 64; Intel's OUI                            - / -
+#   198.19.1.49  dnothing  echo only, TTL 64; a Wistron OUI (makes laptops and more)                            - / -
 # IPv4 only.  Every namespace has the names lab's guard (output to anything outside the lab
 # counted and dropped: nft list counter inet names_guard leak).
 # DEVICES_TABLE: a line per device: address role kind model ("-": none; model spaces as '_').

@@ -127,6 +127,42 @@ static void test_no_line_wider_than_the_terminal(void **state)
 	assert_non_null(strstr(out, "a-very-long-host-name.with.many.labels.example.internal"));	/* room: whole */
 }
 
+/* Columns on a terminal: CJK (U+3000-U+9FFF) takes two. */
+static int columns_of_widest(const char *s)
+{
+	int w = 0, most = 0;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; *p != '\0'; p++) {
+		if (*p == '\n') {
+			most = w > most ? w : most;
+			w = 0;
+		} else if ((*p & 0xf0) == 0xe0) {	/* a 3-byte sequence */
+			unsigned cp = (unsigned)(p[0] & 0x0f) << 12 | (unsigned)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+			w += cp >= 0x3000 && cp <= 0x9fff ? 2 : 1;
+			p += 2;
+		} else if ((*p & 0xc0) != 0x80) {
+			w++;
+		}
+	}
+	return w > most ? w : most;
+}
+
+static void test_wide_characters_take_two_columns(void **state)
+{
+	struct ls_result r = host("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe3\x81\xae\xe3\x81\xa8\xe3\x81\xa6\xe3\x82\x82"
+				  "\xe9\x95\xb7\xe3\x81\x84\xe3\x83\x97\xe3\x83\xaa\xe3\x83\xb3\xe3\x82\xbf\xe3\x83\xbc"
+				  "\xe3\x81\xae\xe5\x90\x8d\xe5\x89\x8d.local", "Vendor");
+	char *out;
+
+	(void)state;
+	for (int cols = 40; cols <= 120; cols += 10) {
+		out = screen(cols, &r, 1, 15);
+		if (columns_of_widest(out) > cols - 1)
+			fail_msg("%d columns:\n%s", cols, out);
+	}
+}
+
 static void test_an_address_is_never_cut(void **state)
 {
 	struct ls_result r = host("v6host", "Vendor");
@@ -185,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_no_line_wider_than_the_terminal),
 		cmocka_unit_test(test_an_address_is_never_cut),
+		cmocka_unit_test(test_wide_characters_take_two_columns),
 		cmocka_unit_test(test_evidence_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
