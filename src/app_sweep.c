@@ -353,8 +353,8 @@ static void print_summary(const struct ls_app *app, double elapsed)
 	const struct ls_stats *s = &app->pl.stats;
 	char dropped[96] = "";
 
-	if (!app->opt.summary || app->opt.quiet)
-		return;
+	if (!app->opt.summary)
+		return;	/* -q -s: the summary still, as fping's */
 	if (app->opt.format == LS_FMT_JSON) {
 		fprintf(stderr, "{\"targets\":%llu,\"up\":%llu,\"down\":%llu,\"unknown\":%llu,\"unresolved\":%llu,"
 			"\"sent\":%llu,\"dropped\":%llu,\"conflicts\":%llu,\"seconds\":%.3f,\"interrupted\":%s}\n",

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -38,6 +39,34 @@ long long ls_parse_num(const char *s, long long min, long long max, const char *
 		return v;
 	}
 	return 0;
+}
+
+long long ls_parse_ms(const char *s, long long min, long long max, const char **errstr)
+{
+	char buf[32];
+	size_t n = s != NULL ? strlen(s) : 0;
+	long long v, mult = 1;
+
+	*errstr = "invalid";
+	if (n >= 2 && strcmp(s + n - 2, "ms") == 0)
+		n -= 2;
+	else if (n >= 1 && s[n - 1] == 's') {
+		n -= 1;
+		mult = 1000;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	v = ls_parse_num(buf, LLONG_MIN / 1000, LLONG_MAX / 1000, errstr);
+	if (*errstr != NULL)
+		return 0;
+	v *= mult;
+	if (v < min || v > max) {
+		*errstr = v < min ? "too small" : "too large";
+		return 0;
+	}
+	return v;
 }
 
 int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first)

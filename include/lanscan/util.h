@@ -17,6 +17,11 @@
  * "invalid", "too small" or "too large". */
 long long ls_parse_num(const char *s, long long min, long long max, const char **errstr);
 
+/* A time in milliseconds for the time options: a whole number of ms, or one
+ * with the unit "ms" or "s" ("500", "500ms", "5s"), in [min, max] ms.  As
+ * ls_parse_num: the value, or 0 with *errstr set. */
+long long ls_parse_ms(const char *s, long long min, long long max, const char **errstr);
+
 /* Makes room for one more element in a growing array: when *n == *cap,
  * doubles *cap (from `first`) and reallocates *(void **)arrayp.
  * Returns 0 or -ENOMEM (the array is left as it was). */

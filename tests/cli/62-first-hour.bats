@@ -1,0 +1,45 @@
+#!/usr/bin/env bats
+# 62-first-hour.bats -- what a new user meets in the first hour: -q with the
+# options that shape lines, time units, output paths checked before the first
+# probe, messages that say what happened and how to change it.
+
+load helper
+
+setup_file() { lab_up; }
+teardown_file() { lab_down; }
+setup() { lab_require; }
+
+@test "-q: options that only shape lines are usage errors, not ignored" {
+	for args in "-q -a" "-q -u" "-q --sort" "-q --json" "-q --format text" "-q -s --format prom" \
+		"-q --list" "-q --progress" "-q --verbose"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr lanscan $args 198.18.0.1
+		assert_equal "$status" 3
+		assert_output ""
+		[[ ${stderr_lines[0]} == "lanscan: "*-q/--quiet* ]] || fail "$args: ${stderr_lines[0]}"
+	done
+}
+
+@test "-q -s: nothing on stdout, the summary on stderr (as fping -q -s); --json makes it JSON" {
+	run --separate-stderr lanscan -q -s -t 300 198.18.0.1 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 1
+	assert_output ""
+	assert_equal "${#stderr_lines[@]}" 1
+	assert_regex "$stderr" '^lanscan: 2 targets, 1 up, 1 down, 0 unknown, 0 unresolved, [0-9.]+ s$'
+	run --separate-stderr lanscan -q -s --json -t 300 198.18.0.1
+	assert_success
+	assert_output ""
+	assert_regex "$stderr" '^\{"targets":1,"up":1,"down":0,'
+}
+
+@test "time options take ms, or a unit: -t 300ms, -t 1s; a bad one names the unit" {
+	run --separate-stderr lanscan -t 300ms -r 0 "$LAB_REMOTE_DEAD4"
+	assert_equal "$status" 1
+	assert_regex "$output" $'\tdown\t'
+	run --separate-stderr lanscan -t 1s -n --name-timeout 200ms --max-timeout 1s 198.18.0.1
+	assert_success
+	run --separate-stderr lanscan -t 5 198.18.0.1
+	assert_equal "$status" 3
+	assert_equal "$stderr" "lanscan: -t/--timeout '5': too small (expected 10 to 60000 ms; a unit may follow: 500ms, 5s)
+Try 'lanscan --help' for more information."
+}
