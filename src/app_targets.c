@@ -177,8 +177,11 @@ int ls_app_load_targets(struct ls_app *app)
 	size_t i;
 	int n;
 
+	/* An operand with commas is a list, as --exclude takes:
+	 * "10.0.0.8,10.0.0.12" (and "10.0.0.1,5" is still one octet list). */
 	for (i = 0; i < o->ntargets; i++)
-		if (ls_targets_add(&app->targets, o->targets[i], err, sizeof(err)) != 0) {
+		if ((strchr(o->targets[i], ',') != NULL ? ls_targets_add_list : ls_targets_add)
+		    (&app->targets, o->targets[i], err, sizeof(err)) != 0) {
 			ls_msg("%s", err);
 			return EXIT_USAGE;
 		}

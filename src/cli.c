@@ -82,6 +82,7 @@ void ls_cli_usage(FILE *f)
 "\n"
 "Targets: 192.168.0.1  192.168.0.1-40  10.0-3.1,5,10-20  10.0.0.250-10.0.1.5\n"
 "         10.0.0.0/24  fd00::1  fd00::/120  fd00::1-20  fe80::10%lan0  host.name\n"
+"         10.0.0.8,10.0.0.12 (a comma list of any of these)\n"
 "An on-link IPv6 prefix too large to sweep (fd00::/64): its neighbours, found.\n"
 "With no target, sweep the IPv4 subnets of the up interfaces (each at most /22)\n"
 "and their IPv6 neighbours (an echo to ff02::1, and the neighbour table).\n"

@@ -43,3 +43,17 @@ setup() { lab_require; }
 	assert_equal "$stderr" "lanscan: -t/--timeout '5': too small (expected 10 to 60000 ms; a unit may follow: 500ms, 5s)
 Try 'lanscan --help' for more information."
 }
+
+@test "targets: a comma list of whole addresses and names is taken, as --exclude takes it" {
+	run --separate-stderr lanscan -t 300 -r 0 "198.18.0.1,$LAB_REMOTE_DEAD4" "198.18.0.2,3" "$LAB_NAME_LIVE,198.18.0.4"
+	assert_equal "$status" 1
+	assert_equal "$(printf '%s\n' "$output" | cut -f1,2 | sort -V | tr '\t\n' ': ')" \
+		"198.18.0.1:up 198.18.0.1:up 198.18.0.2:up 198.18.0.3:up 198.18.0.4:up 198.18.0.200:down "
+	run --separate-stderr lanscan --list 198.18.0.1,198.18.0.2,198.18.0.3 --exclude 198.18.0.2,198.18.0.3
+	assert_success
+	assert_output "198.18.0.1"
+	run --separate-stderr lanscan 198.18.0.1,198.18.0.300
+	assert_equal "$status" 3
+	assert_output ""
+	assert_equal "${stderr_lines[0]}" "lanscan: '198.18.0.300': octet value 300 is out of range (0-255)"
+}
