@@ -117,6 +117,40 @@ int ls_resolve_link(const char *path, char **out)
 
 static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
 
+int ls_check_out_path(const char *path, char *err, size_t errlen)
+{
+	char *real, *dir;
+	struct stat sb;
+	int rc = 0;
+
+	if ((rc = ls_resolve_link(path, &real)) != 0) {
+		snprintf(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "is a directory");
+		rc = -EISDIR;
+		goto out;
+	}
+	dir = dirname(real);	/* in place: real is ours */
+	if (stat(dir, &sb) != 0) {
+		rc = -errno;
+		if (rc == -ENOENT)
+			snprintf(err, errlen, "directory %s does not exist", dir);
+		else
+			snprintf(err, errlen, "directory %s: %s", dir, strerror(-rc));
+	} else if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", dir);
+		rc = -ENOTDIR;
+	} else if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create files in %s: %s", dir, strerror(-rc));
+	}
+out:
+	free(real);
+	return rc;
+}
+
 int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 {
 	char *real;
@@ -253,10 +287,21 @@ void ls_vmsg(const char *fmt, va_list ap)
 		free(p);
 }
 
+/* The last ls_msg, for a status line that must carry the reason. */
+static char last_msg[512];
+
+const char *ls_msg_last(void)
+{
+	return last_msg;
+}
+
 void ls_msg(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
 	va_start(ap, fmt);
 	ls_vmsg(fmt, ap);
 	va_end(ap);

@@ -57,3 +57,55 @@ Try 'lanscan --help' for more information."
 	assert_output ""
 	assert_equal "${stderr_lines[0]}" "lanscan: '198.18.0.300': octet value 300 is out of range (0-255)"
 }
+
+@test "output paths: checked before the first probe; the message names what is missing" {
+	# A name that would be resolved (and sent nothing) if the check came late:
+	# the sweep never starts, so no line and no probe.
+	for opt in --state --prom-file; do
+		run --separate-stderr lanscan -t 300 "$opt" /nonexistent/dir/x 198.18.0.1
+		assert_equal "$status" 4
+		assert_output ""
+		assert_equal "$stderr" "lanscan: $opt '/nonexistent/dir/x': directory /nonexistent/dir does not exist"
+	done
+	run --separate-stderr lanscan --prom-file "$BATS_TEST_TMPDIR" 198.18.0.1
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: --prom-file '$BATS_TEST_TMPDIR': is a directory"
+	touch "$BATS_TEST_TMPDIR/file"
+	run --separate-stderr lanscan --state "$BATS_TEST_TMPDIR/file/st" 198.18.0.1
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: --state '$BATS_TEST_TMPDIR/file/st': $BATS_TEST_TMPDIR/file is not a directory"
+	# a link to a file in a missing directory names that directory
+	ln -s /nonexistent/real.prom "$BATS_TEST_TMPDIR/link.prom"
+	run --separate-stderr lanscan --prom-file "$BATS_TEST_TMPDIR/link.prom" 198.18.0.1
+	assert_equal "$status" 4
+	assert_equal "$stderr" "lanscan: --prom-file '$BATS_TEST_TMPDIR/link.prom': directory /nonexistent does not exist"
+	# before the no-target default's IPv6 discovery too: it takes the -t wait
+	SECONDS=0
+	run --separate-stderr lanscan -t 3000 --prom-file /nonexistent/x.prom
+	assert_equal "$status" 4
+	[ "$SECONDS" -lt 2 ] || fail "the check came after discovery (${SECONDS}s)"
+	# and a good path still works
+	run --separate-stderr lanscan -t 300 --prom-file "$BATS_TEST_TMPDIR/ok.prom" --state "$BATS_TEST_TMPDIR/st" 198.18.0.1
+	assert_success
+	grep -q '^lanscan_hosts_up 1$' "$BATS_TEST_TMPDIR/ok.prom"
+	[ -s "$BATS_TEST_TMPDIR/st" ]
+}
+
+@test "nagios: a failed start says why in the status line, escaped, on one line" {
+	run --separate-stderr lanscan --nagios -f /nonexistent
+	assert_equal "$status" 3
+	assert_output "LANSCAN UNKNOWN - nothing swept: /nonexistent: No such file or directory"
+	run --separate-stderr lanscan --nagios 10.77.1.300
+	assert_equal "$status" 3
+	assert_output "LANSCAN UNKNOWN - nothing swept: '10.77.1.300': octet value 300 is out of range (0-255)"
+	run --separate-stderr lanscan --nagios -I nosuch 198.18.0.1
+	assert_equal "$status" 3
+	assert_output "LANSCAN UNKNOWN - nothing swept: -I/--interface 'nosuch': no such interface"
+	run --separate-stderr lanscan --nagios --state /nonexistent/st 198.18.0.1
+	assert_equal "$status" 3
+	assert_output "LANSCAN UNKNOWN - nothing swept: --state '/nonexistent/st': directory /nonexistent does not exist"
+	run --separate-stderr lanscan --nagios $'bad|name\nX'
+	assert_equal "$status" 3
+	assert_equal "${#lines[@]}" 1
+	assert_output "LANSCAN UNKNOWN - nothing swept: 'bad?name?X': not an address, range or host name"
+}
