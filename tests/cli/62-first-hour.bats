@@ -109,3 +109,40 @@ Try 'lanscan --help' for more information."
 	assert_equal "${#lines[@]}" 1
 	assert_output "LANSCAN UNKNOWN - nothing swept: 'bad?name?X': not an address, range or host name"
 }
+
+# Runs lanscan in a namespace of its own whose links are a veth pair with
+# the addresses given (ADDR/LEN@IFACE ...), then the lanscan arguments after --.
+in_subnets() {
+	local setup="ip link set lo up; ip link add name va type veth peer name vb; ip link set va up; ip link set vb up"
+	while [ "$1" != -- ]; do setup="$setup; ip addr add ${1%@*} dev ${1#*@}"; shift; done
+	shift
+	run --separate-stderr timeout 20 unshare -n sh -c "$setup"' && exec "$0" "$@"' "$LANSCAN" "$@"
+}
+
+@test "no target: a subnet cut to /22 says what was kept, what was left out, and --force" {
+	in_subnets 10.77.5.9/21@va 10.88.0.1/14@vb 10.99.0.1/24@vb -- --list -4
+	assert_success
+	assert_equal "${#lines[@]}" $((1022 + 1022 + 254))
+	# the interfaces come in getifaddrs(3)'s order
+	assert_regex "${stderr_lines[0]}" "^lanscan: no target given; sweeping "
+	for s in "10.77.4.0/22 (va)" "10.88.0.0/22 (vb)" "10.99.0.0/24 (vb)"; do
+		[[ ${stderr_lines[0]} == *"$s"* ]] || fail "$s missing: ${stderr_lines[0]}"
+	done
+	assert_equal "$(printf '%s\n' "${stderr_lines[@]:1}" | sort)" "lanscan: va is on 10.77.0.0/21 (2048 addresses): only 10.77.4.0/22, around its address, is swept; left out: 10.77.0.0-10.77.3.255 (--force sweeps the whole /21)
+lanscan: vb is on 10.88.0.0/14 (262144 addresses): only 10.88.0.0/22, around its address, is swept; left out: 10.88.4.0-10.91.255.255 (--force sweeps the whole /14)"
+	in_subnets 10.77.1.1/20@va -- --list -4
+	assert_equal "${stderr_lines[1]}" "lanscan: va is on 10.77.0.0/20 (4096 addresses): only 10.77.0.0/22, around its address, is swept; left out: 10.77.4.0-10.77.15.255 (--force sweeps the whole /20)"
+	in_subnets 10.77.9.1/20@va -- --list -4
+	assert_equal "${stderr_lines[1]}" "lanscan: va is on 10.77.0.0/20 (4096 addresses): only 10.77.8.0/22, around its address, is swept; left out: 10.77.0.0-10.77.7.255 and 10.77.12.0-10.77.15.255 (--force sweeps the whole /20)"
+	in_subnets 10.77.5.9/21@va -- --list -4 --force
+	assert_success
+	assert_equal "${#lines[@]}" 2046
+	assert_equal "$stderr" "lanscan: no target given; sweeping 10.77.0.0/21 (va)"
+}
+
+@test "ipv6: an on-link /64 says how many of the link's neighbours are inside it" {
+	run --separate-stderr lanscan -t 500 "$LAB_LAN_NET6"
+	assert_success
+	n=${#lines[@]}
+	assert_regex "$stderr" "^lanscan: '$LAB_LAN_NET6' is on-link: its IPv6 neighbours there, $n of the [0-9]+ on lan0 \(the others are outside it\)$"
+}
