@@ -146,3 +146,16 @@ lanscan: vb is on 10.88.0.0/14 (262144 addresses): only 10.88.0.0/22, around its
 	n=${#lines[@]}
 	assert_regex "$stderr" "^lanscan: '$LAB_LAN_NET6' is on-link: its IPv6 neighbours there, $n of the [0-9]+ on lan0 \(the others are outside it\)$"
 }
+
+@test "names: a failed lookup says it was name resolution, and why" {
+	run --separate-stderr lanscan --json "$LAB_NAME_MISSING"
+	assert_equal "$status" 2
+	assert_equal "$stderr" "lanscan: $LAB_NAME_MISSING: name resolution failed: no such name"
+	assert_regex "$output" '"error":"name resolution failed: no such name"'
+	# a name server that does not answer (a lab address nobody has)
+	printf 'nameserver %s\noptions timeout:1 attempts:1\n' "$LAB_REMOTE_DEAD4" >"$BATS_TEST_TMPDIR/resolv"
+	run --separate-stderr in_lab unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && exec "$2" h4.lab.test' _ \
+		"$BATS_TEST_TMPDIR/resolv" "$LANSCAN"
+	assert_equal "$status" 2
+	assert_equal "$stderr" "lanscan: h4.lab.test: name resolution failed: temporary failure (the name server did not answer, or failed)"
+}
