@@ -159,3 +159,21 @@ lanscan: vb is on 10.88.0.0/14 (262144 addresses): only 10.88.0.0/22, around its
 	assert_equal "$status" 2
 	assert_equal "$stderr" "lanscan: h4.lab.test: name resolution failed: temporary failure (the name server did not answer, or failed)"
 }
+
+@test "names: a DNS server that does not answer is said once on stderr, without --verbose" {
+	printf 'nameserver %s\n' "$LAB_REMOTE_DEAD4" >"$BATS_TEST_TMPDIR/resolv"
+	run --separate-stderr in_lab unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' _ \
+		"$BATS_TEST_TMPDIR/resolv" "$LANSCAN" -n --name-timeout 300 -t 300 198.18.0.1-8
+	assert_success
+	assert_equal "${#lines[@]}" 8
+	assert_equal "$stderr" "lanscan: names: no answer from the DNS server (or no way to it): no more DNS lookups this sweep; names from /etc/hosts, mDNS and NetBIOS still come"
+	# /etc/hosts still names its host after DNS gave up
+	run --separate-stderr in_lab unshare -m sh -c 'mount --bind "$1" /etc/resolv.conf && shift && exec "$@"' _ \
+		"$BATS_TEST_TMPDIR/resolv" "$LANSCAN" -n --name-timeout 300 -t 300 198.18.0.1-8 "$LAB_NAME_HOSTSFILE_ADDR"
+	assert_equal "$(line_for "$LAB_NAME_HOSTSFILE_ADDR" | cut -f4)" "$LAB_NAME_HOSTSFILE"
+	assert_equal "${#stderr_lines[@]}" 1
+	# a server that answers: nothing said
+	run --separate-stderr lanscan -n -t 300 198.18.0.1-8
+	assert_success
+	assert_equal "$stderr" ""
+}
