@@ -27,17 +27,23 @@ cleanup_labs() {
 }
 trap 'cleanup_labs; rm -f "$log"' EXIT
 
-# count NAME CMD...: run a TAP-speaking command, echo it, add up its results.
+# count NAME CMD...: run a TAP-speaking command, show its output as it
+# comes, and add up its results.  The output goes to $log, followed by tail
+# until the command ends: a daemon a test leaves behind holding the output
+# open cannot hang the run, as it would a pipe.
 count() {
-	local name=$1; shift
+	local name=$1 rc pid; shift
 	echo "# --- $name"
+	: >"$log"
 	if declare -F "$1" >/dev/null; then
-		"$@" >"$log" 2>&1	# a function of this script: bounded on its own
+		"$@" >"$log" 2>&1 &	# a function of this script: bounded on its own
 	else
-		timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1
+		timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1 &
 	fi
-	local rc=$?
-	cat "$log"
+	pid=$!
+	tail -n +1 -s 0.2 -f --pid="$pid" "$log"
+	wait "$pid"
+	rc=$?
 	local p f s
 	s=$(grep -cE '^ok .*# ?(skip|SKIP)' "$log")
 	p=$(( $(grep -cE '^ok ' "$log") - s ))
