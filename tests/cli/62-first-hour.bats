@@ -177,3 +177,17 @@ lanscan: vb is on 10.88.0.0/14 (262144 addresses): only 10.88.0.0/22, around its
 	assert_success
 	assert_equal "$stderr" ""
 }
+
+@test "docs: the README's first example has today's seven columns; the man page's cron entry sweeps once" {
+	local top=$TESTS_DIR/..
+	ex=$(awk '/^\$ sudo lanscan 192\.168\.0\.10-40$/ { on = 1; next } on && /^```/ { exit } on && !/^\.\.\./' "$top/README.md")
+	[ "$(printf '%s\n' "$ex" | wc -l)" -ge 4 ] || fail "no first example found"
+	[ -z "$(printf '%s\n' "$ex" | awk -F'\t' 'NF != 7')" ] || fail "not 7 columns: $ex"
+	printf '%s\n' "$ex" | awk -F'\t' '$2 == "up" && $6 != "-" && $7 != "-"' | grep -q . || fail "no row with a MAC and vendor"
+	# the same shape as a real sweep of the lab's segment (as root: arp, with MAC)
+	run --separate-stderr lanscan -t 300 "${LAB_LAN_HOSTS4%% *}" "$LAB_LAN_DEAD4"
+	assert_regex "$(line_for "${LAB_LAN_HOSTS4%% *}")" $'^[0-9.]+\tup\t[0-9]+\.[0-9]{3}\t-\tarp\t([0-9a-f]{2}:){5}[0-9a-f]{2}\t\\(locally administered\\)$'
+	assert_equal "$(line_for "$LAB_LAN_DEAD4")" "$LAB_LAN_DEAD4"$'\tdown\t-\t-\t-\t-\t-'
+	cron=$(sed -n '/^A cron entry/,/^\.fi/p' "$top/man/lanscan.1" | grep '^\*/5')
+	[ "$(grep -o 'lanscan ' <<<"$cron" | wc -l)" -eq 1 ] || fail "the cron entry runs lanscan more than once: $cron"
+}
