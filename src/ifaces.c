@@ -231,9 +231,9 @@ int ls_onlink_ranges(struct ls_targets *t, const struct ls_onlink_opts *o, char 
 		if ((rc = add_found(&nt, &done[k].r.found, s, err, errlen)) < 0)
 			break;
 		if (o->say != NULL) {
-			snprintf(msg, sizeof(msg), "'%s' is on-link: its IPv6 neighbours there, %d of the %s "
-				 "(the others are outside it)", ls_spec_text(s, buf, sizeof(buf)), rc,
-				 done[k].r.desc);
+			snprintf(msg, sizeof(msg), "'%s' is on-link: its IPv6 neighbours there, %d of the %s%s",
+				 ls_spec_text(s, buf, sizeof(buf)), rc, done[k].r.desc,
+				 (size_t)rc < done[k].r.found.n ? " (the others are outside it)" : "");
 			o->say(o->arg, msg, done[k].r.note);
 		}
 		rc = 0;
