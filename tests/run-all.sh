@@ -44,16 +44,68 @@ count() {
 	tail -n +1 -s 0.2 -f --pid="$pid" "$log"
 	wait "$pid"
 	rc=$?
-	local p f s
-	s=$(grep -cE '^ok .*# ?(skip|SKIP)' "$log")
-	p=$(( $(grep -cE '^ok ' "$log") - s ))
-	f=$(grep -cE '^not ok ' "$log")
+	tally "$name" "$log" "$rc"
+}
+
+# tally NAME LOG STATUS: add up a finished suite's TAP results.
+tally() {
+	local name=$1 out=$2 rc=$3 p f s
+	s=$(grep -cE '^ok .*# ?(skip|SKIP)' "$out")
+	p=$(( $(grep -cE '^ok ' "$out") - s ))
+	f=$(grep -cE '^not ok ' "$out")
 	# A suite that crashed or timed out without reporting a failure counts as one.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "# $name exited with status $rc"
 		f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# bats_files JOBS BUILD:SAN:FILE...: run bats files, JOBS at a time, each
+# bounded by SUITE_TIMEOUT, showing each file's TAP when it ends, and add up
+# the results.  Each file builds its own lab (its own namespaces), so files
+# can run side by side; what cannot is named in SERIAL_BATS and runs alone
+# after the others (57-load: timing ratios, and a machine-wide neighbour
+# table that a dense sweep next to others could overflow).
+bats_files() {
+	local jobs=$1 item build san file n=0 out done_dir
+	shift
+	done_dir=$(mktemp -d)
+	run_one() {	# ID BUILD SAN FILE: TAP to ID.tap, then the status to ID.rc
+		local id=$1 b=$2 sn=$3 f=$4
+		# LAB_RUN per file: labs of files side by side never share an id.
+		env LANSCAN="$top/$b/lanscan" LANSCAN_SANITIZED="$sn" LAB_RUN="${LAB_RUN}j$id" \
+			timeout -k 5 "$SUITE_TIMEOUT" bats --tap "$f" >"$done_dir/$id.tap" 2>&1
+		echo $? >"$done_dir/$id.rc.tmp" && mv "$done_dir/$id.rc.tmp" "$done_dir/$id.rc"
+	}
+	report_done() {	# shows and counts every file that ended since the last call
+		local rc_file id
+		for rc_file in "$done_dir"/*.rc; do
+			[ -e "$rc_file" ] || continue
+			id=$(basename "$rc_file" .rc)
+			echo "# --- $(cat "$done_dir/$id.name")"
+			cat "$done_dir/$id.tap"
+			tally "$(cat "$done_dir/$id.name")" "$done_dir/$id.tap" "$(cat "$rc_file")"
+			rm -f "$rc_file"
+		done
+	}
+	for item in "$@"; do
+		IFS=: read -r build san file <<<"$item"
+		n=$((n + 1))
+		echo "$build: $(basename "$file")" >"$done_dir/$n.name"
+		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+			wait -n 2>/dev/null
+			report_done
+		done
+		run_one "$n" "$build" "$san" "$file" &
+	done
+	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
+		wait -n 2>/dev/null
+		report_done
+	done
+	wait
+	report_done
+	rm -rf "$done_dir"
 }
 
 # fuzz_one TARGET OUTFILE: run one libFuzzer target for $FUZZ_SECONDS on a
@@ -101,6 +153,12 @@ export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 trap 'cleanup_labs; rm -rf "$log" "$san_dir"' EXIT
 
+# Every build's unit tests, then every build's bats files in one pool of
+# BATS_JOBS (default 3: the files mostly wait on timeouts, not on the CPU),
+# the longest first, then the SERIAL_BATS files alone.
+: "${BATS_JOBS:=3}"
+: "${SERIAL_BATS:=57-load.bats}"
+pool=() serial=()
 for build in "$@"; do
 	echo "# === build: $build"
 	for t in "$build"/tests/test_*; do
@@ -109,16 +167,27 @@ for build in "$@"; do
 	done
 	# Builds after the first are the sanitizer ones (make check: build build-asan).
 	# The lab's own tests (tests/cli/0*.bats run no lanscan) run once, with the first.
-	san=; suites=(tests/cli/*.bats)
-	if [ "$build" != "$1" ]; then
-		san=1
-		suites=()
-		for f in tests/cli/*.bats; do
-			case $(basename "$f") in 0*) ;; *) suites+=("$f") ;; esac
-		done
-	fi
-	count "$build cli" env LANSCAN="$top/$build/lanscan" LANSCAN_SANITIZED="$san" bats --tap "${suites[@]}"
+	san=
+	[ "$build" = "$1" ] || san=1
+	for f in tests/cli/*.bats; do
+		case $(basename "$f") in 0*) [ -z "$san" ] || continue ;; esac
+		if [[ " $SERIAL_BATS " == *" $(basename "$f") "* ]]; then
+			serial+=("$build:$san:$f")
+		else
+			pool+=("$build:$san:$f")
+		fi
+	done
 done
+# The longest files first (measured: names, recall, hardening, monitoring),
+# so that the pool does not end waiting on one of them.
+ordered=()
+for first in 55-recall 70-hardening 61-names-hostile 59-names 05-names-lab 60-monitoring; do
+	for item in "${pool[@]}"; do [[ $item == *"/$first.bats" ]] && ordered+=("$item"); done
+done
+for item in "${pool[@]}"; do [[ " ${ordered[*]} " == *" $item "* ]] || ordered+=("$item"); done
+echo "# === bats: ${#ordered[@]} files, $BATS_JOBS at a time, then ${#serial[@]} alone"
+bats_files "$BATS_JOBS" "${ordered[@]}"
+[ ${#serial[@]} -eq 0 ] || bats_files 1 "${serial[@]}"
 
 if [ -n "${FUZZ_DIR:-}" ] && compgen -G "$FUZZ_DIR/fuzz_*" >/dev/null; then
 	count "fuzz" fuzz_suite "$FUZZ_DIR"
