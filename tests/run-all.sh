@@ -64,12 +64,13 @@ tally() {
 # bats_files JOBS BUILD:SAN:FILE...: run bats files, JOBS at a time, each
 # bounded by SUITE_TIMEOUT, showing each file's TAP when it ends, and add up
 # the results.  Each file builds its own lab (its own namespaces), so files
-# can run side by side; what cannot is named in SERIAL_BATS and runs alone
-# after the others (57-load: timing ratios, and a machine-wide neighbour
-# table that a dense sweep next to others could overflow).
+# can run side by side.  Files named in ONE_AT_A_TIME_BATS (those that start
+# the names lab: a dozen nmbd and avahi daemons, and a bound on how long that
+# takes) never run beside each other; the others fill the remaining places.
 bats_files() {
-	local jobs=$1 item build san file n=0 out done_dir
+	local jobs=$1 item build san file n=0 done_dir heavy_pid= i started
 	shift
+	local pending=("$@")
 	done_dir=$(mktemp -d)
 	run_one() {	# ID BUILD SAN FILE: TAP to ID.tap, then the status to ID.rc
 		local id=$1 b=$2 sn=$3 f=$4
@@ -89,15 +90,31 @@ bats_files() {
 			rm -f "$rc_file"
 		done
 	}
-	for item in "$@"; do
-		IFS=: read -r build san file <<<"$item"
-		n=$((n + 1))
-		echo "$build: $(basename "$file")" >"$done_dir/$n.name"
-		while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+	while [ ${#pending[@]} -gt 0 ]; do
+		started=
+		if [ "$(jobs -rp | wc -l)" -lt "$jobs" ]; then
+			[ -n "$heavy_pid" ] && ! kill -0 "$heavy_pid" 2>/dev/null && heavy_pid=
+			for i in "${!pending[@]}"; do
+				IFS=: read -r build san file <<<"${pending[$i]}"
+				if [[ " $ONE_AT_A_TIME_BATS " == *" $(basename "$file") "* ]]; then
+					[ -z "$heavy_pid" ] || continue
+					run_one $((n + 1)) "$build" "$san" "$file" &
+					heavy_pid=$!
+				else
+					run_one $((n + 1)) "$build" "$san" "$file" &
+				fi
+				n=$((n + 1))
+				echo "$build: $(basename "$file")" >"$done_dir/$n.name"
+				unset "pending[$i]"
+				pending=("${pending[@]}")
+				started=1
+				break
+			done
+		fi
+		if [ -z "$started" ]; then
 			wait -n 2>/dev/null
 			report_done
-		done
-		run_one "$n" "$build" "$san" "$file" &
+		fi
 	done
 	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
 		wait -n 2>/dev/null
@@ -158,6 +175,7 @@ trap 'cleanup_labs; rm -rf "$log" "$san_dir"' EXIT
 # the longest first, then the SERIAL_BATS files alone.
 : "${BATS_JOBS:=3}"
 : "${SERIAL_BATS:=57-load.bats}"
+: "${ONE_AT_A_TIME_BATS:=05-names-lab.bats 59-names.bats 61-names-hostile.bats}"
 pool=() serial=()
 for build in "$@"; do
 	echo "# === build: $build"
