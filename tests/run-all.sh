@@ -3,10 +3,12 @@
 #
 # Usage: tests/run-all.sh BUILD_DIR [BUILD_DIR...]
 # For each build directory: its cmocka unit tests (BUILD_DIR/tests/test_*) and
-# the bats CLI tests (tests/cli/*.bats) with LANSCAN=BUILD_DIR/lanscan.  Every
-# suite speaks TAP; the last line printed is "N passed, N failed, N skipped".
-# Each suite is bounded by a timeout, and lab namespaces left by this run are
-# removed at the end whatever happened.
+# the bats CLI tests (tests/cli/*.bats) with LANSCAN=BUILD_DIR/lanscan, each
+# file a suite, BATS_JOBS files at a time over all builds (see below).  Every
+# suite speaks TAP, shown as it comes (a bats file's when it ends); the last
+# line printed is "N passed, N failed, N skipped".  Each suite is bounded by
+# a timeout (SUITE_TIMEOUT), and lab namespaces left by this run are removed
+# at the end whatever happened.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
