@@ -75,8 +75,12 @@ $(BUILD)/obj/%.o: src/%.c | $(BUILD)/obj
 $(BUILD)/lanscan: $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(OBJS) $(UV_LIBS) $(EXPAT_LIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(LIB_OBJS) -lcmocka $(UV_LIBS) $(EXPAT_LIBS)
+# filter.o: CMOCKA_TEST_FILTER=PATTERN runs only the matching tests.
+$(BUILD)/tests/filter.o: tests/unit/filter.c | $(BUILD)/tests
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/tests/filter.o $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) -MMD -MP -o $@ $< $(BUILD)/tests/filter.o $(LIB_OBJS) -lcmocka $(UV_LIBS) $(EXPAT_LIBS)
 
 -include $(UNIT_BINS:=.d)
 

@@ -263,6 +263,17 @@ static void plan_config(struct ls_app *app)
 	app->plan.data = app;
 }
 
+/* -n: a name server stopped answering.  Said once, as it happens: names
+ * would otherwise just be missing (only DNS has a server to give up on). */
+static void on_names_gave_up(struct ls_names *ns, enum ls_name_src src)
+{
+	struct ls_app *app = ls_container_of(ns, struct ls_app, names);
+
+	if (src == LS_NAME_DNS)
+		ls_app_warn(app, "names: no answer from the DNS server (or no way to it): no more DNS "
+			    "lookups this sweep; names from /etc/hosts, mDNS and NetBIOS still come");
+}
+
 /* Opens the methods (before privileges drop) and sizes the window.
  * Returns 0 or an exit status. */
 static int choose_methods(struct ls_app *app)
@@ -289,6 +300,7 @@ static int choose_methods(struct ls_app *app)
 	 * to the interface, which kernels before 5.7 allow only to CAP_NET_RAW. */
 	if (app->opt.rdns) {
 		app->names.pacer = &app->plan.pacer;
+		app->names.gave_up_cb = on_names_gave_up;
 		if ((rc = ls_names_open(&app->names, &app->loop, &app->plan, app->opt.name_timeout_ms)) != 0) {
 			ls_msg("names: %s", strerror(-rc));
 			return EXIT_SYSERR;

@@ -98,12 +98,13 @@ static int with_root(struct ls_app *app, bool on)
 static int default_targets(struct ls_app *app)
 {
 	const struct ls_options *o = &app->opt;
-	char desc[512] = "", found[256], note[192], err[LS_ERRLEN];
+	char desc[512] = "", found[256], note[192], err[LS_ERRLEN], cut[768] = "", *save = NULL;
 	int n = 0, rc;
 	bool v6 = o->family != AF_INET && !o->list;	/* --list sends nothing */
 
 	if (o->family != AF_INET6) {
-		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc));
+		n = ls_local_subnets(&app->targets, LS_LOCAL_PREFIX_MIN, o->force, o->iface, desc, sizeof(desc),
+				     cut, sizeof(cut));
 		if (n < 0) {
 			ls_msg("cannot list interfaces: %s", strerror(-n));
 			return EXIT_SYSERR;
@@ -136,6 +137,8 @@ static int default_targets(struct ls_app *app)
 		return EXIT_USAGE;
 	}
 	ls_app_warn(app, "no target given; sweeping %s", desc);
+	for (char *line = strtok_r(cut, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save))
+		ls_app_warn(app, "%s", line);	/* what a subnet too wide lost, and --force */
 	return 0;
 }
 
@@ -177,8 +180,11 @@ int ls_app_load_targets(struct ls_app *app)
 	size_t i;
 	int n;
 
+	/* An operand with commas is a list, as --exclude takes:
+	 * "10.0.0.8,10.0.0.12" (and "10.0.0.1,5" is still one octet list). */
 	for (i = 0; i < o->ntargets; i++)
-		if (ls_targets_add(&app->targets, o->targets[i], err, sizeof(err)) != 0) {
+		if ((strchr(o->targets[i], ',') != NULL ? ls_targets_add_list : ls_targets_add)
+		    (&app->targets, o->targets[i], err, sizeof(err)) != 0) {
 			ls_msg("%s", err);
 			return EXIT_USAGE;
 		}

@@ -92,6 +92,7 @@ void ls_cli_usage(FILE *f)
 "\n"
 "Targets: 192.168.0.1  192.168.0.1-40  10.0-3.1,5,10-20  10.0.0.250-10.0.1.5\n"
 "         10.0.0.0/24  fd00::1  fd00::/120  fd00::1-20  fe80::10%lan0  host.name\n"
+"         10.0.0.8,10.0.0.12 (a comma list of any of these)\n"
 "An on-link IPv6 prefix too large to sweep (fd00::/64): its neighbours, found.\n"
 "With no target, sweep the IPv4 subnets of the up interfaces (each at most /22)\n"
 "and their IPv6 neighbours (an echo to ff02::1, and the neighbour table).\n"
@@ -113,6 +114,7 @@ void ls_cli_usage(FILE *f)
 "  -c, --count=N           echo requests per host (1-100, default 1; ping)\n"
 "  -t, --timeout=MS        how long a host may take to answer, from its first\n"
 "                          probe (10-60000, default 1000); ping: per request\n"
+"                          (every MS may carry a unit: 500ms, 5s)\n"
 "      --min-timeout=MS    least retransmission timeout (default 50)\n"
 "      --max-timeout=MS    most retransmission timeout (default -t)\n"
 "      --rate=PPS          packets a second over all methods (0 unlimited,\n"
@@ -156,7 +158,8 @@ void ls_cli_usage(FILE *f)
 "      --name-timeout=MS   how long a host's line may wait for its names once\n"
 "                          it is up (10-60000, default 1000; 1200 with -K)\n"
 "  -s, --summary           print a summary on standard error\n"
-"  -q, --quiet             print nothing; only the exit status\n"
+"  -q, --quiet             print nothing; only the exit status (with -s, the\n"
+"                          summary still, as fping -q -s)\n"
 "  -A, -e                  accepted for fping: addresses and RTTs are printed\n"
 "  -x, --min-up=N          succeed when at least N hosts are up\n"
 "      --max-down=N        succeed when at most N hosts are down or unknown\n"
@@ -200,6 +203,21 @@ static int number(const char *opt, const char *text, long long min, long long ma
 	if (errstr == NULL)
 		return 0;
 	snprintf(msg, sizeof(msg), "%s (expected %lld to %lld)", errstr, min, max);
+	return fail(err, errlen, msg, opt, text);
+}
+
+/* A time option: milliseconds, or a number with the unit ms or s. */
+static int ms_number(const char *opt, const char *text, long long min, long long max,
+		     long long *out, char *err, size_t errlen)
+{
+	const char *errstr;
+	char msg[128];
+
+	*out = ls_parse_ms(text, min, max, &errstr);
+	if (errstr == NULL)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s (expected %lld to %lld ms; a unit may follow: 500ms, 5s)",
+		 errstr, min, max);
 	return fail(err, errlen, msg, opt, text);
 }
 
@@ -371,7 +389,7 @@ static int probe_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 			o->count = (int)v;
 		return rc;
 	case 't':
-		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
+		if ((rc = ms_number(on, arg, 10, 60000, &v, err, errlen)) == 0)
 			o->timeout_ms = (int)v;
 		return rc;
 	case 'r':
@@ -416,7 +434,7 @@ static int probe_opt(struct ls_options *o, struct seen *sn, int c, const char *o
 		return rc;
 	case OPT_MIN_TIMEOUT:
 	case OPT_MAX_TIMEOUT:
-		if ((rc = number(on, arg, 1, 60000, &v, err, errlen)) == 0)
+		if ((rc = ms_number(on, arg, 1, 60000, &v, err, errlen)) == 0)
 			*(c == OPT_MIN_TIMEOUT ? &o->min_timeout_ms : &o->max_timeout_ms) = (int)v;
 		return rc;
 	case 'j':
@@ -507,7 +525,7 @@ static int output_opt(struct ls_options *o, struct seen *sn, int c, const char *
 		sn->lock_timeout = true;
 		return rc;
 	case OPT_NAME_TIMEOUT:
-		if ((rc = number(on, arg, 10, 60000, &v, err, errlen)) == 0)
+		if ((rc = ms_number(on, arg, 10, 60000, &v, err, errlen)) == 0)
 			o->name_timeout_ms = (int)v;
 		sn->name_timeout = true;
 		o->name_timeout_set = true;
@@ -581,6 +599,19 @@ static int check(const struct ls_options *o, const struct seen *sn, char *err, s
 		msg = "--show-down lists every host in the table: it takes no -a/-u, --format prom or --nagios";
 	else if (o->no_names && o->rdns)
 		msg = "--no-names and -n/--names or -K/--identify cannot be used together";
+	else if (o->quiet && (sn->alive || sn->unreachable))
+		msg = "-a/-u filter lines, which -q/--quiet does not print";
+	else if (o->quiet && o->sort)
+		msg = "--sort orders lines, which -q/--quiet does not print";
+	else if (o->quiet && (sn->json || sn->format) && (!o->summary || o->format == LS_FMT_PROM))
+		msg = "-q/--quiet prints no lines for --json/--format to shape "
+		      "(with -s, --json makes the summary JSON)";
+	else if (o->quiet && o->list)
+		msg = "-q/--quiet would hide what --list prints";
+	else if (o->quiet && o->progress == 1)
+		msg = "-q/--quiet and --progress cannot be used together";
+	else if (o->quiet && o->verbose)
+		msg = "-q/--quiet and --verbose cannot be used together";
 	else if (o->rdns && o->state_path == NULL && o->prom_file == NULL &&
 		 (o->quiet || o->nagios || sn->unreachable))
 		msg = "-n/--names or -K/--identify: with -q, --nagios or -u no name or kind would be shown "

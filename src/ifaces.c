@@ -13,12 +13,41 @@
 #include "lanscan/netinfo.h"
 #include "lanscan/util.h"
 
+/* Appends to buf what narrowing the subnet net/prefix (on ifname) to kept
+ * left out, and how to sweep it all. */
+static void say_cut(char *buf, size_t len, const char *ifname, uint32_t net, int prefix, const char *kept,
+		    uint32_t klo, uint32_t khi)
+{
+	uint32_t hi = net | (0xffffffffu >> prefix), lo[2] = { net, khi + 1 }, end[2] = { klo - 1, hi };
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN], out[2][40] = { "", "" };
+	struct in_addr in;
+	size_t used = strlen(buf);
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if ((k == 0 && klo == net) || (k == 1 && khi == hi))
+			continue;
+		in.s_addr = htonl(lo[k]);
+		inet_ntop(AF_INET, &in, a, sizeof(a));
+		in.s_addr = htonl(end[k]);
+		inet_ntop(AF_INET, &in, b, sizeof(b));
+		snprintf(out[k], sizeof(out[k]), "%s-%s", a, b);
+	}
+	in.s_addr = htonl(net);
+	inet_ntop(AF_INET, &in, a, sizeof(a));
+	if (used < len)
+		snprintf(buf + used, len - used, "%s%s is on %s/%d (%llu addresses): only %s, around its "
+			 "address, is swept; left out: %s%s%s (--force sweeps the whole /%d)",
+			 used > 0 ? "\n" : "", ifname, a, prefix, 1ULL << (32 - prefix), kept, out[0],
+			 out[0][0] != '\0' && out[1][0] != '\0' ? " and " : "", out[1], prefix);
+}
+
 int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const char *ifname, char *desc,
-		     size_t desclen)
+		     size_t desclen, char *cut, size_t cutlen)
 {
 	struct ifaddrs *ifa, *i;
 	uint32_t addr, mask;
-	int prefix, n = 0, rc = 0;
+	int prefix, wide, n = 0, rc = 0;
 	size_t used = 0;
 	char spec[32], net[INET_ADDRSTRLEN], err[LS_ERRLEN];
 	struct in_addr in;
@@ -27,6 +56,8 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const cha
 		return -errno;
 	if (desclen > 0)
 		desc[0] = '\0';
+	if (cutlen > 0)
+		cut[0] = '\0';
 	for (i = ifa; i != NULL && rc == 0; i = i->ifa_next) {
 		if (i->ifa_addr == NULL || i->ifa_netmask == NULL || i->ifa_addr->sa_family != AF_INET)
 			continue;
@@ -37,7 +68,7 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const cha
 			continue;
 		addr = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
 		mask = ntohl(((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr);
-		prefix = __builtin_popcount(mask);
+		prefix = wide = __builtin_popcount(mask);
 		if (prefix >= 32 || prefix == 0)
 			continue;
 		if (prefix < min_prefix && !force)
@@ -49,6 +80,9 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const cha
 		rc = ls_targets_add(t, spec, err, sizeof(err));
 		if (rc == 0) {
 			n++;
+			if (wide != prefix)
+				say_cut(cut, cutlen, i->ifa_name, addr & ~(0xffffffffu >> wide), wide, spec,
+					addr & mask, (addr & mask) | ~mask);
 			if (used < desclen) {
 				int w = snprintf(desc + used, desclen - used, "%s%s (%s)",
 						 used > 0 ? ", " : "", spec, i->ifa_name);
@@ -60,13 +94,14 @@ int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const cha
 	return rc != 0 ? rc : n;
 }
 
-/* Adds the addresses of set that spec (NULL: any) covers as targets. */
+/* Adds the addresses of set that spec (NULL: any) covers as targets.
+ * Returns how many, or a negative errno. */
 static int add_found(struct ls_targets *t, const struct ls_nbr6_set *set, const struct ls_spec *spec,
 		     char *err, size_t errlen)
 {
 	char text[LS_ADDRSTRLEN];
 	size_t i;
-	int rc;
+	int rc, n = 0;
 
 	for (i = 0; i < set->n; i++) {
 		const struct ls_addr *a = &set->a[i];
@@ -75,8 +110,9 @@ static int add_found(struct ls_targets *t, const struct ls_nbr6_set *set, const 
 			continue;
 		if ((rc = ls_targets_add(t, ls_addr_format(a, text, sizeof(text)), err, errlen)) != 0)
 			return rc;
+		n++;
 	}
-	return 0;
+	return n;
 }
 
 int ls_local_neighbours(struct ls_targets *t, int ifindex, int wait_ms, char *desc, size_t desclen,
@@ -93,7 +129,7 @@ int ls_local_neighbours(struct ls_targets *t, int ifindex, int wait_ms, char *de
 	snprintf(note, notelen, "%s", r.note);
 	rc = add_found(t, &r.found, NULL, err, errlen);
 	ls_nbr6_result_free(&r);
-	return rc != 0 ? rc : (int)r.nifaces;
+	return rc < 0 ? rc : (int)r.nifaces;
 }
 
 /* The number of addresses of an IPv6 range spec (saturated). */
@@ -191,13 +227,16 @@ int ls_onlink_ranges(struct ls_targets *t, const struct ls_onlink_opts *o, char 
 				break;
 			}
 			ndone++;
-			if (o->say != NULL) {
-				snprintf(msg, sizeof(msg), "'%s' is on-link: its IPv6 neighbours there (%s)",
-					 ls_spec_text(s, buf, sizeof(buf)), done[k].r.desc);
-				o->say(o->arg, msg, done[k].r.note);
-			}
 		}
-		rc = add_found(&nt, &done[k].r.found, s, err, errlen);
+		if ((rc = add_found(&nt, &done[k].r.found, s, err, errlen)) < 0)
+			break;
+		if (o->say != NULL) {
+			snprintf(msg, sizeof(msg), "'%s' is on-link: its IPv6 neighbours there, %d of the %s%s",
+				 ls_spec_text(s, buf, sizeof(buf)), rc, done[k].r.desc,
+				 (size_t)rc < done[k].r.found.n ? " (the others are outside it)" : "");
+			o->say(o->arg, msg, done[k].r.note);
+		}
+		rc = 0;
 	}
 	for (k = 0; k < ndone; k++)
 		ls_nbr6_result_free(&done[k].r);

@@ -36,6 +36,20 @@ static int std_fds(void)
 	return 0;
 }
 
+/* Prints a Nagios UNKNOWN status line that says why: one line, '|' (which
+ * starts perfdata) and control characters made '?'. */
+static void nagios_unknown(const char *what, const char *why)
+{
+	char line[LS_ERRLEN + 64];
+
+	snprintf(line, sizeof(line), "%s", why);
+	for (char *c = line; *c != '\0'; c++)
+		if (*c == '|' || (unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	printf("LANSCAN UNKNOWN - %s: %s\n", what, line);
+	fflush(stdout);
+}
+
 /* Whether --nagios is among the options, however the command line failed:
  * a Nagios plugin prints a status line even for a usage error. */
 static bool wants_nagios(int argc, char **argv)
@@ -44,6 +58,22 @@ static bool wants_nagios(int argc, char **argv)
 		if (strcmp(argv[i], "--nagios") == 0)
 			return true;
 	return false;
+}
+
+/* --state and --prom-file: each can be written, checked before the first
+ * probe (the IPv6 discovery of the no-target default is one), so a typo does
+ * not cost a sweep.  Returns 0 or EXIT_SYSERR (a file that cannot be written). */
+static int check_outputs(const struct ls_options *o)
+{
+	const char *paths[] = { o->state_path, o->prom_file }, *names[] = { "--state", "--prom-file" };
+	char err[LS_ERRLEN];
+
+	for (size_t i = 0; i < LS_ARRAY_SIZE(paths); i++)
+		if (paths[i] != NULL && ls_check_out_path(paths[i], err, sizeof(err)) != 0) {
+			ls_msg("%s '%s': %s", names[i], paths[i], err);
+			return EXIT_SYSERR;
+		}
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -65,13 +95,8 @@ int main(int argc, char **argv)
 	if (ls_cli_parse(argc, argv, &app.opt, err, sizeof(err)) != 0) {
 		ls_msg("%s", err);
 		fputs("Try 'lanscan --help' for more information.\n", stderr);
-		if (wants_nagios(argc, argv)) {
-			for (char *c = err; *c != '\0'; c++)
-				if (*c == '|' || (unsigned char)*c < 0x20)
-					*c = '?';	/* '|' starts Nagios perfdata */
-			printf("LANSCAN UNKNOWN - usage error: %s\n", err);
-			fflush(stdout);
-		}
+		if (wants_nagios(argc, argv))
+			nagios_unknown("usage error", err);
 		(void)ls_privs_drop(&app.privs);
 		exit(EXIT_USAGE);
 	}
@@ -82,7 +107,9 @@ int main(int argc, char **argv)
 		printf("lanscan %s\n", LS_VERSION);
 		status = EXIT_UP;
 	} else {
-		status = ls_app_check_link(&app);
+		status = check_outputs(&app.opt);
+		if (status == 0)
+			status = ls_app_check_link(&app);
 		if (status == 0)
 			status = ls_app_load_targets(&app);
 		if (status == 0 && app.opt.list) {
@@ -94,10 +121,11 @@ int main(int argc, char **argv)
 		} else if (status == 0) {
 			status = ls_app_sweep(&app);
 		}
-		/* nothing probed: a Nagios plugin still owes its status line */
+		/* Nothing probed: a Nagios plugin still owes its status line,
+		 * with the reason (Nagios and NRPE show only standard output). */
 		if (app.opt.nagios && !app.nagios_printed && status != 0) {
-			printf("LANSCAN UNKNOWN - nothing swept: %s (see standard error)\n",
-			       status == EXIT_USAGE ? "a usage error or a failed start" : "a system error");
+			nagios_unknown("nothing swept", ls_msg_last()[0] != '\0' ? ls_msg_last() :
+				       status == EXIT_USAGE ? "a usage error or a failed start" : "a system error");
 			status = LS_NAGIOS_UNKNOWN;
 		}
 	}

@@ -292,6 +292,8 @@ void ls_names_giveup(struct ls_names *ns, enum ls_name_src src)
 {
 	struct ls_nq *q, *next;
 
+	if (!ns->gave_up[src] && ns->gave_up_cb != NULL)
+		ns->gave_up_cb(ns, src);
 	ns->gave_up[src] = true;
 	for (q = ns->head; q != NULL; q = next) {
 		next = q->tnext;

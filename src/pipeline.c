@@ -438,6 +438,21 @@ static void enqueue(struct ls_pipeline *p, struct ls_job *job)
 	p->ready_tail = job;
 }
 
+/* What a failed lookup means, saying that it was the name's resolution
+ * (the message and the JSON error); static strings, kept by --sort. */
+static const char *resolve_error(int status)
+{
+	switch (status) {
+	case UV_EAI_NONAME: return "name resolution failed: no such name";
+	case UV_EAI_AGAIN: return "name resolution failed: temporary failure (the name server did not answer, or failed)";
+	case UV_EAI_NODATA: return "name resolution failed: no address (of the family asked for)";
+	case UV_EAI_ADDRFAMILY: return "name resolution failed: the name has no address of the family asked for";
+	case UV_EAI_FAIL: return "name resolution failed: permanent failure";
+	case UV_EAI_MEMORY: case UV_ENOMEM: return "name resolution failed: out of memory";
+	default: return "name resolution failed";
+	}
+}
+
 static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, int status)
 {
 	struct ls_result r;
@@ -447,7 +462,7 @@ static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, i
 	r.state = LS_UNKNOWN;
 	r.rtt_ms = -1;
 	r.names = p->names != NULL;	/* the same keys on every line */
-	r.error = uv_strerror(status);
+	r.error = resolve_error(status);
 	emit(p, &r);
 }
 

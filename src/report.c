@@ -189,7 +189,7 @@ int ls_report_open(struct ls_report *rep, const struct ls_options *opt, const st
 		rep->nagios = s;
 		add(rep, s, false);
 	}
-	if (opt->summary && !opt->quiet) {
+	if (opt->summary) {	/* -q -s: the summary still, as fping's */
 		if ((s = ls_summary_sink_new(stderr, fmt == LS_FMT_JSON)) == NULL)
 			goto oom;
 		add(rep, s, false);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <sys/stat.h>
@@ -38,6 +39,34 @@ long long ls_parse_num(const char *s, long long min, long long max, const char *
 		return v;
 	}
 	return 0;
+}
+
+long long ls_parse_ms(const char *s, long long min, long long max, const char **errstr)
+{
+	char buf[32];
+	size_t n = s != NULL ? strlen(s) : 0;
+	long long v, mult = 1;
+
+	*errstr = "invalid";
+	if (n >= 2 && strcmp(s + n - 2, "ms") == 0)
+		n -= 2;
+	else if (n >= 1 && s[n - 1] == 's') {
+		n -= 1;
+		mult = 1000;
+	}
+	if (n == 0 || n >= sizeof(buf))
+		return 0;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	v = ls_parse_num(buf, LLONG_MIN / 1000, LLONG_MAX / 1000, errstr);
+	if (*errstr != NULL)
+		return 0;
+	v *= mult;
+	if (v < min || v > max) {
+		*errstr = v < min ? "too small" : "too large";
+		return 0;
+	}
+	return v;
 }
 
 int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first)
@@ -87,6 +116,40 @@ int ls_resolve_link(const char *path, char **out)
 }
 
 static int write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg);
+
+int ls_check_out_path(const char *path, char *err, size_t errlen)
+{
+	char *real, *dir;
+	struct stat sb;
+	int rc = 0;
+
+	if ((rc = ls_resolve_link(path, &real)) != 0) {
+		snprintf(err, errlen, "%s", strerror(-rc));
+		return rc;
+	}
+	if (stat(real, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "is a directory");
+		rc = -EISDIR;
+		goto out;
+	}
+	dir = dirname(real);	/* in place: real is ours */
+	if (stat(dir, &sb) != 0) {
+		rc = -errno;
+		if (rc == -ENOENT)
+			snprintf(err, errlen, "directory %s does not exist", dir);
+		else
+			snprintf(err, errlen, "directory %s: %s", dir, strerror(-rc));
+	} else if (!S_ISDIR(sb.st_mode)) {
+		snprintf(err, errlen, "%s is not a directory", dir);
+		rc = -ENOTDIR;
+	} else if (faccessat(AT_FDCWD, dir, W_OK | X_OK, AT_EACCESS) != 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot create files in %s: %s", dir, strerror(-rc));
+	}
+out:
+	free(real);
+	return rc;
+}
 
 int ls_write_atomic(const char *path, int (*fill)(FILE *f, void *arg), void *arg)
 {
@@ -235,10 +298,21 @@ void ls_vmsg(const char *fmt, va_list ap)
 		free(p);
 }
 
+/* The last ls_msg, for a status line that must carry the reason. */
+static char last_msg[512];
+
+const char *ls_msg_last(void)
+{
+	return last_msg;
+}
+
 void ls_msg(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(last_msg, sizeof(last_msg), fmt, ap);
+	va_end(ap);
 	va_start(ap, fmt);
 	ls_vmsg(fmt, ap);
 	va_end(ap);

@@ -3,10 +3,12 @@
 #
 # Usage: tests/run-all.sh BUILD_DIR [BUILD_DIR...]
 # For each build directory: its cmocka unit tests (BUILD_DIR/tests/test_*) and
-# the bats CLI tests (tests/cli/*.bats) with LANSCAN=BUILD_DIR/lanscan.  Every
-# suite speaks TAP; the last line printed is "N passed, N failed, N skipped".
-# Each suite is bounded by a timeout, and lab namespaces left by this run are
-# removed at the end whatever happened.
+# the bats CLI tests (tests/cli/*.bats) with LANSCAN=BUILD_DIR/lanscan, each
+# file a suite, BATS_JOBS files at a time over all builds (see below).  Every
+# suite speaks TAP, shown as it comes (a bats file's when it ends); the last
+# line printed is "N passed, N failed, N skipped".  Each suite is bounded by
+# a timeout (SUITE_TIMEOUT), and lab namespaces left by this run are removed
+# at the end whatever happened.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
@@ -27,27 +29,102 @@ cleanup_labs() {
 }
 trap 'cleanup_labs; rm -f "$log"' EXIT
 
-# count NAME CMD...: run a TAP-speaking command, echo it, add up its results.
+# count NAME CMD...: run a TAP-speaking command, show its output as it
+# comes, and add up its results.  The output goes to $log, followed by tail
+# until the command ends: a daemon a test leaves behind holding the output
+# open cannot hang the run, as it would a pipe.
 count() {
-	local name=$1; shift
+	local name=$1 rc pid; shift
 	echo "# --- $name"
+	: >"$log"
 	if declare -F "$1" >/dev/null; then
-		"$@" >"$log" 2>&1	# a function of this script: bounded on its own
+		"$@" >"$log" 2>&1 &	# a function of this script: bounded on its own
 	else
-		timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1
+		timeout -k 5 "$SUITE_TIMEOUT" "$@" >"$log" 2>&1 &
 	fi
-	local rc=$?
-	cat "$log"
-	local p f s
-	s=$(grep -cE '^ok .*# ?(skip|SKIP)' "$log")
-	p=$(( $(grep -cE '^ok ' "$log") - s ))
-	f=$(grep -cE '^not ok ' "$log")
+	pid=$!
+	tail -n +1 -s 0.2 -f --pid="$pid" "$log"
+	wait "$pid"
+	rc=$?
+	tally "$name" "$log" "$rc"
+}
+
+# tally NAME LOG STATUS: add up a finished suite's TAP results.
+tally() {
+	local name=$1 out=$2 rc=$3 p f s
+	s=$(grep -cE '^ok .*# ?(skip|SKIP)' "$out")
+	p=$(( $(grep -cE '^ok ' "$out") - s ))
+	f=$(grep -cE '^not ok ' "$out")
 	# A suite that crashed or timed out without reporting a failure counts as one.
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "# $name exited with status $rc"
 		f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+}
+
+# bats_files JOBS BUILD:SAN:FILE...: run bats files, JOBS at a time, each
+# bounded by SUITE_TIMEOUT, showing each file's TAP when it ends, and add up
+# the results.  Each file builds its own lab (its own namespaces), so files
+# can run side by side.  Files named in ONE_AT_A_TIME_BATS (those that start
+# the names lab: a dozen nmbd and avahi daemons, and a bound on how long that
+# takes) never run beside each other; the others fill the remaining places.
+bats_files() {
+	local jobs=$1 item build san file n=0 done_dir heavy_pid= i started
+	shift
+	local pending=("$@")
+	done_dir=$(mktemp -d)
+	run_one() {	# ID BUILD SAN FILE: TAP to ID.tap, then the status to ID.rc
+		local id=$1 b=$2 sn=$3 f=$4
+		# LAB_RUN per file: labs of files side by side never share an id.
+		env LANSCAN="$top/$b/lanscan" LANSCAN_SANITIZED="$sn" LAB_RUN="${LAB_RUN}j$id" \
+			timeout -k 5 "$SUITE_TIMEOUT" bats --tap "$f" >"$done_dir/$id.tap" 2>&1
+		echo $? >"$done_dir/$id.rc.tmp" && mv "$done_dir/$id.rc.tmp" "$done_dir/$id.rc"
+	}
+	report_done() {	# shows and counts every file that ended since the last call
+		local rc_file id
+		for rc_file in "$done_dir"/*.rc; do
+			[ -e "$rc_file" ] || continue
+			id=$(basename "$rc_file" .rc)
+			echo "# --- $(cat "$done_dir/$id.name")"
+			cat "$done_dir/$id.tap"
+			tally "$(cat "$done_dir/$id.name")" "$done_dir/$id.tap" "$(cat "$rc_file")"
+			rm -f "$rc_file"
+		done
+	}
+	while [ ${#pending[@]} -gt 0 ]; do
+		started=
+		if [ "$(jobs -rp | wc -l)" -lt "$jobs" ]; then
+			[ -n "$heavy_pid" ] && ! kill -0 "$heavy_pid" 2>/dev/null && heavy_pid=
+			for i in "${!pending[@]}"; do
+				IFS=: read -r build san file <<<"${pending[$i]}"
+				if [[ " $ONE_AT_A_TIME_BATS " == *" $(basename "$file") "* ]]; then
+					[ -z "$heavy_pid" ] || continue
+					run_one $((n + 1)) "$build" "$san" "$file" &
+					heavy_pid=$!
+				else
+					run_one $((n + 1)) "$build" "$san" "$file" &
+				fi
+				n=$((n + 1))
+				echo "$build: $(basename "$file")" >"$done_dir/$n.name"
+				unset "pending[$i]"
+				pending=("${pending[@]}")
+				started=1
+				break
+			done
+		fi
+		if [ -z "$started" ]; then
+			wait -n 2>/dev/null
+			report_done
+		fi
+	done
+	while [ "$(jobs -rp | wc -l)" -gt 0 ]; do
+		wait -n 2>/dev/null
+		report_done
+	done
+	wait
+	report_done
+	rm -rf "$done_dir"
 }
 
 # fuzz_one TARGET OUTFILE: run one libFuzzer target for $FUZZ_SECONDS on a
@@ -95,6 +172,14 @@ export ASAN_OPTIONS="log_path=$san_dir/asan:detect_leaks=1"
 export UBSAN_OPTIONS="log_path=$san_dir/ubsan:print_stacktrace=1:halt_on_error=1"
 trap 'cleanup_labs; rm -rf "$log" "$san_dir"' EXIT
 
+# Every build's unit tests, then every build's bats files in one pool of
+# BATS_JOBS (default 2, one a core on CI: the files mostly wait on timeouts,
+# and 3 made timed tests of the sanitizer build flaky on 2 busy cores), the
+# longest first, then the SERIAL_BATS files alone.
+: "${BATS_JOBS:=2}"
+: "${SERIAL_BATS:=57-load.bats}"
+: "${ONE_AT_A_TIME_BATS:=05-names-lab.bats 59-names.bats 61-names-hostile.bats}"
+pool=() serial=()
 for build in "$@"; do
 	echo "# === build: $build"
 	for t in "$build"/tests/test_*; do
@@ -103,16 +188,27 @@ for build in "$@"; do
 	done
 	# Builds after the first are the sanitizer ones (make check: build build-asan).
 	# The lab's own tests (tests/cli/0*.bats run no lanscan) run once, with the first.
-	san=; suites=(tests/cli/*.bats)
-	if [ "$build" != "$1" ]; then
-		san=1
-		suites=()
-		for f in tests/cli/*.bats; do
-			case $(basename "$f") in 0*) ;; *) suites+=("$f") ;; esac
-		done
-	fi
-	count "$build cli" env LANSCAN="$top/$build/lanscan" LANSCAN_SANITIZED="$san" bats --tap "${suites[@]}"
+	san=
+	[ "$build" = "$1" ] || san=1
+	for f in tests/cli/*.bats; do
+		case $(basename "$f") in 0*) [ -z "$san" ] || continue ;; esac
+		if [[ " $SERIAL_BATS " == *" $(basename "$f") "* ]]; then
+			serial+=("$build:$san:$f")
+		else
+			pool+=("$build:$san:$f")
+		fi
+	done
 done
+# The longest files first (measured: names, recall, hardening, monitoring),
+# so that the pool does not end waiting on one of them.
+ordered=()
+for first in 55-recall 70-hardening 61-names-hostile 59-names 05-names-lab 60-monitoring; do
+	for item in "${pool[@]}"; do [[ $item == *"/$first.bats" ]] && ordered+=("$item"); done
+done
+for item in "${pool[@]}"; do [[ " ${ordered[*]} " == *" $item "* ]] || ordered+=("$item"); done
+echo "# === bats: ${#ordered[@]} files, $BATS_JOBS at a time, then ${#serial[@]} alone"
+bats_files "$BATS_JOBS" "${ordered[@]}"
+[ ${#serial[@]} -eq 0 ] || bats_files 1 "${serial[@]}"
 
 # The Debian package, built once from a clean copy of the tree, whatever the
 # builds above (tests/pkg; root only: it is installed, then purged).

@@ -11,9 +11,12 @@
 /* Adds one CIDR spec per IPv4 subnet of an up, non-loopback interface (/32s
  * skipped; only ifname's when it is not NULL), narrowing any subnet wider than /min_prefix to the /min_prefix
  * around the interface's address unless force.  Writes "198.19.1.0/24 (lan0),
- * ..." into desc.  Returns the number of subnets added, or a negative errno. */
+ * ..." into desc, and into cut what each narrowing kept and left out ("lan0 is
+ * on 10.0.0.0/21 (2048 addresses): only 10.0.4.0/22, around its address, is
+ * swept; left out: 10.0.0.0-10.0.3.255 (--force ...)", a line each; "" when none).
+ * Returns the number of subnets added, or a negative errno. */
 int ls_local_subnets(struct ls_targets *t, int min_prefix, bool force, const char *ifname, char *desc,
-		     size_t desclen);
+		     size_t desclen, char *cut, size_t cutlen);
 
 /* Adds the IPv6 neighbours of ifindex's link (0: of every up, non-loopback,
  * multicast interface) as targets: ls_nbr6_discover, replies awaited for

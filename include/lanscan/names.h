@@ -109,6 +109,8 @@ struct ls_names {
 	uint64_t asked[LS_NAME_NSRC], named[LS_NAME_NSRC];
 	uint64_t dropped;		/* replies that matched no query */
 	char why[256];			/* for --verbose: sources left out */
+	/* Called once per source when it gives up (may be NULL): the caller says so. */
+	void (*gave_up_cb)(struct ls_names *ns, enum ls_name_src src);
 };
 
 /* Opens every source that can be opened (none needs privileges); ns is

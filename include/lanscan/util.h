@@ -17,10 +17,22 @@
  * "invalid", "too small" or "too large". */
 long long ls_parse_num(const char *s, long long min, long long max, const char **errstr);
 
+/* A time in milliseconds for the time options: a whole number of ms, or one
+ * with the unit "ms" or "s" ("500", "500ms", "5s"), in [min, max] ms.  As
+ * ls_parse_num: the value, or 0 with *errstr set. */
+long long ls_parse_ms(const char *s, long long min, long long max, const char **errstr);
+
 /* Makes room for one more element in a growing array: when *n == *cap,
  * doubles *cap (from `first`) and reallocates *(void **)arrayp.
  * Returns 0 or -ENOMEM (the array is left as it was). */
 int ls_grow(void *arrayp, size_t n, size_t *cap, size_t elem_size, size_t first);
+
+/* Checks, before any work, that a file could be written at path as
+ * ls_write_atomic (or a lock beside it) would: the directory of the file a
+ * symbolic link names exists and the effective user may create files there,
+ * and path is not a directory.  Returns 0, or a negative errno with what is
+ * wrong in err ("directory /x does not exist"), without the path itself. */
+int ls_check_out_path(const char *path, char *err, size_t errlen);
 
 /* Replaces the file at path atomically: fill() writes the new contents into
  * a temporary file beside it (path.XXXXXX, created O_EXCL with an
@@ -51,6 +63,11 @@ int ls_read_line(FILE *f, char *buf, size_t cap, size_t *len);
  * and must not move the cursor or forge a line. */
 void ls_vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void ls_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The text of the last ls_msg (errors; warnings go through ls_vmsg), as
+ * formatted, not escaped, cut to 511 bytes; "" before any.  For --nagios,
+ * whose status line must say why nothing was swept. */
+const char *ls_msg_last(void);
 
 /* Writes all n bytes, retrying short writes and EINTR; 0 or a negative errno. */
 int ls_write_all(int fd, const void *buf, size_t n);

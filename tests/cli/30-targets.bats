@@ -117,7 +117,7 @@ setup() { lab_require; }
 	-f $BATS_TEST_TMPDIR/bad|lanscan: $BATS_TEST_TMPDIR/bad:2: '198.18.0.300': octet value 300 is out of range (0-255)
 	--exclude r0-1.lab.test 198.18.0.1|lanscan: --exclude: 'r0-1.lab.test': exclusions take addresses and ranges, not names
 	-6 198.18.0.1|lanscan: '198.18.0.1': not an IPv6 target (-6 given)
-	-t 5 198.18.0.1|lanscan: -t/--timeout '5': too small (expected 10 to 60000)
+	-t 5 198.18.0.1|lanscan: -t/--timeout '5': too small (expected 10 to 60000 ms; a unit may follow: 500ms, 5s)
 	-c many 198.18.0.1|lanscan: -c/--count 'many': invalid (expected 1 to 100)
 	EOF
 	[ ! -s "$log" ] || fail "probes were sent: $(cat "$log")"

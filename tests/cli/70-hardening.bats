@@ -191,7 +191,7 @@ write_idping() {
 	mkdir -m 700 "$dir/rootonly"
 	run --separate-stderr in_lab env SUDO_UID=65534 SUDO_GID=65534 "$LANSCAN" -t 300 --state "$dir/rootonly/s" 198.18.0.1
 	assert_equal "$status" 4
-	assert_equal "$stderr" "lanscan: $dir/rootonly/s.lock: Permission denied"
+	assert_equal "$stderr" "lanscan: --state '$dir/rootonly/s': cannot create files in $dir/rootonly: Permission denied"
 	assert_output ""
 	printf '198.18.0.1\n' >"$dir/rootonly/hosts"
 	run --separate-stderr in_lab env SUDO_UID=65534 SUDO_GID=65534 "$LANSCAN" -t 300 -f "$dir/rootonly/hosts"

@@ -52,7 +52,7 @@ static void test_all_options(void **state)
 			       "-f", "a.txt", "--file", "b.txt", "--exclude", "10.0.0.1",
 			       "--exclude-file", "ex.txt", "--json", "-n", "-s", "-6",
 			       "--min-up", "5", "--ping-cmd", "/bin/ping", "--resolve-all",
-			       "--force", "h1", "h2", "-q", "--state", "st"), 0);
+			       "--force", "h1", "h2", "--state", "st"), 0);
 	assert_int_equal(o.show, LS_SHOW_ALIVE);
 	assert_int_equal(o.jobs, 8);
 	assert_true(o.jobs_set);
@@ -64,7 +64,7 @@ static void test_all_options(void **state)
 	assert_int_equal(o.nexcludes, 1);
 	assert_int_equal(o.nexclude_files, 1);
 	assert_int_equal(o.format, LS_FMT_JSON);
-	assert_true(!o.sort && o.rdns && o.summary && o.quiet && o.resolve_all && o.force);
+	assert_true(!o.sort && o.rdns && o.summary && !o.quiet && o.resolve_all && o.force);
 	assert_int_equal(o.family, AF_INET6);
 	assert_int_equal(o.min_up, 5);
 	assert_string_equal(o.ping_cmd, "/bin/ping");
@@ -95,7 +95,13 @@ static void test_bad_numbers_name_option_and_text(void **state)
 	ERR("-j/--jobs '70000': too large", "--jobs=70000");
 	ERR("-j/--jobs 'x': invalid", "-j", "x");
 	ERR("-c/--count '1.5': invalid", "-c", "1.5");
-	ERR("-t/--timeout '5': too small", "-t", "5");
+	ERR("-t/--timeout '5': too small (expected 10 to 60000 ms; a unit may follow: 500ms, 5s)", "-t", "5");
+	ERR("-t/--timeout '61s': too large (expected 10 to 60000 ms", "-t", "61s");
+	ERR("-t/--timeout '1.5s': invalid", "-t", "1.5s");
+	ERR("-t/--timeout '5m': invalid", "-t", "5m");
+	ERR("--name-timeout '5ms': too small (expected 10 to 60000 ms", "-n", "--name-timeout", "5ms");
+	ERR("--max-timeout '0s': too small", "--max-timeout", "0s");
+	ERR("-j/--jobs '5s': invalid (expected 1 to 65535)", "-j", "5s");	/* not a time */
 	ERR("--retries '11': too large", "--retries", "11");
 	ERR("--min-up '-1': too small", "--min-up", "-1");
 	ERR("-j/--jobs ' 3': invalid", "-j", " 3");
@@ -162,12 +168,71 @@ static void test_conflicts(void **state)
 	ERR("-q/--quiet would hide --nagios", "-q", "--nagios");
 	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-q");
 	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-u");
+	ERR("-a/-u filter lines, which -q/--quiet does not print", "-q", "-a");
+	ERR("-a/-u filter lines, which -q/--quiet does not print", "-q", "-u");
+	ERR("--sort orders lines, which -q/--quiet does not print", "-q", "--sort");
+	ERR("-q/--quiet prints no lines for --json/--format", "-q", "--json");
+	ERR("-q/--quiet prints no lines for --json/--format", "-q", "--format", "text");
+	ERR("-q/--quiet prints no lines for --json/--format", "-q", "-s", "--format", "prom");
+	ERR("-q/--quiet would hide what --list prints", "-q", "--list");
+	ERR("-q/--quiet and --progress", "-q", "--progress");
+	ERR("-q/--quiet and --verbose", "-q", "--verbose");
 	ERR("--name-timeout needs -n/--names", "--name-timeout", "500");
 	ERR("-I/--interface: given twice", "-I", "eth0", "-I", "eth1");
 	ERR("-S/--source: given twice", "-S", "10.0.0.1", "-S", "10.0.0.2");
 	ERR("-S/--source is not of the family", "-6", "-S", "10.0.0.1");
 	ERR("-I/--interface 'a/b': not an interface name", "-I", "a/b");
 	ERR("-S/--source 'nonsense': not an IPv4 or IPv6 address", "-S", "nonsense");
+}
+
+/* What -q still allows: the exit status options, --state, and -s (with its format). */
+static void test_quiet(void **state)
+{
+	struct ls_options o;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-q", "-s", "--json", "-x", "2", "--state", "st", "--no-progress", "h"), 0);
+	assert_true(o.quiet && o.summary && o.format == LS_FMT_JSON && o.min_up == 2);
+	ls_cli_free(&o);
+	assert_int_equal(PARSE(&o, err, "-q", "-s", "--format", "text", "-n", "--prom-file", "p", "h"), 0);
+	assert_true(o.quiet && o.summary && o.rdns);
+	ls_cli_free(&o);
+}
+
+/* Every time option takes ms, or a number with the unit ms or s. */
+static void test_time_units(void **state)
+{
+	struct ls_options o;
+	char err[256];
+	const char *e;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, err, "-t", "5s", "--min-timeout", "20ms", "--max-timeout", "2s",
+			       "-n", "--name-timeout", "1500", "h"), 0);
+	assert_int_equal(o.timeout_ms, 5000);
+	assert_int_equal(o.min_timeout_ms, 20);
+	assert_int_equal(o.max_timeout_ms, 2000);
+	assert_int_equal(o.name_timeout_ms, 1500);
+	ls_cli_free(&o);
+	assert_int_equal(ls_parse_ms("60s", 10, 60000, &e), 60000);
+	assert_null(e);
+	assert_int_equal(ls_parse_ms("10ms", 10, 60000, &e), 10);
+	assert_null(e);
+	ls_parse_ms("99999999999999999s", 10, 60000, &e);
+	assert_string_equal(e, "too large");
+	ls_parse_ms("-1s", 10, 60000, &e);
+	assert_string_equal(e, "too small");
+	ls_parse_ms("s", 10, 60000, &e);
+	assert_string_equal(e, "invalid");
+	ls_parse_ms("ms", 10, 60000, &e);
+	assert_string_equal(e, "invalid");
+	ls_parse_ms(" 5s", 10, 60000, &e);
+	assert_string_equal(e, "invalid");
+	ls_parse_ms("5 s", 10, 60000, &e);
+	assert_string_equal(e, "invalid");
+	ls_parse_ms("5sms", 10, 60000, &e);
+	assert_string_equal(e, "invalid");
 }
 
 static void test_parse_num(void **state)
@@ -233,6 +298,8 @@ int main(void)
 		cmocka_unit_test(test_bad_numbers_name_option_and_text),
 		cmocka_unit_test(test_unknown_and_missing),
 		cmocka_unit_test(test_parse_num),
+		cmocka_unit_test(test_quiet),
+		cmocka_unit_test(test_time_units),
 		cmocka_unit_test(test_fping_letters),
 		cmocka_unit_test(test_conflicts),
 		cmocka_unit_test(test_methods_list),
