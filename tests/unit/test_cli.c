@@ -166,8 +166,8 @@ static void test_conflicts(void **state)
 	ERR("--sort orders lines", "--sort", "--format", "prom");
 	ERR("-a/-u filter lines", "-u", "--nagios");
 	ERR("-q/--quiet would hide --nagios", "-q", "--nagios");
-	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-q");
-	ERR("-n/--names: with -q, --nagios or -u no name", "-n", "-u");
+	ERR("with -q, --nagios or -u no name or kind", "-n", "-q");
+	ERR("with -q, --nagios or -u no name or kind", "-n", "-u");
 	ERR("-a/-u filter lines, which -q/--quiet does not print", "-q", "-a");
 	ERR("-a/-u filter lines, which -q/--quiet does not print", "-q", "-u");
 	ERR("--sort orders lines, which -q/--quiet does not print", "-q", "--sort");
