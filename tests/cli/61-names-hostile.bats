@@ -184,7 +184,7 @@ for l in sys.stdin: o = json.loads(l); print(",".join(sorted(o)), ",".join(sorte
 	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' -v a="$VIC4" '$2 == a { print $5 }')" "$mdns"
 	assert_equal "$(printf '%s\n' "$output" | awk -F'\t' -v a="$VIC4B" '$2 == a { print $5 }')" "$want_long"
 	assert_equal "$(wc -l <"$state")" 3
-	assert_equal "$(awk -F'\t' 'NR > 1 { print NF }' "$state" | sort -u)" 10
+	assert_equal "$(awk -F'\t' 'NR > 1 { print NF }' "$state" | sort -u)" 12
 	assert_equal "$(awk -F'\t' -v a="$VIC4" '$1 == a { print $3 "|" $7 "|" $8 "|" $9 "|" $10 }' "$state")" "$mdns|-|$mdns|$nb|$wg"
 	# read back as written: the same names again are no change
 	run --separate-stderr lanscan -n --name-timeout 400 --state "$state" "$VIC4" "$VIC4B"
