@@ -6,7 +6,7 @@
 const char ls_html_style[] =
 	"\n:root{--up:#1a9e77;--down:#eadcdc;--unk:#e6a817;--no:#f6f6f6;--fg:#1d1d1f;--mute:#6b6b70}\n"
 	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:var(--fg);"
-	"margin:1.5em auto;max-width:1160px;padding:0 1em}\n"
+	"margin:1.5em auto;max-width:1600px;padding:0 1em}\n"
 	"h1{font-size:1.45em;margin:0 0 .2em;overflow-wrap:anywhere}h2{font-size:1.1em;margin:1.6em 0 .4em}\n"
 	".sum{font-size:1.05em;margin:.3em 0}.sum b{font-variant-numeric:tabular-nums}\n"
 	".note{color:var(--mute);font-size:.9em;margin:.3em 0}\n"
@@ -18,7 +18,7 @@ const char ls_html_style[] =
 	"border-bottom:2px solid #ccc;padding:.35em .6em;white-space:nowrap;user-select:none}\n"
 	".hosts th.js{cursor:pointer}.hosts th[aria-sort=ascending]::after{content:' \\25B4'}"
 	".hosts th[aria-sort=descending]::after{content:' \\25BE'}\n"
-	".hosts td{padding:.3em .6em;border-bottom:1px solid #eee;overflow-wrap:anywhere;vertical-align:top}\n"
+	".hosts td{padding:.3em .6em;border-bottom:1px solid #eee;overflow-wrap:break-word;vertical-align:top}\n"
 	".hosts tbody tr:nth-child(even){background:#fafafa}.hosts tbody tr:hover{background:#eef6f3}\n"
 	".hosts th.n{text-align:right}.hosts td.n{text-align:right;white-space:nowrap}.hosts td.a{white-space:nowrap;font-family:ui-monospace,monospace}\n"
 	".s-up{color:var(--up);font-weight:600}.s-down{color:#a05050}.s-unknown{color:#a06d00;font-weight:600}\n"
