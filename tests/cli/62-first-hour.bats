@@ -25,7 +25,7 @@ setup() { lab_require; }
 	assert_equal "$status" 1
 	assert_output ""
 	assert_equal "${#stderr_lines[@]}" 1
-	assert_regex "$stderr" '^lanscan: 2 targets, 1 up, 1 down, 0 unknown, 0 unresolved, [0-9.]+ s$'
+	assert_regex "$stderr" '^lanscan: 2 targets, 1 up, 1 down, 0 unknown \(0 unresolved\), [0-9.]+ s$'
 	run --separate-stderr lanscan -q -s --json -t 300 198.18.0.1
 	assert_success
 	assert_output ""
