@@ -94,7 +94,9 @@ in_hosts() { ip netns exec "$(lab_ns fhost)" "$@"; }
 		run --separate-stderr in_fault "unshare -m bash -c 'mount -t tmpfs -o size=4k tmpfs $dir/mnt && \
 			\"$LANSCAN\" -t 300 $args $FAULT_NET.0/24 >$dir/mnt/out; echo status=\$?'"
 		assert_output "status=4"
-		assert_equal "$stderr" "lanscan: writing output: No space left on device"
+		# -n: the segment has no name server, which is said once, and is no fault of ours
+		assert_equal "$(printf '%s\n' "$stderr" | grep -v '^lanscan: names: no answer from the DNS server')" \
+			"lanscan: writing output: No space left on device"
 	done
 }
 
