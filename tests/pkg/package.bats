@@ -96,7 +96,7 @@ setup() {
 	run dpkg-checkbuilddeps "$TOP/debian/control"
 	assert_success
 	run dpkg-deb -f "$deb" Depends
-	assert_output --regexp '^libcap2-bin, libc6 \(>= [0-9.]+\), libuv1 \(>= [0-9.]+\)$'
+	assert_output --regexp '^libcap2-bin, libc6 \(>= [0-9.]+\), libexpat1 \(>= [0-9.]+\), libuv1 \(>= [0-9.]+\)$'
 	assert_equal "$(dpkg-deb -f "$deb" Recommends)" "ieee-data, iputils-ping"
 	run bash -c "ls '$TOP'/../lanscan_* 2>/dev/null"
 	assert_output ""
