@@ -15,13 +15,16 @@ unsigned ls_pacer_take(struct ls_pacer *p, unsigned want, bool backlog, double n
 	unsigned got = ls_bucket_take(&p->bucket, want, now_ms);
 
 	p->taken += got;
-	if (backlog) {
-		if (p->last_busy_ms > 0 && now_ms - p->last_busy_ms < BUSY_GAP_MS) {
+	/* While a sender is held back, every sender's packets count toward the
+	 * rate reached (the bucket is one): a method that never waits (TCP)
+	 * takes its share of the same budget, and is no shortfall. */
+	if (p->last_busy_ms > 0 && now_ms - p->last_busy_ms < BUSY_GAP_MS) {
+		if (backlog)
 			p->busy_ms += now_ms - p->last_busy_ms;
-			p->busy_taken += got;
-		}
-		p->last_busy_ms = now_ms;
+		p->busy_taken += got;
 	}
+	if (backlog)
+		p->last_busy_ms = now_ms;
 	return got;
 }
 
