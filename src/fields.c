@@ -208,48 +208,44 @@ static bool is_name_fact(const struct ls_fact *f)
 static void j_evidence(const struct ls_result *r, struct ls_sbuf *b)
 {
 	const struct ls_facts *fs = r->facts;
-	size_t i, j, k, n = fs != NULL ? fs->n : 0;
-	bool first_src = true;
+	bool taken[LS_FACTS_MAX] = { false };	/* printed already (a list holds at most this many) */
+	size_t i, j, k, count, n = fs != NULL ? fs->n : 0;
+	bool first_src = true, first_key;
 
 	if (!r->identify || fs == NULL) {
 		ls_sbuf_puts(b, r->identify ? "{}" : "null");
 		return;
 	}
+	if (n > LS_FACTS_MAX)
+		n = LS_FACTS_MAX;
+	for (i = 0; i < n; i++)
+		taken[i] = is_name_fact(&fs->v[i]);
 	ls_sbuf_puts(b, "{");
-	for (i = 0; i < n; i++) {
-		const struct ls_fact *f = &fs->v[i];
-		bool seen = is_name_fact(f), first_key = true, first_val;
-		for (j = 0; j < i && !seen; j++)
-			seen = !is_name_fact(&fs->v[j]) && strcmp(fs->v[j].src, f->src) == 0;
-		if (seen)
-			continue;	/* a source once, at its first fact */
+	for (i = 0; i < n; i++) {	/* a source at its first fact */
+		const char *src = fs->v[i].src;
+		if (taken[i])
+			continue;
 		ls_sbuf_puts(b, first_src ? "" : ",");
 		first_src = false;
-		ls_sbuf_json_str(b, f->src);
+		ls_sbuf_json_str(b, src);
 		ls_sbuf_puts(b, ":{");
-		for (j = i; j < n; j++) {
+		first_key = true;
+		for (j = i; j < n; j++) {	/* a key at its first value, then its others */
 			const struct ls_fact *g = &fs->v[j];
-			size_t count = 0;
-			bool dup = false;
-			if (is_name_fact(g) || strcmp(g->src, f->src) != 0)
+			if (taken[j] || strcmp(g->src, src) != 0)
 				continue;
-			for (k = i; k < j && !dup; k++)
-				dup = !is_name_fact(&fs->v[k]) && strcmp(fs->v[k].src, f->src) == 0 &&
-				      strcmp(fs->v[k].key, g->key) == 0;
-			if (dup)
-				continue;	/* a key once, at its first value */
-			for (k = j; k < n; k++)
-				count += strcmp(fs->v[k].src, f->src) == 0 && strcmp(fs->v[k].key, g->key) == 0;
+			for (count = 0, k = j; k < n; k++)
+				count += !taken[k] && strcmp(fs->v[k].src, src) == 0 && strcmp(fs->v[k].key, g->key) == 0;
 			ls_sbuf_puts(b, first_key ? "" : ",");
 			first_key = false;
 			ls_sbuf_json_str(b, g->key);
 			ls_sbuf_puts(b, count > 1 ? ":[" : ":");
-			for (k = j, first_val = true; k < n; k++) {
-				if (strcmp(fs->v[k].src, f->src) != 0 || strcmp(fs->v[k].key, g->key) != 0)
+			for (k = j; k < n; k++) {
+				if (taken[k] || strcmp(fs->v[k].src, src) != 0 || strcmp(fs->v[k].key, g->key) != 0)
 					continue;
-				ls_sbuf_puts(b, first_val ? "" : ",");
-				first_val = false;
+				ls_sbuf_puts(b, k > j ? "," : "");
 				ls_sbuf_json_str(b, fs->v[k].value);
+				taken[k] = true;
 			}
 			ls_sbuf_puts(b, count > 1 ? "]" : "");
 		}
