@@ -22,9 +22,9 @@ struct ls_ilookup {
 	unsigned pending;		/* bit per source still to answer */
 	bool waiting;			/* for the rate: nothing sent yet */
 	unsigned got;			/* packets taken while waiting */
-	double deadline;		/* monotonic ms */
+	double deadline;		/* monotonic ms; 0 once every source is done */
 	struct ls_facts facts;
-	struct ls_ilookup *prev, *next;
+	struct ls_ilookup *prev, *next;	/* the list, in deadline order */
 };
 
 static void arm(struct ls_identify *id);
@@ -67,6 +67,8 @@ int ls_identify_open(struct ls_identify *id, uv_loop_t *loop, const struct ls_pr
 
 static void unlink_lookup(struct ls_identify *id, struct ls_ilookup *l)
 {
+	if (id->first_waiting == l)
+		id->first_waiting = l->next;	/* the waiting ones are the list's tail */
 	if (l->prev != NULL)
 		l->prev->next = l->next;
 	else
@@ -105,6 +107,21 @@ static void finish(struct ls_ilookup *l)
 	arm(id);
 }
 
+/* l is done: deadline 0, first in the list, so that the list stays in
+ * deadline order (the others' deadlines follow their start) and the
+ * timer needs to look at its head alone. */
+static void due_now(struct ls_identify *id, struct ls_ilookup *l)
+{
+	l->deadline = 0;
+	if (id->head == l)
+		return;
+	unlink_lookup(id, l);
+	l->prev = NULL;
+	l->next = id->head;
+	id->head->prev = l;	/* not empty: l was in it */
+	id->head = l;
+}
+
 /* Source i of l answered (or gave up) with these facts. */
 static void source_done(struct ls_ilookup *l, int i, const struct ls_fact *facts, size_t n)
 {
@@ -113,7 +130,7 @@ static void source_done(struct ls_ilookup *l, int i, const struct ls_fact *facts
 	l->q[i] = NULL;
 	l->pending &= ~(1u << i);
 	if (l->pending == 0)
-		l->deadline = 0;	/* every source answered: end on the next tick */
+		due_now(l->id, l);	/* every source answered: it ends on the next tick */
 	arm(l->id);
 }
 
@@ -145,7 +162,7 @@ static void go(struct ls_ilookup *l)
 			l->pending |= 1u << i;
 	}
 	if (l->pending == 0)
-		l->deadline = 0;	/* nothing applies: done */
+		due_now(id, l);	/* nothing applies: done */
 }
 
 /* Lets waiting lookups go, in order, as the rate allows. */
@@ -154,13 +171,12 @@ static void pace(struct ls_identify *id)
 	struct ls_ilookup *l;
 	double now = ls_now_ms();
 
-	for (l = id->head; l != NULL; l = l->next) {
-		if (!l->waiting)
-			continue;
+	while ((l = id->first_waiting) != NULL) {
 		if (id->pacer != NULL && l->got < id->packets)
 			l->got += ls_pacer_take(id->pacer, id->packets - l->got, true, now);
 		if (id->pacer != NULL && l->got < id->packets)
 			return;		/* the ones after it wait their turn */
+		id->first_waiting = l->next;
 		go(l);
 	}
 }
@@ -168,36 +184,28 @@ static void pace(struct ls_identify *id)
 static void on_timer(uv_timer_t *t)
 {
 	struct ls_identify *id = ls_container_of(t, struct ls_identify, timer);
-	struct ls_ilookup *l, *next;
+	struct ls_ilookup *l;
 	double now = ls_now_ms();
 
 	pace(id);
-	for (l = id->head; l != NULL; l = next) {
-		next = l->next;
-		if (l->deadline <= now + 0.5)
-			finish(l);	/* arms the timer again */
-	}
+	while ((l = id->head) != NULL && l->deadline <= now + 0.5)
+		finish(l);	/* the done ones, then those whose budget ran out */
 	arm(id);
 }
 
 static void arm(struct ls_identify *id)
 {
-	struct ls_ilookup *l;
-	double wait = 0, now = ls_now_ms(), d;
-	bool any = false;
+	double wait;
 
 	if (id->closing)
 		return;
-	for (l = id->head; l != NULL; l = l->next) {
-		d = l->waiting ? RATE_TICK_MS : l->deadline - now;	/* < 0: due already */
-		if (!any || d < wait)
-			wait = d;
-		any = true;
-	}
-	if (!any) {
+	if (id->head == NULL) {
 		uv_timer_stop(&id->timer);
 		return;
 	}
+	wait = id->head->deadline - ls_now_ms();	/* the list is in deadline order; < 0: due */
+	if (id->first_waiting != NULL && wait > RATE_TICK_MS)
+		wait = RATE_TICK_MS;	/* the rate may let the next ones go */
 	uv_timer_start(&id->timer, on_timer, wait > 0 ? (uint64_t)wait + 1 : 0, 0);
 }
 
@@ -221,6 +229,8 @@ struct ls_ilookup *ls_identify_start(struct ls_identify *id, const struct ls_add
 	else
 		id->head = l;
 	id->tail = l;
+	if (id->first_waiting == NULL)
+		id->first_waiting = l;
 	id->active++;
 	arm(id);	/* sources start from the timer: cb never runs inside this call */
 	return l;

@@ -38,7 +38,8 @@ struct ls_identify {
 	struct ls_isrc *inst[LS_IDENT_NSRC];
 	unsigned packets;		/* what a lookup sends at its start, every source */
 	uv_timer_t timer;		/* the earliest deadline, or the rate */
-	struct ls_ilookup *head, *tail;	/* every lookup, in start (so deadline) order */
+	struct ls_ilookup *head, *tail;	/* every lookup, in deadline order (the done ones first) */
+	struct ls_ilookup *first_waiting;	/* the first waiting for the rate; the rest after it wait too */
 	unsigned active;
 	bool closing;
 	char why[256];			/* sources left out (--verbose) */
