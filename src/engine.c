@@ -22,7 +22,9 @@
 #define INITIAL_RTO_MS 200.0
 #define SUBNETS 1024		/* RTT estimators, by /24 or /64 */
 
-enum { S_CANCEL = 1, S_NEG = 2, S_SILENT = 4 };
+/* S_LITE: a lite target (method.h); S_FOLLOW: costly methods follow its
+ * silence; S_OOM: it needed a race and there was no memory for one. */
+enum { S_CANCEL = 1, S_NEG = 2, S_SILENT = 4, S_LITE = 8, S_FOLLOW = 16, S_OOM = 32 };
 
 struct ls_subnet {
 	uint64_t key;
@@ -121,6 +123,11 @@ static int q_push(struct ls_engine *e, uint32_t s)
 /* Puts s back at the front (a send that has to wait); room is certain. */
 static void q_unpop(struct ls_engine *e, uint32_t s)
 {
+	/* (A slot ended while sending may have started new targets, which
+	 * filled the ring again; growing can fail only for lack of memory,
+	 * and then the probe is dropped: its target ends at its deadline.) */
+	if (e->q_n == e->q_cap && q_grow(e) != 0)
+		return;
 	e->q_head = (e->q_head + e->q_cap - 1) % e->q_cap;
 	e->q[e->q_head] = (struct ls_eq){ s, e->slots[s].gen };
 	e->q_n++;
@@ -140,6 +147,27 @@ static uint32_t q_pop(struct ls_engine *e)
 	return NIL;
 }
 
+/* --- the slots' targets ------------------------------------------------- */
+
+const struct ls_addr *ls_engine_addr(const struct ls_engine *e, uint32_t s, struct ls_addr *buf)
+{
+	const struct ls_eslot *sl = &e->slots[s];
+
+	if (!(sl->flags & S_LITE))
+		return ls_attempt_addr(sl->a);
+	memset(buf, 0, sizeof(*buf));
+	buf->family = AF_INET;
+	memcpy(buf->b, &sl->v4, 4);
+	return buf;
+}
+
+const struct ls_path *ls_engine_path(const struct ls_engine *e, uint32_t s)
+{
+	const struct ls_eslot *sl = &e->slots[s];
+
+	return sl->flags & S_LITE ? &e->env.lite->paths[sl->path] : ls_attempt_path(sl->a);
+}
+
 /* --- the address index ------------------------------------------------- */
 
 static uint32_t addr_hash(const struct ls_engine *e, const struct ls_addr *a)
@@ -154,7 +182,8 @@ static uint32_t addr_hash(const struct ls_engine *e, const struct ls_addr *a)
 
 static void index_add(struct ls_engine *e, uint32_t s)
 {
-	uint32_t *head = &e->index[addr_hash(e, ls_engine_addr(e, s))];
+	struct ls_addr buf;
+	uint32_t *head = &e->index[addr_hash(e, ls_engine_addr(e, s, &buf))];
 
 	e->slots[s].next = *head;
 	*head = s;
@@ -162,7 +191,8 @@ static void index_add(struct ls_engine *e, uint32_t s)
 
 static void index_remove(struct ls_engine *e, uint32_t s)
 {
-	uint32_t *p = &e->index[addr_hash(e, ls_engine_addr(e, s))];
+	struct ls_addr buf;
+	uint32_t *p = &e->index[addr_hash(e, ls_engine_addr(e, s, &buf))];
 
 	while (*p != NIL && *p != s)
 		p = &e->slots[*p].next;
@@ -173,8 +203,9 @@ static void index_remove(struct ls_engine *e, uint32_t s)
 uint32_t ls_engine_find(const struct ls_engine *e, const struct ls_addr *addr, uint32_t *cursor)
 {
 	uint32_t s = *cursor == NIL ? e->index[addr_hash(e, addr)] : e->slots[*cursor].next;
+	struct ls_addr buf;
 
-	while (s != NIL && ls_addr_cmp(ls_engine_addr(e, s), addr) != 0)
+	while (s != NIL && ls_addr_cmp(ls_engine_addr(e, s, &buf), addr) != 0)
 		s = e->slots[s].next;
 	*cursor = s;
 	return s;
@@ -225,55 +256,102 @@ static void ensure_ticking(struct ls_engine *e)
 	}
 }
 
+static void lite_target(const struct ls_engine *e, uint32_t s, struct ls_lite_target *t)
+{
+	const struct ls_eslot *sl = &e->slots[s];
+
+	t->spec = sl->spec;
+	(void)ls_engine_addr(e, s, &t->addr);
+	t->path = sl->path;
+	t->first_ms = sl->tries > 0 ? sl->first_ms : 0;
+}
+
+/* Gives a lite slot its race (the owner's adopt), so its attempt goes on
+ * as any other.  false: no memory; the slot stays lite, marked S_OOM, and
+ * ends unknown. */
+static bool adopt(struct ls_engine *e, uint32_t s)
+{
+	struct ls_eslot *sl = &e->slots[s];
+	struct ls_lite_target t;
+	struct ls_attempt *a;
+
+	if (!(sl->flags & S_LITE))
+		return true;
+	if (sl->flags & S_OOM)
+		return false;
+	lite_target(e, s, &t);
+	if ((a = e->env.lite->adopt(e->env.lite, &t, e->env.mi, s)) == NULL) {
+		sl->flags = (uint8_t)((sl->flags | S_OOM) & ~S_FOLLOW);
+		return false;
+	}
+	sl->a = a;
+	sl->flags &= (uint8_t)~(S_LITE | S_FOLLOW);
+	e->lite--;
+	return true;
+}
+
 void ls_engine_end(struct ls_engine *e, uint32_t s, const char *unknown)
 {
 	struct ls_eslot *sl = &e->slots[s];
 	struct ls_attempt *a = sl->a;
+	struct ls_lite_target t;
+	uint8_t flags = sl->flags;
 
 	if (a == NULL)
 		return;
+	if (flags & S_LITE)
+		lite_target(e, s, &t);
 	heap_remove(e, s);
 	if (e->index != NULL)
 		index_remove(e, s);
 	sl->a = NULL;
+	sl->flags = 0;
 	sl->gen++;
 	sl->next = e->free_head;
 	e->free_head = s;
 	e->used--;
+	if (flags & S_LITE) {
+		e->lite--;
+		if (unknown == NULL && (flags & S_OOM))
+			unknown = "out of memory";
+		e->env.lite->end(e->env.lite, &t, unknown, flags & S_CANCEL);	/* last */
+		return;
+	}
 	ls_attempt_done(a, unknown);	/* last: the race may free a */
 }
 
 void ls_engine_sent(struct ls_engine *e, uint32_t s, double now, uint64_t tx_ns)
 {
 	struct ls_eslot *sl = &e->slots[s];
+	struct ls_addr buf;
 	double t;
 	int k;
 
 	if (sl->tries++ == 0) {
 		sl->first_ms = now;
 		sl->first_ns = tx_ns != 0 ? tx_ns : ls_engine_realtime_ns();
-		sl->deadline_ms = now + e->env.cfg->wait_ms;
+		sl->wait_ms = (float)e->env.cfg->wait_ms;
 	}
 	e->env.counters->sent++;
 	/* Due again after the timeout: to send again, or (no tries left) at
 	 * least to tell the race the target is silent so far. */
 	k = sl->tries - 1 < 10 ? sl->tries - 1 : 10;
-	t = now + rto(e, ls_engine_addr(e, s)) * (double)(1u << k);
+	t = now + rto(e, ls_engine_addr(e, s, &buf)) * (double)(1u << k);
 	if ((sl->tries >= e->max_tries || (e->once_onlink &&
-					   ls_attempt_path(sl->a)->kind == LS_ROUTE_ONLINK)) && (sl->flags & S_SILENT))
-		t = sl->deadline_ms;
-	heap_set(e, s, t < sl->deadline_ms ? t : sl->deadline_ms);
+					   ls_engine_path(e, s)->kind == LS_ROUTE_ONLINK)) && (sl->flags & S_SILENT))
+		t = ls_engine_deadline(sl);
+	heap_set(e, s, t < ls_engine_deadline(sl) ? t : ls_engine_deadline(sl));
 }
 
 void ls_engine_extend(struct ls_engine *e, uint32_t s, double wait_ms)
 {
 	struct ls_eslot *sl = &e->slots[s];
 
-	if (sl->a == NULL || sl->tries == 0 || sl->first_ms + wait_ms <= sl->deadline_ms)
+	if (sl->a == NULL || sl->tries == 0 || wait_ms <= sl->wait_ms)
 		return;
-	if (sl->heap_i != NIL && e->heap[sl->heap_i].at >= sl->deadline_ms)
+	if (sl->heap_i != NIL && e->heap[sl->heap_i].at >= ls_engine_deadline(sl))
 		heap_set(e, s, sl->first_ms + wait_ms);	/* it was due at the old end of its wait */
-	sl->deadline_ms = sl->first_ms + wait_ms;
+	sl->wait_ms = (float)wait_ms;
 }
 
 uint64_t ls_engine_realtime_ns(void)
@@ -354,23 +432,41 @@ int ls_engine_rx_ttl(struct msghdr *h)
 void ls_engine_answer(struct ls_engine *e, uint32_t s, const struct ls_answer *ans)
 {
 	struct ls_eslot *sl = &e->slots[s];
+	struct ls_addr buf;
 
 	if (sl->a == NULL)
 		return;
 	if (ans->rtt_ms >= 0) {
-		ls_rtt_sample(&subnet_of(e, ls_engine_addr(e, s))->rtt, ans->rtt_ms);
+		ls_rtt_sample(&subnet_of(e, ls_engine_addr(e, s, &buf))->rtt, ans->rtt_ms);
 		ls_rtt_sample(&e->global, ans->rtt_ms);
+	}
+	if (!adopt(e, s)) {	/* up, but no memory to say it: unknown */
+		ls_engine_end(e, s, NULL);
+		return;
 	}
 	ls_attempt_answer(sl->a, ans);
 	ls_engine_end(e, s, NULL);
 }
 
-static void tell_silent(struct ls_eslot *s)
+static void tell_silent(struct ls_engine *e, uint32_t i)
 {
-	if (!(s->flags & S_SILENT)) {
-		s->flags |= S_SILENT;
+	struct ls_eslot *s = &e->slots[i];
+
+	if (s->flags & S_SILENT)
+		return;
+	s->flags |= S_SILENT;
+	if ((s->flags & S_FOLLOW) && !adopt(e, i))
+		return;
+	if (!(s->flags & S_LITE))
 		ls_attempt_silent(s->a);	/* may start costlier methods */
-	}
+}
+
+/* Whether costly probes (TCP) stand in for this slot's retries. */
+static bool followed(const struct ls_engine *e, uint32_t i)
+{
+	const struct ls_eslot *s = &e->slots[i];
+
+	return !(s->flags & S_LITE) && ls_attempt_followed(s->a);
 }
 
 void ls_engine_negative(struct ls_engine *e, uint32_t s, const char *reason)
@@ -379,12 +475,14 @@ void ls_engine_negative(struct ls_engine *e, uint32_t s, const char *reason)
 
 	if (sl->a == NULL)
 		return;
+	(void)adopt(e, s);	/* the reason is the race's (else: unknown, no memory) */
 	sl->flags |= S_NEG;	/* provisional: an answer before the deadline still wins */
-	ls_attempt_negative(sl->a, reason);
+	if (!(sl->flags & S_LITE))
+		ls_attempt_negative(sl->a, reason);
 	if (sl->tries > 0 && !(sl->flags & S_CANCEL))
-		heap_set(e, s, sl->deadline_ms);
+		heap_set(e, s, ls_engine_deadline(sl));
 	if (sl->tries > 0)
-		tell_silent(sl);	/* its exchange is over: costlier methods may start */
+		tell_silent(e, s);	/* its exchange is over: costlier methods may start */
 }
 
 void ls_engine_reject(struct ls_engine *e, enum ls_reject why)
@@ -421,21 +519,21 @@ static void expire(struct ls_engine *e, double now)
 			continue;
 		}
 		heap_remove(e, i);
-		tell_silent(s);
+		tell_silent(e, i);
 		if (s->flags & S_CANCEL) {	/* a costlier method answered at once */
 			heap_set(e, i, 0);
 			continue;
 		}
-		if (now < s->deadline_ms) {
+		if (now < ls_engine_deadline(s)) {
 			/* Once TCP probes follow (the race started them when
 			 * told the target is silent), they are its second
 			 * chance: no echo is sent again (issue 22). */
 			if (s->tries < e->max_tries && !(s->flags & S_NEG) &&
-			    !(e->once_onlink && ls_attempt_path(s->a)->kind == LS_ROUTE_ONLINK) &&
-			    !ls_attempt_followed(s->a))
+			    !(e->once_onlink && ls_engine_path(e, i)->kind == LS_ROUTE_ONLINK) &&
+			    !followed(e, i))
 				q_push(e, i);
 			else
-				heap_set(e, i, s->deadline_ms);
+				heap_set(e, i, ls_engine_deadline(s));
 			continue;
 		}
 		if (!checked) {	/* once per tick: did the kernel drop replies? */
@@ -484,27 +582,80 @@ static void tick_cb(uv_timer_t *t)
 
 /* --- the method interface ------------------------------------------------ */
 
-int ls_engine_start(struct ls_engine *e, struct ls_attempt *a)
+/* A free slot (one used before, else a fresh one), put in the send queue. */
+static uint32_t take(struct ls_engine *e)
 {
 	uint32_t i = e->free_head;
 	struct ls_eslot *s;
 
+	if (i == NIL && e->fresh < e->nslots) {
+		i = e->fresh++;
+		e->slots[i].heap_i = NIL;
+		e->slots[i].next = NIL;
+		e->free_head = i;
+	}
 	if (i == NIL)
-		return -EAGAIN;	/* more attempts than slots: the pipeline's window is wrong */
+		return NIL;	/* more attempts than slots: the pipeline's window is wrong */
 	s = &e->slots[i];
 	if (q_push(e, i) != 0)
-		return -ENOMEM;
+		return NIL;
 	e->free_head = s->next;
 	e->used++;
-	s->a = a;
 	s->tries = 0;
 	s->flags = 0;
-	s->first_ms = s->deadline_ms = 0;
+	s->first_ms = 0;
+	s->wait_ms = 0;
+	return i;
+}
+
+int ls_engine_start(struct ls_engine *e, struct ls_attempt *a)
+{
+	uint32_t i = take(e);
+
+	if (i == NIL)
+		return e->free_head == NIL ? -EAGAIN : -ENOMEM;
+	e->slots[i].a = a;
 	a->handle = i;
 	if (e->index != NULL)
 		index_add(e, i);
 	ensure_ticking(e);
 	return 0;
+}
+
+int ls_engine_start_lite(struct ls_engine *e, const struct ls_spec *spec, const struct ls_addr *addr,
+			 uint16_t path, bool follow)
+{
+	struct ls_eslot *s;
+	uint32_t i;
+
+	if (addr->family != AF_INET)
+		return -EINVAL;
+	if ((i = take(e)) == NIL)
+		return e->free_head == NIL ? -EAGAIN : -ENOMEM;
+	s = &e->slots[i];
+	s->spec = spec;
+	s->flags = S_LITE | (follow ? S_FOLLOW : 0);
+	memcpy(&s->v4, addr->b, 4);
+	s->path = path;
+	e->lite++;
+	if (e->index != NULL)
+		index_add(e, i);
+	ensure_ticking(e);
+	return 0;
+}
+
+void ls_engine_cancel_lite(struct ls_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->fresh && e->lite > 0; i++) {
+		struct ls_eslot *s = &e->slots[i];
+		if (s->a != NULL && (s->flags & S_LITE) && !(s->flags & S_CANCEL)) {
+			s->flags |= S_CANCEL;
+			heap_set(e, i, 0);	/* ended on the next tick, not here */
+		}
+	}
+	ensure_ticking(e);
 }
 
 void ls_engine_cancel(struct ls_engine *e, struct ls_attempt *a)
@@ -552,10 +703,7 @@ int ls_engine_init(struct ls_engine *e, const struct ls_menv *env, const struct 
 		free(e->index);
 		return -ENOMEM;
 	}
-	for (i = 0; i < e->nslots; i++) {
-		e->slots[i].heap_i = NIL;
-		e->slots[i].next = i + 1 < e->nslots ? i + 1 : NIL;
-	}
+	e->free_head = NIL;	/* and every slot fresh: touched only once used */
 	for (i = 0; i < SUBNETS; i++)
 		e->subnets[i].key = UINT64_MAX;
 	ls_rtt_init(&e->global, INITIAL_RTO_MS < cfg->max_rto_ms ? INITIAL_RTO_MS : cfg->max_rto_ms,

@@ -39,6 +39,7 @@ enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES, J_DEAD };
 #define LS_ONLINK_HOLD_MS 3500
 #define LS_ONLINK_MARGIN_MS 300	/* an entry's life past its last solicitation */
 #define RELEASE_TICK_MS 100
+#define LITE_PATHS 64		/* distinct paths of lite targets; others get a job */
 
 struct ls_job {
 	struct ls_pipeline *pl;
@@ -406,10 +407,151 @@ static void start_race(struct ls_pipeline *p, struct ls_job *job)
 	ls_race_start(&job->race);	/* may finish at once: the job is buried, not freed */
 }
 
-/* Starts a job's race, or holds it while the neighbour table is full. */
-static void start_probe(struct ls_pipeline *p, struct ls_job *job)
+/* --- lite targets (method.h) ---------------------------------------------
+ *
+ * An IPv4 address whose one cheap method keeps lite slots (ICMP, ARP) is
+ * started with no job: the method's engine slot is its whole state while
+ * it is probed.  It gets a job only if it needs one (adopt: an answer, a
+ * negative, or silence before TCP); a silent one is reported from its slot
+ * (end).  So a /16 at 100 k packets a second, every address in flight at
+ * once, costs its 48-byte slots, not 65,536 jobs. */
+
+static bool same_path(const struct ls_path *a, const struct ls_path *b)
 {
-	ls_plan_path(p->plan, &job->race.addr, &job->race.path);
+	return a->kind == b->kind && a->ifindex == b->ifindex && memcmp(&a->src, &b->src, sizeof(a->src)) == 0 &&
+	       memcmp(&a->gateway, &b->gateway, sizeof(a->gateway)) == 0;
+}
+
+/* The path's index in the lite table (added when new), or -1 when full. */
+static int path_index(struct ls_pipeline *p, const struct ls_path *path)
+{
+	unsigned i;
+
+	if (p->path_hint < p->npaths && same_path(&p->paths[p->path_hint], path))
+		return (int)p->path_hint;
+	for (i = 0; i < p->npaths; i++)
+		if (same_path(&p->paths[i], path))
+			return (int)(p->path_hint = i);
+	if (p->paths == NULL || p->npaths == LITE_PATHS)
+		return -1;
+	p->paths[p->npaths] = *path;
+	return (int)(p->path_hint = p->npaths++);
+}
+
+/* The method of a lite target: the one cheap method that applies, if it
+ * keeps lite slots (follow: costly ones apply too); -1: a job instead. */
+static int lite_method(const struct ls_pipeline *p, const struct ls_addr *a, const struct ls_path *path,
+		       bool *follow)
+{
+	const struct ls_plan *pl = p->plan;
+	int cheap = -1;
+	unsigned i;
+
+	*follow = false;
+	for (i = 0; i < pl->n; i++) {
+		if (!ls_plan_applies(pl, i, a, path))
+			continue;
+		if (pl->m[i]->costly) {
+			*follow = true;
+		} else {
+			if (cheap >= 0 || !ls_plan_lite(pl, i))
+				return -1;
+			cheap = (int)i;
+		}
+	}
+	return cheap;
+}
+
+static bool lite_start(struct ls_pipeline *p, const struct ls_spec *spec, const struct ls_addr *a,
+		       const struct ls_path *path)
+{
+	struct ls_plan *pl = p->plan;
+	bool follow;
+	int mi, pi;
+
+	if (p->no_lite || a->family != AF_INET || ls_plan_uses_table(pl, a, path) ||
+	    (mi = lite_method(p, a, path, &follow)) < 0 || (pi = path_index(p, path)) < 0 ||
+	    pl->m[mi]->start_lite(pl->inst[mi], spec, a, (uint16_t)pi, follow) != 0)
+		return false;	/* a job, which says why if its start fails too */
+	p->lite++;
+	p->probes++;
+	return true;
+}
+
+static struct ls_attempt *lite_adopt(struct ls_lite *l, const struct ls_lite_target *t, unsigned mi,
+				     uint32_t handle)
+{
+	struct ls_pipeline *p = l->arg;
+	struct ls_job *job = job_new(p, t->spec);
+	struct ls_attempt *a;
+
+	if (job == NULL)
+		return NULL;
+	job->race.addr = t->addr;
+	job->race.path = p->paths[t->path];
+	job->race.plan = p->plan;
+	job->race.decided = on_decided;
+	job->race.finished = on_finished;
+	job->started_ms = t->first_ms > 0 ? t->first_ms : ls_now_ms();
+	if ((a = ls_race_adopt(&job->race, mi, handle)) == NULL) {
+		job_free(job);	/* cannot be: mi applied when it started */
+		return NULL;
+	}
+	job->phase = J_PROBING;
+	job->racing = true;
+	p->lite--;	/* still one of p->probes: its race's finish counts it off */
+	return a;
+}
+
+/* A lite target's line: down, or unknown and why. */
+static void emit_lite(struct ls_pipeline *p, const struct ls_lite_target *t, const char *unknown)
+{
+	static const struct ls_facts none;
+	struct ls_result r;
+	char text[16], nb[80];
+	const char *why;
+
+	memset(&r, 0, sizeof(r));
+	r.target = ls_spec_text(t->spec, text, sizeof(text));
+	r.has_addr = true;
+	r.addr = t->addr;
+	r.state = unknown != NULL ? LS_UNKNOWN : LS_DOWN;
+	r.error = unknown != NULL ? unknown : "no reply";
+	/* As on_decided: our path broke while it was probed (asked for an
+	 * unknown one too: the first blame says why, once). */
+	if (p->linkwatch != NULL &&
+	    (why = ls_linkwatch_broke(p->linkwatch, p->paths[t->path].ifindex, t->first_ms)) != NULL &&
+	    r.state == LS_DOWN) {
+		r.state = LS_UNKNOWN;
+		r.error = why;
+	}
+	r.rtt_ms = -1;
+	if (p->plan->cfg.count > 1)
+		r.sent = (unsigned)p->plan->cfg.count;
+	r.names = p->names != NULL;
+	r.identify = p->identify != NULL;
+	r.facts = r.identify ? &none : NULL;
+	r.name = ls_facts_best_name(r.facts, nb, sizeof(nb));
+	emit(p, &r);
+}
+
+static void lite_end(struct ls_lite *l, const struct ls_lite_target *t, const char *unknown, bool cancelled)
+{
+	struct ls_pipeline *p = l->arg;
+
+	enter(p);
+	p->lite--;
+	p->probes--;
+	if (!cancelled && !p->stopping)
+		emit_lite(p, t, unknown);
+	leave(p);	/* fills the window */
+}
+
+/* Starts a job's race, or holds it while the neighbour table is full. */
+static void start_probe(struct ls_pipeline *p, struct ls_job *job, bool have_path)
+{
+	if (!have_path)
+		ls_plan_path(p->plan, &job->race.addr, &job->race.path);
 	if (ls_plan_uses_table(p->plan, &job->race.addr, &job->race.path)) {
 		if (p->onlink >= p->onlink_max || p->held != NULL) {
 			job->phase = J_HELD;
@@ -542,7 +684,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 
 static void check_done(struct ls_pipeline *p)
 {
-	if (!p->done && p->depth == 0 && (p->exhausted || p->stopping) && p->jobs == 0) {
+	if (!p->done && p->depth == 0 && (p->exhausted || p->stopping) && p->jobs == 0 && p->lite == 0) {
 		p->done = true;
 		if (p->timer_open) {
 			uv_timer_stop(&p->release_timer);
@@ -551,6 +693,10 @@ static void check_done(struct ls_pipeline *p)
 		}
 		free(p->releases);
 		p->releases = NULL;
+		p->plan->lite.adopt = NULL;
+		p->plan->lite.paths = NULL;
+		free(p->paths);
+		p->paths = NULL;
 		p->done_cb(p);
 	}
 }
@@ -559,6 +705,7 @@ static void check_done(struct ls_pipeline *p)
 static void pump(struct ls_pipeline *p)
 {
 	struct ls_target t;
+	struct ls_path path;
 	struct ls_job *job;
 
 	if (p->pumping)
@@ -582,7 +729,7 @@ static void pump(struct ls_pipeline *p)
 			p->ready = job->qnext;
 			if (p->ready == NULL)
 				p->ready_tail = NULL;
-			start_probe(p, job);
+			start_probe(p, job, false);
 			continue;
 		}
 		if (p->exhausted || p->probes + p->resolving >= p->max_jobs)
@@ -590,6 +737,11 @@ static void pump(struct ls_pipeline *p)
 		if (!ls_target_iter_next(&p->it, &t)) {
 			p->exhausted = true;
 			break;
+		}
+		if (!t.is_name) {
+			ls_plan_path(p->plan, &t.addr, &path);
+			if (lite_start(p, t.spec, &t.addr, &path))
+				continue;
 		}
 		job = job_new(p, t.spec);
 		if (job == NULL) {
@@ -601,7 +753,8 @@ static void pump(struct ls_pipeline *p)
 			start_resolve(p, job);
 		} else {
 			job->race.addr = t.addr;
-			start_probe(p, job);
+			job->race.path = path;
+			start_probe(p, job, true);
 		}
 	}
 	p->pumping = false;
@@ -624,6 +777,12 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	p->releases = calloc(p->onlink_cap, sizeof(*p->releases));
 	if (p->releases == NULL)
 		return -ENOMEM;
+	p->lite = p->npaths = p->path_hint = 0;
+	p->paths = calloc(LITE_PATHS, sizeof(*p->paths));	/* none: every target gets a job */
+	p->plan->lite.arg = p;
+	p->plan->lite.adopt = p->paths != NULL ? lite_adopt : NULL;
+	p->plan->lite.end = lite_end;
+	p->plan->lite.paths = p->paths;
 	uv_timer_init(p->loop, &p->release_timer);
 	p->timer_open = true;
 	enter(p);
@@ -671,5 +830,7 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 		}
 	}
 	p->ready = p->ready_tail = p->held = p->held_tail = NULL;
+	if (p->lite > 0)
+		ls_plan_cancel_lite(p->plan);	/* each ends on the engine's next tick */
 	leave(p);
 }

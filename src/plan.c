@@ -38,6 +38,7 @@ static int open_one(struct ls_plan *pl, const struct ls_method *m, char *err, si
 
 	/* TCP: raw SYNs when privilege allows (no socket per probe), else
 	 * connect(). */
+	pl->env.mi = pl->n;
 	if (m == &ls_method_tcp && ls_method_syn.open(&mi, &pl->env, err, errlen) == 0)
 		m = &ls_method_syn;
 	else if ((rc = m->open(&mi, &pl->env, err, errlen)) != 0)
@@ -69,6 +70,8 @@ int ls_plan_open(struct ls_plan *pl, uv_loop_t *loop, char *err, size_t errlen)
 	pl->env.counters = &pl->counters;
 	pl->env.conflict = pl->conflict;
 	pl->env.conflict_arg = pl->data;
+	memset(&pl->lite, 0, sizeof(pl->lite));
+	pl->env.lite = &pl->lite;
 	for (i = 0; i < LS_ARRAY_SIZE(all); i++) {
 		const struct ls_method *m = all[i];
 		if (pl->want != 0) {
@@ -178,6 +181,20 @@ size_t ls_plan_window(const struct ls_plan *pl, size_t want)
 		if (pl->m[i]->capacity != NULL && (c = pl->m[i]->capacity(pl->inst[i])) > 0 && c < want)
 			want = c;
 	return want;
+}
+
+bool ls_plan_lite(const struct ls_plan *pl, unsigned i)
+{
+	return pl->m[i]->start_lite != NULL && pl->lite.adopt != NULL;
+}
+
+void ls_plan_cancel_lite(struct ls_plan *pl)
+{
+	unsigned i;
+
+	for (i = 0; i < pl->n; i++)
+		if (pl->m[i]->cancel_lite != NULL)
+			pl->m[i]->cancel_lite(pl->inst[i]);
 }
 
 void ls_plan_close(struct ls_plan *pl)

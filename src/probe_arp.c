@@ -69,10 +69,10 @@ static unsigned arp_send(struct ls_engine *e, const uint32_t *slots, unsigned n,
 	memset(msgs, 0, sizeof(msgs));
 	memset(to, 0, sizeof(to));
 	for (k = 0; k < n && k < BATCH; k++) {
-		struct ls_attempt *a = e->slots[slots[k]].a;
-		const struct ls_path *path = ls_attempt_path(a);
+		const struct ls_path *path = ls_engine_path(e, slots[k]);
 		const struct ls_iface *ifc = iface_of(e, path);
-		ls_arp_request(pkts[k], ifc->mac, path->src.b, ls_attempt_addr(a)->b);
+		struct ls_addr buf;
+		ls_arp_request(pkts[k], ifc->mac, path->src.b, ls_engine_addr(e, slots[k], &buf)->b);
 		to[k].sll_family = AF_PACKET;
 		to[k].sll_protocol = htons(ETH_P_ARP);
 		to[k].sll_ifindex = path->ifindex;
@@ -199,7 +199,7 @@ static void on_arp(struct arpm *m, const uint8_t *buf, size_t len, const struct 
 	spa.family = AF_INET;
 	memcpy(spa.b, msg.spa, 4);
 	while (n < MAX_DUPS && (s = ls_engine_find(e, &spa, &cur)) != LS_ENGINE_NIL) {
-		const struct ls_path *path = ls_attempt_path(e->slots[s].a);
+		const struct ls_path *path = ls_engine_path(e, s);
 		const struct ls_iface *ifc = iface_of(e, path);
 		if (e->slots[s].tries > 0 && path->ifindex == from->sll_ifindex && ifc != NULL &&
 		    ls_arp_answers(&msg, ifc->mac, path->src.b))
@@ -211,7 +211,7 @@ static void on_arp(struct arpm *m, const uint8_t *buf, size_t len, const struct 
 		return;
 	}
 	{
-		const struct ls_path *path = ls_attempt_path(e->slots[hits[0]].a);
+		const struct ls_path *path = ls_engine_path(e, hits[0]);
 		remember(m, &msg, path->ifindex, iface_of(e, path)->mac, path->src.b);
 	}
 	memset(&ans, 0, sizeof(ans));
@@ -353,6 +353,17 @@ static void arp_cancel(struct ls_minst *mi, struct ls_attempt *a)
 	ls_engine_cancel(&((struct arpm *)mi)->e, a);
 }
 
+static int arp_start_lite(struct ls_minst *mi, const struct ls_spec *spec, const struct ls_addr *addr,
+			  uint16_t path, bool follow)
+{
+	return ls_engine_start_lite(&((struct arpm *)mi)->e, spec, addr, path, follow);
+}
+
+static void arp_cancel_lite(struct ls_minst *mi)
+{
+	ls_engine_cancel_lite(&((struct arpm *)mi)->e);
+}
+
 static void arp_close(struct ls_minst *mi)
 {
 	struct arpm *m = (struct arpm *)mi;
@@ -375,6 +386,8 @@ const struct ls_method ls_method_arp = {
 	.applies = arp_applies,
 	.start = arp_start,
 	.cancel = arp_cancel,
+	.start_lite = arp_start_lite,
+	.cancel_lite = arp_cancel_lite,
 	.close = arp_close,
 	.describe = arp_describe,
 };

@@ -70,7 +70,8 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 	struct sockaddr_storage addrs[BATCH];
 	uint8_t pkts[BATCH][LS_ICMP_ECHO_LEN];
 	uint64_t txs[BATCH];
-	int family = ls_engine_addr(eng, slots[0])->family, fi = fam_index(family), r;
+	struct ls_addr buf;
+	int family = ls_engine_addr(eng, slots[0], &buf)->family, fi = fam_index(family), r;
 	unsigned k, off = 0;
 	char err[128];
 
@@ -82,7 +83,7 @@ static unsigned icmp_send(struct ls_engine *eng, const uint32_t *slots, unsigned
 	}
 	memset(msgs, 0, sizeof(msgs));
 	for (k = 0; k < n && k < BATCH; k++) {
-		const struct ls_addr *addr = ls_engine_addr(eng, slots[k]);
+		const struct ls_addr *addr = ls_engine_addr(eng, slots[k], &buf);
 		struct ls_eslot *s = &eng->slots[slots[k]];
 		struct ls_icmp_probe pr;
 		if (addr->family != family)
@@ -132,6 +133,7 @@ static uint32_t match(struct icmp *e, int fi, const struct ls_icmp_msg *m, const
 {
 	struct ls_engine *eng = &e->e;
 	struct ls_eslot *s;
+	struct ls_addr buf;
 	uint32_t i;
 
 	if (e->raw[fi] && m->id != e->ident) {
@@ -141,7 +143,7 @@ static uint32_t match(struct icmp *e, int fi, const struct ls_icmp_msg *m, const
 	if (!m->has_payload) {	/* an error quoting only 8 bytes: id and sequence */
 		i = m->seq;
 		if (i >= eng->nslots || eng->slots[i].a == NULL || eng->slots[i].tries == 0 ||
-		    ls_addr_cmp(from, ls_engine_addr(eng, i)) != 0) {
+		    ls_addr_cmp(from, ls_engine_addr(eng, i, &buf)) != 0) {
 			ls_engine_reject(eng, LS_REJ_STALE);
 			return LS_ENGINE_NIL;
 		}
@@ -156,12 +158,12 @@ static uint32_t match(struct icmp *e, int fi, const struct ls_icmp_msg *m, const
 	if (ls_icmp_tag(e->key, from, &m->probe) != m->probe.tag) {
 		/* From another address than the probe went to, or forged. */
 		ls_engine_reject(eng, s->a != NULL && s->gen == m->probe.gen &&
-				 ls_icmp_tag(e->key, ls_engine_addr(eng, i), &m->probe) == m->probe.tag ?
+				 ls_icmp_tag(e->key, ls_engine_addr(eng, i, &buf), &m->probe) == m->probe.tag ?
 				 LS_REJ_SOURCE : LS_REJ_COOKIE);
 		return LS_ENGINE_NIL;
 	}
 	if (s->a == NULL || s->gen != m->probe.gen || m->probe.try_ == 0 || m->probe.try_ > s->tries ||
-	    ls_addr_cmp(from, ls_engine_addr(eng, i)) != 0) {
+	    ls_addr_cmp(from, ls_engine_addr(eng, i, &buf)) != 0) {
 		ls_engine_reject(eng, LS_REJ_STALE);	/* ours, but answered already: a duplicate */
 		return LS_ENGINE_NIL;
 	}
@@ -460,6 +462,17 @@ static void icmp_cancel(struct ls_minst *mi, struct ls_attempt *a)
 	ls_engine_cancel(&((struct icmp *)mi)->e, a);
 }
 
+static int icmp_start_lite(struct ls_minst *mi, const struct ls_spec *spec, const struct ls_addr *addr,
+			   uint16_t path, bool follow)
+{
+	return ls_engine_start_lite(&((struct icmp *)mi)->e, spec, addr, path, follow);
+}
+
+static void icmp_cancel_lite(struct ls_minst *mi)
+{
+	ls_engine_cancel_lite(&((struct icmp *)mi)->e);
+}
+
 static void icmp_close(struct ls_minst *mi)
 {
 	struct icmp *e = (struct icmp *)mi;
@@ -486,6 +499,8 @@ const struct ls_method ls_method_icmp = {
 	.applies = icmp_applies,
 	.start = icmp_start,
 	.cancel = icmp_cancel,
+	.start_lite = icmp_start_lite,
+	.cancel_lite = icmp_cancel_lite,
 	.close = icmp_close,
 	.describe = icmp_describe,
 };

@@ -100,7 +100,8 @@ static int source4(const struct ls_attempt *a, uint32_t *src)
 static int send_port(struct syn *m, uint32_t s, unsigned k, double now)
 {
 	struct ls_engine *eng = &m->e;
-	const struct ls_addr *addr = ls_engine_addr(eng, s);
+	struct ls_addr buf;
+	const struct ls_addr *addr = ls_engine_addr(eng, s, &buf);
 	uint16_t port = eng->env.cfg->ports[k];
 	uint32_t cookie = ls_tcp_cookie(m->key, addr, port, m->sport), src = 0;
 	uint8_t pkt[LS_TCP_SYN4_LEN];

@@ -140,7 +140,8 @@ static void maybe_costly(struct ls_race *r)
 	start_kind(r, true);
 }
 
-void ls_race_start(struct ls_race *r)
+/* The attempts of every method that applies, none started. */
+static void race_init(struct ls_race *r)
 {
 	struct ls_plan *pl = r->plan;
 	unsigned i;
@@ -161,12 +162,32 @@ void ls_race_start(struct ls_race *r)
 		r->att[r->n].flags = pl->m[i]->costly ? A_COSTLY : 0;
 		r->n++;
 	}
+}
+
+void ls_race_start(struct ls_race *r)
+{
+	race_init(r);
 	if (r->n == 0)
 		r->unknown = strdup("no probe method can reach this address");
 	enter(r);
 	start_kind(r, false);
 	maybe_costly(r);
 	leave(r);
+}
+
+struct ls_attempt *ls_race_adopt(struct ls_race *r, unsigned mi, uint32_t handle)
+{
+	unsigned i;
+
+	race_init(r);
+	for (i = 0; i < r->n; i++)
+		if (r->att[i].mi == mi && !(r->att[i].flags & A_COSTLY)) {
+			r->att[i].flags |= A_STARTED;
+			r->att[i].handle = handle;
+			r->running = 1;
+			return &r->att[i];
+		}
+	return NULL;
 }
 
 static void cancel_running(struct ls_race *r, const struct ls_attempt *except)

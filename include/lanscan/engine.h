@@ -49,14 +49,23 @@ struct ls_engine_ops {
 	void (*free)(struct ls_engine *e);
 };
 
+/* A slot: one target's attempt, or a lite target (S_LITE: method.h's
+ * struct ls_lite; its spec, IPv4 address and path index are the target's
+ * whole state).  48 bytes: at 100 k packets a second every target of a /16
+ * is in flight at once. */
 struct ls_eslot {
-	struct ls_attempt *a;	/* NULL when free */
+	union {
+		struct ls_attempt *a;		/* NULL when free */
+		const struct ls_spec *spec;	/* S_LITE */
+	};
 	double first_ms;	/* monotonic time of the first send */
 	uint64_t first_ns;	/* and its CLOCK_REALTIME, to compare with kernel receive timestamps */
-	double deadline_ms;
+	float wait_ms;		/* the wait from the first send (0 before it) */
+	uint32_t v4;		/* S_LITE: the IPv4 address, network order */
 	uint32_t heap_i;	/* LS_ENGINE_NIL when not in the heap */
 	uint32_t next;		/* free list, or the address index's chain */
 	uint16_t gen;		/* bumped each time the slot is freed */
+	uint16_t path;		/* S_LITE: the path's index */
 	uint8_t tries;		/* sends so far */
 	uint8_t flags;
 };
@@ -85,6 +94,8 @@ struct ls_engine {
 	bool ticking, closing;
 	struct ls_eslot *slots;
 	uint32_t nslots, free_head, used;
+	uint32_t fresh;		/* slots from here on never used yet (not touched: no RSS) */
+	uint32_t lite;		/* lite slots in use */
 	struct ls_edue *heap;
 	uint32_t heap_n;
 	struct ls_eq *q;	/* the send queue: a ring */
@@ -106,6 +117,12 @@ int ls_engine_init(struct ls_engine *e, const struct ls_menv *env, const struct 
 /* The method interface's start and cancel, for the codec to forward. */
 int ls_engine_start(struct ls_engine *e, struct ls_attempt *a);
 void ls_engine_cancel(struct ls_engine *e, struct ls_attempt *a);
+/* And start_lite and cancel_lite (an IPv4 address only).  A codec that
+ * keeps lite slots reads its slots' targets only through ls_engine_addr
+ * and ls_engine_path. */
+int ls_engine_start_lite(struct ls_engine *e, const struct ls_spec *spec, const struct ls_addr *addr,
+			 uint16_t path, bool follow);
+void ls_engine_cancel_lite(struct ls_engine *e);
 
 /* Closes the engine's timer; ops->free runs when the last handle (the
  * codec's too, see ls_engine_handle_closed) is closed. */
@@ -156,10 +173,15 @@ double ls_engine_rtt(const struct ls_engine *e, uint32_t s, uint64_t tx_ns, uint
  * (a step back or forward), the monotonic clock on both ends; never 0. */
 double ls_engine_rtt_at(const struct ls_eslot *sl, uint64_t tx_ns, uint64_t rx_ns, uint64_t wall, double now);
 
-/* The slot's target. */
-static inline const struct ls_addr *ls_engine_addr(const struct ls_engine *e, uint32_t s)
+/* The slot's target: a pointer to its race's address, or for a lite slot
+ * to *buf, filled. */
+const struct ls_addr *ls_engine_addr(const struct ls_engine *e, uint32_t s, struct ls_addr *buf);
+/* The path to the slot's target. */
+const struct ls_path *ls_engine_path(const struct ls_engine *e, uint32_t s);
+/* The monotonic time the slot's target ends its wait. */
+static inline double ls_engine_deadline(const struct ls_eslot *sl)
 {
-	return ls_attempt_addr(e->slots[s].a);
+	return sl->first_ms + sl->wait_ms;
 }
 
 #endif

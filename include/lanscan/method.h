@@ -95,6 +95,37 @@ struct ls_minst;		/* a method's opened state: its own struct */
 typedef void (*ls_conflict_cb)(void *arg, const struct ls_addr *addr, const uint8_t first[6],
 			       const uint8_t second[6]);
 
+/* A target in flight on one packet method alone, with no race of its own
+ * (issue 22: at 100 k packets a second with a 1 s wait, every address of
+ * a /16 is in flight at once, and a race with its job is ~390 bytes).  The
+ * pipeline starts such a "lite" target when an IPv4 address has exactly one
+ * cheap method and that method's engine keeps lite slots (ICMP, ARP); the
+ * engine's slot is then the target's whole state.  The engine calls adopt
+ * when the target needs a race after all (an answer, a negative, or its
+ * silence when a costly method such as TCP follows), and end when the
+ * target is over without one (down, or unknown with a reason). */
+struct ls_spec;
+struct ls_lite_target {
+	const struct ls_spec *spec;	/* the target as the user gave it */
+	struct ls_addr addr;
+	uint16_t path;			/* an index into ls_lite.paths */
+	double first_ms;		/* monotonic time of its first probe, 0: never sent */
+};
+
+struct ls_lite {
+	/* set by the owner (the pipeline) before any lite start */
+	void *arg;
+	/* The target's race, with method mi's attempt started and holding
+	 * `handle`: the engine goes on with that attempt.  NULL: no memory (the
+	 * engine then ends the target as unknown). */
+	struct ls_attempt *(*adopt)(struct ls_lite *l, const struct ls_lite_target *t, unsigned mi,
+				    uint32_t handle);
+	/* The target is over with no race: down (unknown NULL) or unknown
+	 * (why; copied), or cancelled (nothing to report). */
+	void (*end)(struct ls_lite *l, const struct ls_lite_target *t, const char *unknown, bool cancelled);
+	const struct ls_path *paths;	/* the paths of lite targets, by index */
+};
+
 /* What a method gets when it is opened. */
 struct ls_menv {
 	uv_loop_t *loop;
@@ -104,6 +135,8 @@ struct ls_menv {
 	struct ls_counters *counters;
 	ls_conflict_cb conflict;		/* may be NULL */
 	void *conflict_arg;
+	struct ls_lite *lite;			/* the owner of lite targets (plan.h) */
+	unsigned mi;				/* this method's index in the plan */
 };
 
 /* One method's work on one target.  Lives inside the target's race. */
@@ -153,6 +186,13 @@ struct ls_method {
 	int (*start)(struct ls_minst *mi, struct ls_attempt *a);
 	/* Ends a started attempt early; done still follows (maybe at once). */
 	void (*cancel)(struct ls_minst *mi, struct ls_attempt *a);
+	/* Optional, for a packet method whose engine keeps lite targets (an
+	 * IPv4 address, see struct ls_lite): starts one (0 or a negative
+	 * errno), `follow` when costly methods follow its silence; and
+	 * cancels every lite target (each still ends). */
+	int (*start_lite)(struct ls_minst *mi, const struct ls_spec *spec, const struct ls_addr *addr,
+			  uint16_t path, bool follow);
+	void (*cancel_lite)(struct ls_minst *mi);
 	/* Closes the method once no attempt is left; memory goes in close callbacks. */
 	void (*close)(struct ls_minst *mi);
 	/* Optional: a line for -v about how it was opened ("raw socket", ...). */

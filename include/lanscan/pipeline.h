@@ -58,6 +58,10 @@ struct ls_pipeline {
 	uv_timer_t release_timer;
 	bool timer_open;
 	unsigned probes, resolving, jobs;
+	unsigned lite;				/* lite targets in flight (method.h): no job */
+	struct ls_path *paths;			/* their paths, by index */
+	unsigned npaths, path_hint;
+	bool no_lite;				/* a job for every target (tests, comparisons) */
 	bool exhausted, stopping, done, pumping;
 	struct ls_stats stats;
 	int syserr;				/* negative errno: exit 4 */

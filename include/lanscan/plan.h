@@ -25,6 +25,7 @@ struct ls_plan {
 	struct ls_counters counters;
 	struct ls_pacer pacer;
 	struct ls_menv env;
+	struct ls_lite lite;		/* filled by the pipeline (method.h) */
 	bool have_net;
 	struct ls_netinfo net;
 	const struct ls_method *m[LS_MAX_METHODS];
@@ -52,6 +53,12 @@ bool ls_plan_uses_table(const struct ls_plan *pl, const struct ls_addr *addr, co
 
 /* Targets that can be in flight at once: the smallest method capacity. */
 size_t ls_plan_window(const struct ls_plan *pl, size_t want);
+
+/* Whether method i keeps lite targets (method.h). */
+bool ls_plan_lite(const struct ls_plan *pl, unsigned i);
+
+/* Cancels every lite target of every method (each still ends). */
+void ls_plan_cancel_lite(struct ls_plan *pl);
 
 /* Closes every method (their memory goes in close callbacks). */
 void ls_plan_close(struct ls_plan *pl);

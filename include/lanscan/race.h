@@ -42,6 +42,12 @@ struct ls_race {
 
 void ls_race_start(struct ls_race *r);
 
+/* Starts the race of a lite target (method.h) whose method mi already
+ * runs under `handle`: that method's attempt, started, is returned for the
+ * method to go on with; no other starts until it reports.  NULL when mi
+ * does not apply to the target (then nothing is started). */
+struct ls_attempt *ls_race_adopt(struct ls_race *r, unsigned mi, uint32_t handle);
+
 /* Cancels every attempt; finished still runs (decided does not, unless it
  * already had).  Safe to call more than once. */
 void ls_race_cancel(struct ls_race *r);

@@ -28,7 +28,9 @@ struct net {
 
 static int target_index(const struct ls_engine *e, uint32_t s)
 {
-	return ls_engine_addr(e, s)->b[3] - 1;
+	struct ls_addr buf;
+
+	return ls_engine_addr(e, s, &buf)->b[3] - 1;
 }
 
 static unsigned f_send(struct ls_engine *e, const uint32_t *slots, unsigned n, double now)
@@ -93,8 +95,34 @@ static int m_start(struct ls_minst *mi, struct ls_attempt *a) { (void)mi; return
 static void m_cancel(struct ls_minst *mi, struct ls_attempt *a) { (void)mi; ls_engine_cancel(&net.e, a); }
 static void m_close(struct ls_minst *mi) { (void)mi; ls_engine_close(&net.e); }
 
+static int m_start_lite(struct ls_minst *mi, const struct ls_spec *spec, const struct ls_addr *a, uint16_t path,
+			bool follow)
+{
+	(void)mi;
+	return ls_engine_start_lite(&net.e, spec, a, path, follow);
+}
+
+static void m_cancel_lite(struct ls_minst *mi) { (void)mi; ls_engine_cancel_lite(&net.e); }
+
 static const struct ls_method fake = { .name = "fake", .bit = LS_M_ICMP, .open = m_open, .applies = m_applies,
-	.start = m_start, .cancel = m_cancel, .close = m_close };
+	.start = m_start, .cancel = m_cancel, .start_lite = m_start_lite, .cancel_lite = m_cancel_lite,
+	.close = m_close };
+
+/* A costly method (as TCP): counts its starts, silent at once. */
+static int costly_started[N];
+
+static int c_start(struct ls_minst *mi, struct ls_attempt *a)
+{
+	(void)mi;
+	costly_started[ls_attempt_addr(a)->b[3] - 1]++;
+	ls_attempt_done(a, NULL);
+	return 0;
+}
+
+static void c_cancel(struct ls_minst *mi, struct ls_attempt *a) { (void)mi; (void)a; }
+
+static const struct ls_method costly = { .name = "costly", .bit = LS_M_TCP, .costly = true,
+	.applies = m_applies, .start = c_start, .cancel = c_cancel };
 
 static struct ls_race races[N];
 static int finished;
@@ -102,8 +130,43 @@ static int finished;
 static void on_decided(struct ls_race *r) { (void)r; }
 static void on_finished(struct ls_race *r) { (void)r; finished++; }
 
-/* Runs N races to the end: wait_ms, retries, RTO bounds as given. */
-static void sweep(int wait_ms, int retries, int rto_ms)
+/* Lite targets (method.h): what the engine asked of their owner. */
+enum { LITE = 1, FOLLOW = 2, CANCEL = 4 };
+static struct {
+	int adopted[N], ended[N], cancelled[N];
+	char *unknown[N];
+	struct ls_path path;
+} lt;
+static const struct ls_spec a_spec;
+
+static struct ls_attempt *l_adopt(struct ls_lite *l, const struct ls_lite_target *t, unsigned mi, uint32_t handle)
+{
+	int i = t->addr.b[3] - 1;
+
+	(void)l;
+	assert_ptr_equal(t->spec, &a_spec);
+	assert_int_equal(t->path, 0);
+	lt.adopted[i]++;
+	races[i].addr = t->addr;
+	return ls_race_adopt(&races[i], mi, handle);
+}
+
+static void l_end(struct ls_lite *l, const struct ls_lite_target *t, const char *unknown, bool cancelled)
+{
+	int i = t->addr.b[3] - 1;
+
+	(void)l;
+	lt.ended[i]++;
+	lt.cancelled[i] += cancelled;
+	free(lt.unknown[i]);
+	lt.unknown[i] = unknown != NULL ? strdup(unknown) : NULL;
+	finished++;
+}
+
+/* Runs N races to the end: wait_ms, retries, RTO bounds as given; with
+ * LITE as lite targets (FOLLOW: a costly method too; CANCEL: all
+ * cancelled at once). */
+static void sweep_as(int wait_ms, int retries, int rto_ms, int mode)
 {
 	uv_loop_t loop;
 	struct ls_plan plan;
@@ -125,10 +188,19 @@ static void sweep(int wait_ms, int retries, int rto_ms)
 	env.pacer = &plan.pacer;
 	env.net = NULL;
 	env.counters = &plan.counters;
+	env.lite = &plan.lite;
+	env.mi = 0;
+	plan.lite.adopt = l_adopt;
+	plan.lite.end = l_end;
+	plan.lite.paths = &lt.path;
 	assert_int_equal(fake.open(&mi, &env, err, sizeof(err)), 0);
 	plan.m[0] = &fake;
 	plan.inst[0] = mi;
 	plan.n = 1;
+	if (mode & FOLLOW) {
+		plan.m[1] = &costly;
+		plan.n = 2;
+	}
 	finished = 0;
 	for (i = 0; i < N; i++) {
 		memset(&races[i], 0, sizeof(races[i]));
@@ -137,8 +209,13 @@ static void sweep(int wait_ms, int retries, int rto_ms)
 		races[i].addr.b[3] = (uint8_t)(i + 1);
 		races[i].decided = on_decided;
 		races[i].finished = on_finished;
-		ls_race_start(&races[i]);
+		if (mode & LITE)
+			assert_int_equal(fake.start_lite(mi, &a_spec, &races[i].addr, 0, mode & FOLLOW), 0);
+		else
+			ls_race_start(&races[i]);
 	}
+	if (mode & CANCEL)
+		fake.cancel_lite(mi);
 	while (finished < N)
 		uv_run(&loop, UV_RUN_ONCE);
 	fake.close(mi);
@@ -146,13 +223,20 @@ static void sweep(int wait_ms, int retries, int rto_ms)
 	assert_int_equal(uv_loop_close(&loop), 0);
 }
 
+static void sweep(int wait_ms, int retries, int rto_ms)
+{
+	sweep_as(wait_ms, retries, rto_ms, 0);
+}
+
 static int teardown(void **state)
 {
 	int i;
 
 	(void)state;
-	for (i = 0; i < N; i++)
+	for (i = 0; i < N; i++) {
 		ls_race_free(&races[i]);
+		free(lt.unknown[i]);
+	}
 	return 0;
 }
 
@@ -160,7 +244,75 @@ static int reset(void **state)
 {
 	(void)state;
 	memset(&net, 0, sizeof(net));
+	memset(&lt, 0, sizeof(lt));
+	memset(costly_started, 0, sizeof(costly_started));
 	return 0;
+}
+
+/* A lite target gets a race only to answer; a silent one ends from its
+ * slot, with the same retries as a race's. */
+static void test_lite_targets(void **state)
+{
+	(void)state;
+	net.answer_on_try[1] = 2;
+	sweep_as(250, 5, 40, LITE);
+	assert_int_equal(net.sends[0], 3);	/* as test_retries_within_the_wait */
+	assert_int_equal(net.sends[1], 2);
+	assert_int_equal(lt.adopted[1], 1);
+	assert_int_equal(races[1].state, LS_UP);
+	assert_int_equal(lt.ended[1], 0);
+	assert_int_equal(lt.adopted[0], 0);
+	assert_int_equal(lt.ended[0], 1);
+	assert_null(lt.unknown[0]);		/* down */
+	assert_int_equal(lt.cancelled[0], 0);
+	assert_int_equal(lt.ended[2], 1);
+	assert_int_equal(net.e.lite, 0);
+	assert_int_equal(net.e.used, 0);
+}
+
+/* With a costly method to follow, a silent lite target gets its race when
+ * its first exchange is silent, and the costly method starts; one that
+ * answers never starts it. */
+static void test_lite_follow(void **state)
+{
+	(void)state;
+	net.answer_on_try[1] = 1;
+	sweep_as(250, 2, 40, LITE | FOLLOW);
+	assert_int_equal(lt.adopted[0], 1);
+	assert_int_equal(costly_started[0], 1);
+	assert_int_equal(lt.ended[0], 0);
+	assert_int_equal(races[0].state, LS_DOWN);
+	assert_int_equal(net.sends[0], 1);	/* no echo retry once TCP follows (issue 22) */
+	assert_int_equal(lt.adopted[1], 1);
+	assert_int_equal(costly_started[1], 0);
+	assert_int_equal(races[1].state, LS_UP);
+}
+
+static void test_lite_drops_make_silence_unknown(void **state)
+{
+	(void)state;
+	net.answer_on_try[0] = 1;
+	net.drop_after_send = true;
+	sweep_as(100, 0, 50, LITE);
+	assert_int_equal(races[0].state, LS_UP);
+	assert_int_equal(lt.ended[1], 1);
+	assert_non_null(lt.unknown[1]);
+	assert_non_null(strstr(lt.unknown[1], "dropped"));
+}
+
+static void test_lite_cancel(void **state)
+{
+	int i;
+
+	(void)state;
+	net.answer_on_try[0] = 1;
+	sweep_as(100, 0, 50, LITE | CANCEL);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(lt.ended[i], 1);
+		assert_int_equal(lt.cancelled[i], 1);
+		assert_int_equal(lt.adopted[i], 0);
+		assert_int_equal(net.sends[i], 0);
+	}
 }
 
 static void test_retries_within_the_wait(void **state)
@@ -224,6 +376,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_retries_within_the_wait, reset, teardown),
 		cmocka_unit_test_setup_teardown(test_drops_make_silence_unknown, reset, teardown),
 		cmocka_unit_test(test_rtt_survives_a_clock_step),
+		cmocka_unit_test_setup_teardown(test_lite_targets, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_lite_follow, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_lite_drops_make_silence_unknown, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_lite_cancel, reset, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
