@@ -55,7 +55,7 @@ DEPS_BUILD := make gcc clang pkg-config libuv1-dev libexpat1-dev iputils-ping ie
 DEPS_TEST  := libcmocka-dev bats bats-assert bats-support iproute2 nftables \
               dnsmasq-base netcat-openbsd procps libclang-rt-14-dev prometheus \
               python3 bash-completion libcap2-bin mandoc systemd samba avahi-daemon \
-              bind9-dnsutils nbtscan minidlna miniupnpd-nftables chromium
+              bind9-dnsutils nbtscan minidlna miniupnpd-nftables chromium time
 DEPS_BENCH := fping nmap zmap time arp-scan nbtscan
 # To build the Debian package (make deb; make check tests it), and to run
 # its autopkgtest tests with autopkgtest itself (make deb-check).
