@@ -42,7 +42,7 @@ static long sysctl_long(const char *path)
 	return v;
 }
 
-int ls_neigh_room_count(int family, unsigned *held)
+int ls_neigh_room_count(int family, unsigned *held, unsigned *resolving)
 {
 	struct {
 		struct nlmsghdr h;
@@ -57,6 +57,8 @@ int ls_neigh_room_count(int family, unsigned *held)
 	int fd, rc = 0;
 
 	*held = 0;
+	if (resolving != NULL)
+		*resolving = 0;
 	memset(&req, 0, sizeof(req));
 	req.h.nlmsg_len = sizeof(req);
 	req.h.nlmsg_type = RTM_GETNEIGH;
@@ -83,8 +85,11 @@ int ls_neigh_room_count(int family, unsigned *held)
 				rc = -EIO;
 				goto out;
 			}
-			if (ls_nl_parse_neigh(h, left, &nb) == 0 && ls_neigh_room_holds(&nb))
-				(*held)++;
+			if (ls_nl_parse_neigh(h, left, &nb) != 0 || !ls_neigh_room_holds(&nb))
+				continue;
+			(*held)++;
+			if (resolving != NULL && (nb.state & NUD_INCOMPLETE))
+				(*resolving)++;
 		}
 	}
 out:
@@ -109,5 +114,5 @@ int ls_neigh_room_read(int family, int ifindex, struct ls_neigh_room *r)
 	retrans = sysctl_long(path);
 	r->incomplete_ms = (double)(solicit > 0 && solicit < 100 ? solicit : 3) *
 			   (double)(retrans > 0 && retrans < 600000 ? retrans : 1000);
-	return ls_neigh_room_count(family, &r->held);
+	return ls_neigh_room_count(family, &r->held, &r->resolving);
 }

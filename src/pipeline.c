@@ -310,13 +310,18 @@ static void on_decided(struct ls_race *r)
  * has free, never more than at the start.  (Growing past that would count
  * as free the entries of targets started but not yet sent: the kernel's
  * entries are made as the paced probes go out.  The release timers already
- * follow the kernel's pace; this only yields to the machine's other users.) */
+ * follow the kernel's pace; this only yields to the machine's other users.)
+ * The resolutions under way at the start (a sweep just before ours: its
+ * last targets' entries) are over within an entry's life: from then on the
+ * room at the start is counted without them. */
 static void room_update(struct ls_pipeline *p)
 {
 	struct ls_neigh_room r = { .thresh3 = p->onlink_thresh3 };
 	unsigned h4, h6, places;
 
-	if (ls_neigh_room_count(AF_INET, &h4) != 0 || ls_neigh_room_count(AF_INET6, &h6) != 0)
+	if (p->onlink_cap_later > p->onlink_cap && ls_now_ms() >= p->onlink_cap_at)
+		p->onlink_cap = p->onlink_cap_later;
+	if (ls_neigh_room_count(AF_INET, &h4, NULL) != 0 || ls_neigh_room_count(AF_INET6, &h6, NULL) != 0)
 		return;
 	r.held = h4 + h6;
 	places = p->onlink + ls_neigh_room_places(&r);
@@ -330,7 +335,7 @@ static void room_init(struct ls_pipeline *p)
 	unsigned a, b;
 
 	if (ls_neigh_room_read(AF_INET, 0, &r4) != 0 || ls_neigh_room_read(AF_INET6, 0, &r6) != 0) {
-		p->onlink_max = p->onlink_cap = 256;	/* no table to read: the old, safe pace */
+		p->onlink_max = p->onlink_cap = p->onlink_cap_later = 256;	/* no table to read: the old, safe pace */
 		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
 		return;
 	}
@@ -340,6 +345,12 @@ static void room_init(struct ls_pipeline *p)
 	p->onlink_thresh3 = r4.thresh3 < r6.thresh3 ? r4.thresh3 : r6.thresh3;
 	p->onlink_hold_ms = (r4.incomplete_ms > r6.incomplete_ms ? r4.incomplete_ms : r6.incomplete_ms) +
 			    LS_ONLINK_MARGIN_MS;
+	r4.held -= r4.resolving;
+	r6.held -= r6.resolving;
+	a = ls_neigh_room_places(&r4);
+	b = ls_neigh_room_places(&r6);
+	p->onlink_cap_later = a < b ? a : b;
+	p->onlink_cap_at = ls_now_ms() + p->onlink_hold_ms;
 	p->onlink_room = true;
 }
 
@@ -771,10 +782,11 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	if (p->onlink_max == 0) {
 		room_init(p);
 	} else {
-		p->onlink_cap = p->onlink_max;
+		p->onlink_cap = p->onlink_cap_later = p->onlink_max;
 		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
 	}
-	p->releases = calloc(p->onlink_cap, sizeof(*p->releases));
+	p->releases = calloc(p->onlink_cap_later > p->onlink_cap ? p->onlink_cap_later : p->onlink_cap,
+			     sizeof(*p->releases));
 	if (p->releases == NULL)
 		return -ENOMEM;
 	p->lite = p->npaths = p->path_hint = 0;

@@ -21,6 +21,8 @@
 struct ls_neigh_room {
 	unsigned thresh3;	/* the table's limit: gc_thresh3, 1024 when unreadable (a namespace) */
 	unsigned held;		/* entries the kernel cannot evict now (not FAILED, NOARP or PERMANENT) */
+	unsigned resolving;	/* of them, INCOMPLETE ones: resolutions under way, each over (answered
+				 * or FAILED) within incomplete_ms unless someone asks again */
 	double incomplete_ms;	/* how long an unanswered entry stays INCOMPLETE */
 };
 
@@ -37,7 +39,8 @@ unsigned ls_neigh_room_places(const struct ls_neigh_room *r);
  * or a negative errno (then *r holds the defaults). */
 int ls_neigh_room_read(int family, int ifindex, struct ls_neigh_room *r);
 
-/* Only the table's count (held), for a periodic look: 0 or a negative errno. */
-int ls_neigh_room_count(int family, unsigned *held);
+/* Only the table's count (held; resolving, when not NULL), for a periodic
+ * look: 0 or a negative errno. */
+int ls_neigh_room_count(int family, unsigned *held, unsigned *resolving);
 
 #endif

@@ -50,6 +50,8 @@ struct ls_pipeline {
 	unsigned onlink, onlink_max;		/* on-link targets that may hold a table entry
 						 * (0 before start: from the table's room) */
 	unsigned onlink_cap;			/* the most onlink_max may be (the room at the start) */
+	unsigned onlink_cap_later;		/* and from onlink_cap_at on: the start's resolutions over */
+	double onlink_cap_at;
 	unsigned onlink_thresh3;		/* the tables' limit (neighroom.h) */
 	double onlink_hold_ms;			/* how long an unanswered one holds its entry */
 	bool onlink_room;			/* onlink_max follows the table's room */

@@ -99,11 +99,23 @@ in_dense() { timeout 60 ip netns exec "$(lab_ns denses)" "$@"; }
 	assert_equal "$(printf '%s\n' "$output" | cut -f1 | sort -V | tr '\n' ' ')" "198.19.8.2 198.19.8.9 198.19.15.250 "
 }
 
-@test "load: the same unprivileged, through the paced neighbour table" {
+# Twice in a row: the second sweep starts while the kernel still resolves
+# the first one's last targets (hundreds of INCOMPLETE entries).  Those are
+# over within an entry's life, and then no longer cut the room: the second
+# sweep took 3.1x the first when they did all along, 1.4x now.
+@test "load: the same unprivileged, through the paced neighbour table, twice in a row" {
+	local t0 t1 t2
 	dir=$(mktemp -d /tmp/lanscan-nobody.XXXXXX)
 	cp "$LANSCAN" "$dir/" && chmod 755 "$dir" "$dir/lanscan"
-	LANSCAN_TEST_TIMEOUT=120 run in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" -a \
-		198.19.8.1-198.19.15.254
+	for i in 1 2; do
+		t0=$(date +%s%N)
+		LANSCAN_TEST_TIMEOUT=120 run in_lab setpriv --reuid=65534 --regid=65534 --clear-groups "$dir/lanscan" \
+			-a 198.19.8.1-198.19.15.254
+		eval "t$i=$(( ($(date +%s%N) - t0) / 1000000 ))"
+		assert_equal "$(printf '%s\n' "$output" | cut -f1 | sort -V | tr '\n' ' ')" \
+			"198.19.8.2 198.19.8.9 198.19.15.250 "
+	done
 	rm -rf "$dir"
-	assert_equal "$(printf '%s\n' "$output" | cut -f1 | sort -V | tr '\n' ' ')" "198.19.8.2 198.19.8.9 198.19.15.250 "
+	echo "# first $t1 ms, second $t2 ms" >&3
+	[ "$t2" -le $((t1 * 2)) ] || fail "the second sweep took $t2 ms, the first $t1 ms"
 }
