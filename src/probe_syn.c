@@ -191,6 +191,11 @@ static void send_pending(struct syn *m, double now)
 }
 
 /* The engine's send op: each slot's first port (the engine drew its token). */
+static uint64_t syn_backlog(struct ls_engine *eng)
+{
+	return ((struct syn *)eng->codec)->pend_ports;
+}
+
 static unsigned syn_send(struct ls_engine *eng, const uint32_t *slots, unsigned n, double now)
 {
 	struct syn *m = eng->codec;
@@ -410,6 +415,7 @@ static void syn_free(struct ls_engine *eng)
 static const struct ls_engine_ops syn_ops = {
 	.send = syn_send,
 	.receive = syn_receive,
+	.backlog = syn_backlog,
 	.drops = syn_drops,
 	.free = syn_free,
 };

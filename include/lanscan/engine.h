@@ -47,6 +47,9 @@ struct ls_engine_ops {
 	uint64_t (*drops)(struct ls_engine *e);
 	/* Frees the codec once every handle is closed. */
 	void (*free)(struct ls_engine *e);
+	/* Optional: packets the codec still has to send on its own (SYN's
+	 * later ports), so the engine wakes up for them as for its queue. */
+	uint64_t (*backlog)(struct ls_engine *e);
 };
 
 /* A slot: one target's attempt, or a lite target (S_LITE: method.h's
@@ -91,7 +94,8 @@ struct ls_engine {
 	int handles;		/* libuv handles open: the engine's timer and the codec's */
 	/* state */
 	uv_timer_t timer;
-	bool ticking, closing;
+	bool ticking, closing, in_tick;
+	double due;		/* when the timer fires (monotonic ms), while ticking */
 	struct ls_eslot *slots;
 	uint32_t nslots, free_head, used;
 	uint32_t fresh;		/* slots from here on never used yet (not touched: no RSS) */

@@ -73,7 +73,7 @@ static uint64_t f_drops(struct ls_engine *e)
 
 static void f_free(struct ls_engine *e) { (void)e; }
 
-static const struct ls_engine_ops ops = { f_send, f_receive, f_drops, f_free };
+static const struct ls_engine_ops ops = { f_send, f_receive, f_drops, f_free, NULL };
 
 static int m_open(struct ls_minst **out, const struct ls_menv *env, char *err, size_t errlen)
 {
