@@ -1,5 +1,6 @@
 /* pipeline.c -- a bounded window of jobs: resolve names, race methods on addresses, emit as decided. */
 #include "lanscan/pipeline.h"
+#include "pipeline_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -12,57 +13,14 @@
 #include "lanscan/kind.h"
 #include "lanscan/linkwatch.h"
 #include "lanscan/names.h"
-#include "lanscan/neighroom.h"
 #include "lanscan/oui.h"
 #include "lanscan/race.h"
 #include "lanscan/util.h"
 
-/* The ownership rule, as libuv's for handles: a job is never freed while a
- * frame of the pipeline is on the stack.  Every way in (start, stop, a
- * race's callbacks, a name lookup's, getaddrinfo's, the release timer)
- * counts itself in p->depth; a job that is over is buried (off the live
- * list, on p->dead), and the outermost frame frees the dead on its way out,
- * then fills the window and, last, reports the end.  So an output error, a
- * stop or a cancel at any point, even from inside a job's own callback, is
- * safe. */
-enum job_phase { J_QUEUED, J_HELD, J_RESOLVING, J_PROBING, J_NAMES, J_DEAD };
-
-/* The kernel keeps an INCOMPLETE neighbour entry for up to 3 s (3
- * solicitations 1 s apart) for a silent on-link address; it holds at most
- * gc_thresh3 (1024) entries for every namespace together.  Targets probed
- * through the table are held to the room it has (neighroom.h: the limit,
- * less a quarter for others, less what it holds), each counted until its
- * entry can have failed; every release tick looks at the table again, so
- * places free as soon as the kernel's entries do, and shrink when others
- * fill it.  With an explicit onlink_max, that many, each for
- * LS_ONLINK_HOLD_MS. */
-#define LS_ONLINK_HOLD_MS 3500
-#define LS_ONLINK_MARGIN_MS 300	/* an entry's life past its last solicitation */
-#define RELEASE_TICK_MS 100
-#define LITE_PATHS 64		/* distinct paths of lite targets; others get a job */
-
-struct ls_job {
-	struct ls_pipeline *pl;
-	const struct ls_spec *spec;
-	bool is_name;
-	enum job_phase phase;
-	bool racing;			/* the race has not finished */
-	bool onlink;			/* holds one of the on-link places */
-	double started_ms;
-	bool emitted;
-	void *req;			/* the getaddrinfo request under way */
-	struct ls_nq *nq;		/* the name lookup under way (names.h) */
-	struct ls_ilookup *il;		/* the recognition lookup under way (identify.h) */
-	struct ls_facts facts;		/* what the host said: names, evidence */
-	struct ls_race race;
-	struct ls_job *prev, *next;	/* the live list */
-	struct ls_job *qnext;		/* the ready queue */
-};
-
 static void pump(struct ls_pipeline *p);
 static void check_done(struct ls_pipeline *p);
 
-static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
+struct ls_job *ls__job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 {
 	struct ls_job *job = calloc(1, sizeof(*job));
 
@@ -79,7 +37,7 @@ static struct ls_job *job_new(struct ls_pipeline *p, const struct ls_spec *spec)
 }
 
 /* Takes the job off the live list; the outermost frame frees it (leave). */
-static void job_free(struct ls_job *job)
+void ls__job_free(struct ls_job *job)
 {
 	struct ls_pipeline *p = job->pl;
 
@@ -96,7 +54,7 @@ static void job_free(struct ls_job *job)
 	p->dead = job;
 }
 
-static void enter(struct ls_pipeline *p)
+void ls__pl_enter(struct ls_pipeline *p)
 {
 	p->depth++;
 }
@@ -104,7 +62,7 @@ static void enter(struct ls_pipeline *p)
 /* Leaves a frame of the pipeline.  The outermost one frees the dead jobs,
  * fills the window again (its frees may bury more: it loops) and, last,
  * runs done_cb when the sweep is over.  The caller returns at once after. */
-static void leave(struct ls_pipeline *p)
+void ls__pl_leave(struct ls_pipeline *p)
 {
 	struct ls_job *job;
 
@@ -136,7 +94,7 @@ void ls_pipeline_fail(struct ls_pipeline *p, int err, const char *msg)
 	ls_pipeline_stop(p);
 }
 
-static void emit(struct ls_pipeline *p, const struct ls_result *r)
+void ls__pl_emit(struct ls_pipeline *p, const struct ls_result *r)
 {
 	int rc;
 
@@ -232,7 +190,7 @@ static void emit_race(struct ls_job *job, const struct ls_facts *f)
 		r.identify = job->pl->identify != NULL;
 	}
 	job->emitted = true;
-	emit(job->pl, &r);
+	ls__pl_emit(job->pl, &r);
 }
 
 /* Frees the job once its race is over and its line is out (or never will be). */
@@ -240,7 +198,7 @@ static void settle(struct ls_job *job)
 {
 	if (job->racing || job->req != NULL || job->nq != NULL || job->il != NULL)
 		return;
-	job_free(job);
+	ls__job_free(job);
 }
 
 /* A lookup ended (names or recognition): its facts join the host's; the
@@ -258,10 +216,10 @@ static void on_names(void *arg, const struct ls_facts *f)
 	struct ls_job *job = arg;
 	struct ls_pipeline *p = job->pl;
 
-	enter(p);
+	ls__pl_enter(p);
 	job->nq = NULL;
 	lookup_done(job, f);
-	leave(p);
+	ls__pl_leave(p);
 }
 
 static void on_identified(void *arg, const struct ls_facts *f)
@@ -269,19 +227,19 @@ static void on_identified(void *arg, const struct ls_facts *f)
 	struct ls_job *job = arg;
 	struct ls_pipeline *p = job->pl;
 
-	enter(p);
+	ls__pl_enter(p);
 	job->il = NULL;
 	lookup_done(job, f);
-	leave(p);
+	ls__pl_leave(p);
 }
 
-static void on_decided(struct ls_race *r)
+void ls__pl_decided(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
 	const char *why;
 
-	enter(p);
+	ls__pl_enter(p);
 	if (r->state != LS_UP && p->linkwatch != NULL &&
 	    (why = ls_linkwatch_broke(p->linkwatch, r->path.ifindex, job->started_ms)) != NULL &&
 	    r->state == LS_DOWN) {
@@ -298,112 +256,26 @@ static void on_decided(struct ls_race *r)
 			job->il = ls_identify_start(p->identify, &r->addr, &r->path, on_identified, job);
 		if (job->nq != NULL || job->il != NULL) {
 			job->phase = J_NAMES;	/* the line waits for them (never called back in here) */
-			leave(p);
+			ls__pl_leave(p);
 			return;
 		}
 	}
 	emit_race(job, p->identify != NULL ? &job->facts : NULL);
-	leave(p);
+	ls__pl_leave(p);
 }
 
-/* The table's room now: our places are at most those held plus what it
- * has free, never more than at the start.  (Growing past that would count
- * as free the entries of targets started but not yet sent: the kernel's
- * entries are made as the paced probes go out.  The release timers already
- * follow the kernel's pace; this only yields to the machine's other users.)
- * The resolutions under way at the start (a sweep just before ours: its
- * last targets' entries) are over within an entry's life: from then on the
- * room at the start is counted without them. */
-static void room_update(struct ls_pipeline *p)
-{
-	struct ls_neigh_room r = { .thresh3 = p->onlink_thresh3 };
-	unsigned h4, h6, places;
-
-	if (p->onlink_cap_later > p->onlink_cap && ls_now_ms() >= p->onlink_cap_at)
-		p->onlink_cap = p->onlink_cap_later;
-	if (ls_neigh_room_count(AF_INET, &h4, NULL) != 0 || ls_neigh_room_count(AF_INET6, &h6, NULL) != 0)
-		return;
-	r.held = h4 + h6;
-	places = p->onlink + ls_neigh_room_places(&r);
-	p->onlink_max = places < p->onlink_cap ? places : p->onlink_cap;
-}
-
-/* Places for on-link targets from the tables' room (neighroom.h). */
-static void room_init(struct ls_pipeline *p)
-{
-	struct ls_neigh_room r4, r6;
-	unsigned a, b;
-
-	if (ls_neigh_room_read(AF_INET, 0, &r4) != 0 || ls_neigh_room_read(AF_INET6, 0, &r6) != 0) {
-		p->onlink_max = p->onlink_cap = p->onlink_cap_later = 256;	/* no table to read: the old, safe pace */
-		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
-		return;
-	}
-	a = ls_neigh_room_places(&r4);
-	b = ls_neigh_room_places(&r6);
-	p->onlink_max = p->onlink_cap = a < b ? a : b;
-	p->onlink_thresh3 = r4.thresh3 < r6.thresh3 ? r4.thresh3 : r6.thresh3;
-	p->onlink_hold_ms = (r4.incomplete_ms > r6.incomplete_ms ? r4.incomplete_ms : r6.incomplete_ms) +
-			    LS_ONLINK_MARGIN_MS;
-	r4.held -= r4.resolving;
-	r6.held -= r6.resolving;
-	a = ls_neigh_room_places(&r4);
-	b = ls_neigh_room_places(&r6);
-	p->onlink_cap_later = a < b ? a : b;
-	p->onlink_cap_at = ls_now_ms() + p->onlink_hold_ms;
-	p->onlink_room = true;
-}
-
-static void on_release_tick(uv_timer_t *t)
-{
-	struct ls_pipeline *p = ls_container_of(t, struct ls_pipeline, release_timer);
-	double now = ls_now_ms();
-	unsigned i = 0;
-
-	enter(p);
-	while (i < p->nreleases) {
-		if (p->releases[i] <= now) {
-			p->releases[i] = p->releases[--p->nreleases];
-			p->onlink--;
-		} else {
-			i++;
-		}
-	}
-	if (p->onlink_room && p->held != NULL)
-		room_update(p);
-	if (p->nreleases == 0)
-		uv_timer_stop(t);
-	leave(p);	/* fills the window */
-}
-
-/* Gives back a job's on-link place: now if the host answered (its entry is
- * complete), else once its entry can have failed. */
-static void release_onlink(struct ls_pipeline *p, struct ls_job *job)
-{
-	double at = job->started_ms + p->onlink_hold_ms, now = ls_now_ms();
-
-	job->onlink = false;
-	if (job->race.state == LS_UP || at <= now || p->releases == NULL) {
-		p->onlink--;
-		return;
-	}
-	p->releases[p->nreleases++] = at;
-	if (p->nreleases == 1)
-		uv_timer_start(&p->release_timer, on_release_tick, RELEASE_TICK_MS, RELEASE_TICK_MS);
-}
-
-static void on_finished(struct ls_race *r)
+void ls__pl_finished(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
 	struct ls_pipeline *p = job->pl;
 
-	enter(p);
+	ls__pl_enter(p);
 	if (job->onlink)
-		release_onlink(p, job);
+		ls__onlink_release(p, job);
 	job->racing = false;
 	p->probes--;
 	settle(job);
-	leave(p);
+	ls__pl_leave(p);
 }
 
 static void start_race(struct ls_pipeline *p, struct ls_job *job)
@@ -411,151 +283,11 @@ static void start_race(struct ls_pipeline *p, struct ls_job *job)
 	job->phase = J_PROBING;
 	job->racing = true;
 	job->race.plan = p->plan;
-	job->race.decided = on_decided;
-	job->race.finished = on_finished;
+	job->race.decided = ls__pl_decided;
+	job->race.finished = ls__pl_finished;
 	job->started_ms = ls_now_ms();
 	p->probes++;
 	ls_race_start(&job->race);	/* may finish at once: the job is buried, not freed */
-}
-
-/* --- lite targets (method.h) ---------------------------------------------
- *
- * An IPv4 address whose one cheap method keeps lite slots (ICMP, ARP) is
- * started with no job: the method's engine slot is its whole state while
- * it is probed.  It gets a job only if it needs one (adopt: an answer, a
- * negative, or silence before TCP); a silent one is reported from its slot
- * (end).  So a /16 at 100 k packets a second, every address in flight at
- * once, costs its 48-byte slots, not 65,536 jobs. */
-
-static bool same_path(const struct ls_path *a, const struct ls_path *b)
-{
-	return a->kind == b->kind && a->ifindex == b->ifindex && memcmp(&a->src, &b->src, sizeof(a->src)) == 0 &&
-	       memcmp(&a->gateway, &b->gateway, sizeof(a->gateway)) == 0;
-}
-
-/* The path's index in the lite table (added when new), or -1 when full. */
-static int path_index(struct ls_pipeline *p, const struct ls_path *path)
-{
-	unsigned i;
-
-	if (p->path_hint < p->npaths && same_path(&p->paths[p->path_hint], path))
-		return (int)p->path_hint;
-	for (i = 0; i < p->npaths; i++)
-		if (same_path(&p->paths[i], path))
-			return (int)(p->path_hint = i);
-	if (p->paths == NULL || p->npaths == LITE_PATHS)
-		return -1;
-	p->paths[p->npaths] = *path;
-	return (int)(p->path_hint = p->npaths++);
-}
-
-/* The method of a lite target: the one cheap method that applies, if it
- * keeps lite slots (follow: costly ones apply too); -1: a job instead. */
-static int lite_method(const struct ls_pipeline *p, const struct ls_addr *a, const struct ls_path *path,
-		       bool *follow)
-{
-	const struct ls_plan *pl = p->plan;
-	int cheap = -1;
-	unsigned i;
-
-	*follow = false;
-	for (i = 0; i < pl->n; i++) {
-		if (!ls_plan_applies(pl, i, a, path))
-			continue;
-		if (pl->m[i]->costly) {
-			*follow = true;
-		} else {
-			if (cheap >= 0 || !ls_plan_lite(pl, i))
-				return -1;
-			cheap = (int)i;
-		}
-	}
-	return cheap;
-}
-
-static bool lite_start(struct ls_pipeline *p, const struct ls_spec *spec, const struct ls_addr *a,
-		       const struct ls_path *path)
-{
-	struct ls_plan *pl = p->plan;
-	bool follow;
-	int mi, pi;
-
-	if (p->no_lite || a->family != AF_INET || ls_plan_uses_table(pl, a, path) ||
-	    (mi = lite_method(p, a, path, &follow)) < 0 || (pi = path_index(p, path)) < 0 ||
-	    pl->m[mi]->start_lite(pl->inst[mi], spec, a, (uint16_t)pi, follow) != 0)
-		return false;	/* a job, which says why if its start fails too */
-	p->lite++;
-	p->probes++;
-	return true;
-}
-
-static struct ls_attempt *lite_adopt(struct ls_lite *l, const struct ls_lite_target *t, unsigned mi,
-				     uint32_t handle)
-{
-	struct ls_pipeline *p = l->arg;
-	struct ls_job *job = job_new(p, t->spec);
-	struct ls_attempt *a;
-
-	if (job == NULL)
-		return NULL;
-	job->race.addr = t->addr;
-	job->race.path = p->paths[t->path];
-	job->race.plan = p->plan;
-	job->race.decided = on_decided;
-	job->race.finished = on_finished;
-	job->started_ms = t->first_ms > 0 ? t->first_ms : ls_now_ms();
-	if ((a = ls_race_adopt(&job->race, mi, handle)) == NULL) {
-		job_free(job);	/* cannot be: mi applied when it started */
-		return NULL;
-	}
-	job->phase = J_PROBING;
-	job->racing = true;
-	p->lite--;	/* still one of p->probes: its race's finish counts it off */
-	return a;
-}
-
-/* A lite target's line: down, or unknown and why. */
-static void emit_lite(struct ls_pipeline *p, const struct ls_lite_target *t, const char *unknown)
-{
-	static const struct ls_facts none;
-	struct ls_result r;
-	char text[16], nb[80];
-	const char *why;
-
-	memset(&r, 0, sizeof(r));
-	r.target = ls_spec_text(t->spec, text, sizeof(text));
-	r.has_addr = true;
-	r.addr = t->addr;
-	r.state = unknown != NULL ? LS_UNKNOWN : LS_DOWN;
-	r.error = unknown != NULL ? unknown : "no reply";
-	/* As on_decided: our path broke while it was probed (asked for an
-	 * unknown one too: the first blame says why, once). */
-	if (p->linkwatch != NULL &&
-	    (why = ls_linkwatch_broke(p->linkwatch, p->paths[t->path].ifindex, t->first_ms)) != NULL &&
-	    r.state == LS_DOWN) {
-		r.state = LS_UNKNOWN;
-		r.error = why;
-	}
-	r.rtt_ms = -1;
-	if (p->plan->cfg.count > 1)
-		r.sent = (unsigned)p->plan->cfg.count;
-	r.names = p->names != NULL;
-	r.identify = p->identify != NULL;
-	r.facts = r.identify ? &none : NULL;
-	r.name = ls_facts_best_name(r.facts, nb, sizeof(nb));
-	emit(p, &r);
-}
-
-static void lite_end(struct ls_lite *l, const struct ls_lite_target *t, const char *unknown, bool cancelled)
-{
-	struct ls_pipeline *p = l->arg;
-
-	enter(p);
-	p->lite--;
-	p->probes--;
-	if (!cancelled && !p->stopping)
-		emit_lite(p, t, unknown);
-	leave(p);	/* fills the window */
 }
 
 /* Starts a job's race, or holds it while the neighbour table is full. */
@@ -616,7 +348,7 @@ static void emit_unresolved(struct ls_pipeline *p, const struct ls_spec *spec, i
 	r.rtt_ms = -1;
 	r.names = p->names != NULL;	/* the same keys on every line */
 	r.error = resolve_error(status);
-	emit(p, &r);
+	ls__pl_emit(p, &r);
 }
 
 static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
@@ -628,15 +360,15 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 	size_t nseen = 0, i;
 	bool dup;
 
-	enter(p);
+	ls__pl_enter(p);
 	p->resolving--;
 	free(job->req);
 	job->req = NULL;
 	if (p->stopping) {
-		job_free(job);
+		ls__job_free(job);
 	} else if (status != 0) {
 		emit_unresolved(p, job->spec, status);
-		job_free(job);
+		ls__job_free(job);
 	} else {
 		for (ai = res; ai != NULL && nseen < LS_ARRAY_SIZE(seen); ai = ai->ai_next) {
 			if (ls_addr_from_sockaddr(ai->ai_addr, &a) != 0)
@@ -650,7 +382,7 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 				break;
 		}
 		for (i = 0; i < nseen; i++) {
-			extra = i == 0 ? job : job_new(p, job->spec);
+			extra = i == 0 ? job : ls__job_new(p, job->spec);
 			if (extra == NULL) {
 				ls_pipeline_fail(p, -ENOMEM, "out of memory");
 				break;
@@ -660,10 +392,10 @@ static void on_resolved(uv_getaddrinfo_t *req, int status, struct addrinfo *res)
 			enqueue(p, extra);
 		}
 		if (nseen == 0)
-			job_free(job);	/* every address excluded */
+			ls__job_free(job);	/* every address excluded */
 	}
 	uv_freeaddrinfo(res);
-	leave(p);	/* fills the window */
+	ls__pl_leave(p);	/* fills the window */
 }
 
 
@@ -679,7 +411,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 	job->phase = J_RESOLVING;
 	job->req = malloc(sizeof(uv_getaddrinfo_t));
 	if (job->req == NULL) {
-		job_free(job);
+		ls__job_free(job);
 		ls_pipeline_fail(p, -ENOMEM, "out of memory");
 		return;
 	}
@@ -687,7 +419,7 @@ static void start_resolve(struct ls_pipeline *p, struct ls_job *job)
 	rc = uv_getaddrinfo(p->loop, job->req, on_resolved, job->spec->text, NULL, &hints);
 	if (rc != 0) {
 		emit_unresolved(p, job->spec, rc);
-		job_free(job);
+		ls__job_free(job);
 		return;
 	}
 	p->resolving++;
@@ -704,10 +436,7 @@ static void check_done(struct ls_pipeline *p)
 		}
 		free(p->releases);
 		p->releases = NULL;
-		p->plan->lite.adopt = NULL;
-		p->plan->lite.paths = NULL;
-		free(p->paths);
-		p->paths = NULL;
+		ls__lite_close(p);
 		p->done_cb(p);
 	}
 }
@@ -751,10 +480,10 @@ static void pump(struct ls_pipeline *p)
 		}
 		if (!t.is_name) {
 			ls_plan_path(p->plan, &t.addr, &path);
-			if (lite_start(p, t.spec, &t.addr, &path))
+			if (ls__lite_start(p, t.spec, &t.addr, &path))
 				continue;
 		}
-		job = job_new(p, t.spec);
+		job = ls__job_new(p, t.spec);
 		if (job == NULL) {
 			ls_pipeline_fail(p, -ENOMEM, "out of memory");
 			break;
@@ -780,7 +509,7 @@ int ls_pipeline_start(struct ls_pipeline *p)
 	p->depth = 0;
 	p->dead = NULL;
 	if (p->onlink_max == 0) {
-		room_init(p);
+		ls__onlink_init(p);
 	} else {
 		p->onlink_cap = p->onlink_cap_later = p->onlink_max;
 		p->onlink_hold_ms = LS_ONLINK_HOLD_MS;
@@ -789,16 +518,11 @@ int ls_pipeline_start(struct ls_pipeline *p)
 			     sizeof(*p->releases));
 	if (p->releases == NULL)
 		return -ENOMEM;
-	p->lite = p->npaths = p->path_hint = 0;
-	p->paths = calloc(LITE_PATHS, sizeof(*p->paths));	/* none: every target gets a job */
-	p->plan->lite.arg = p;
-	p->plan->lite.adopt = p->paths != NULL ? lite_adopt : NULL;
-	p->plan->lite.end = lite_end;
-	p->plan->lite.paths = p->paths;
+	ls__lite_open(p);
 	uv_timer_init(p->loop, &p->release_timer);
 	p->timer_open = true;
-	enter(p);
-	leave(p);	/* fills the window */
+	ls__pl_enter(p);
+	ls__pl_leave(p);	/* fills the window */
 	return 0;
 }
 
@@ -809,7 +533,7 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 	if (p->stopping)
 		return;
 	p->stopping = true;
-	enter(p);
+	ls__pl_enter(p);
 	/* Nothing is freed inside: a job buried meanwhile stays readable. */
 	for (job = p->live; job != NULL; job = next) {
 		next = job->next;
@@ -818,7 +542,7 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 			break;
 		case J_QUEUED:
 		case J_HELD:
-			job_free(job);
+			ls__job_free(job);
 			break;
 		case J_RESOLVING:
 			uv_cancel(job->req);	/* fails once running: then we wait */
@@ -844,5 +568,5 @@ void ls_pipeline_stop(struct ls_pipeline *p)
 	p->ready = p->ready_tail = p->held = p->held_tail = NULL;
 	if (p->lite > 0)
 		ls_plan_cancel_lite(p->plan);	/* each ends on the engine's next tick */
-	leave(p);
+	ls__pl_leave(p);
 }
