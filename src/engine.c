@@ -300,8 +300,8 @@ static bool adopt(struct ls_engine *e, uint32_t s)
 
 	if (!(sl->flags & S_LITE))
 		return true;
-	if (sl->flags & S_OOM)
-		return false;
+	if (sl->flags & (S_OOM | S_CANCEL))
+		return false;	/* cancelled: a stop; nothing more is reported */
 	lite_target(e, s, &t);
 	if ((a = e->env.lite->adopt(e->env.lite, &t, e->env.mi, s)) == NULL) {
 		sl->flags = (uint8_t)((sl->flags | S_OOM) & ~S_FOLLOW);
@@ -318,10 +318,16 @@ void ls_engine_end(struct ls_engine *e, uint32_t s, const char *unknown)
 	struct ls_eslot *sl = &e->slots[s];
 	struct ls_attempt *a = sl->a;
 	struct ls_lite_target t;
-	uint8_t flags = sl->flags;
+	uint8_t flags;
 
 	if (a == NULL)
 		return;
+	/* Ended early (a send our stack refused, no socket) while TCP was to
+	 * follow its silence: the race decides, and starts TCP, as for any
+	 * attempt that ends without an answer. */
+	if ((sl->flags & (S_LITE | S_FOLLOW)) == (S_LITE | S_FOLLOW) && adopt(e, s))
+		a = sl->a;
+	flags = sl->flags;
 	if (flags & S_LITE)
 		lite_target(e, s, &t);
 	heap_remove(e, s);

@@ -1,6 +1,7 @@
 /* pipeline_lite.c -- targets probed from their engine slot alone, with no job until they need one (method.h). */
 #include "pipeline_internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -86,8 +87,10 @@ static struct ls_attempt *lite_adopt(struct ls_lite *l, const struct ls_lite_tar
 	struct ls_job *job = ls__job_new(p, t->spec);
 	struct ls_attempt *a;
 
-	if (job == NULL)
+	if (job == NULL) {	/* as for a job at the start: a system error (exit 4) */
+		ls_pipeline_fail(p, -ENOMEM, "out of memory");
 		return NULL;
+	}
 	job->race.addr = t->addr;
 	job->race.path = p->paths[t->path];
 	job->race.plan = p->plan;

@@ -39,7 +39,7 @@ struct conn {
 struct tatt {
 	struct tcp *m;
 	struct ls_attempt *a;
-	struct tatt *qnext;	/* the queue of attempts waiting for room */
+	struct tatt *qnext, *qprev;	/* the queue of attempts waiting for room */
 	uv_timer_t timer;
 	unsigned next;		/* the next port to connect */
 	uint32_t idx;		/* its handle */
@@ -132,17 +132,19 @@ static void conn_closed(uv_handle_t *h)
 	att_closed(t);
 }
 
+/* O(1): a stop cancels every queued attempt (a walk of the queue for each
+ * made the stop of a /16 at 100 kpps take 36 s). */
 static void dequeue(struct tcp *m, struct tatt *t)
 {
-	struct tatt **pp, *prev = NULL;
-
-	for (pp = &m->qhead; *pp != NULL; prev = *pp, pp = &(*pp)->qnext)
-		if (*pp == t) {
-			*pp = t->qnext;
-			if (m->qtail == t)
-				m->qtail = prev;
-			break;
-		}
+	if (t->qprev != NULL)
+		t->qprev->qnext = t->qnext;
+	else
+		m->qhead = t->qnext;
+	if (t->qnext != NULL)
+		t->qnext->qprev = t->qprev;
+	else
+		m->qtail = t->qprev;
+	t->qnext = t->qprev = NULL;
 	t->queued = false;
 }
 
@@ -344,6 +346,8 @@ static int tcp_start(struct ls_minst *mi, struct ls_attempt *a)
 	t->timer.data = t;
 	t->handles = 1;
 	t->queued = true;
+	t->qprev = m->qtail;
+	t->qnext = NULL;
 	if (m->qtail != NULL)
 		m->qtail->qnext = t;
 	else

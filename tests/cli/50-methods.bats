@@ -140,3 +140,18 @@ for l in sys.stdin:
 	assert_regex "$stderr" "dropped root privileges \\(uid 65534\\)"
 	assert_output --regexp "^198.18.0.1	up	"
 }
+
+# Our own stack refusing the echo (a policy route for ICMP, ENETUNREACH)
+# says nothing of the hosts: TCP still follows, and finds them (issue 22's
+# lite targets once made these unknown).
+@test "methods: outgoing ICMP refused by our own policy route: TCP still finds the routed hosts" {
+	in_lab ip rule add ipproto icmp to 198.18.0.0/24 unreachable
+	run --separate-stderr lanscan -t 500 198.18.0.1-4
+	st=$status out=$output
+	as_nobody -t 500 198.18.0.1-4
+	in_lab ip rule del ipproto icmp to 198.18.0.0/24 unreachable
+	for o in "$out" "$output"; do
+		[ "$(printf '%s\n' "$o" | grep -c '	up	.*tcp/')" -eq 4 ] || fail "not 4 up over TCP: $o"
+	done
+	assert_equal "$st" 0
+}

@@ -24,6 +24,8 @@ struct net {
 	int answer_on_try[N];	/* 0: never answers */
 	uint64_t drops;
 	bool drop_after_send;	/* the kernel "drops" once everything went out */
+	bool fail_send[N];	/* our own stack refuses this target's probe */
+	bool cancel_after_send;	/* the lite targets are cancelled once a probe went out */
 } net;
 
 static int target_index(const struct ls_engine *e, uint32_t s)
@@ -39,6 +41,10 @@ static unsigned f_send(struct ls_engine *e, const uint32_t *slots, unsigned n, d
 
 	for (k = 0; k < n; k++) {
 		int t = target_index(e, slots[k]);
+		if (net.fail_send[t]) {
+			ls_engine_end(e, slots[k], "cannot send: Network is unreachable");
+			continue;
+		}
 		if (net.sends[t]++ == 0)
 			net.first[t] = now;
 		net.last[t] = now;
@@ -46,6 +52,8 @@ static unsigned f_send(struct ls_engine *e, const uint32_t *slots, unsigned n, d
 	}
 	if (net.drop_after_send)
 		net.drops++;
+	if (net.cancel_after_send)
+		ls_engine_cancel_lite(e);
 	return n;
 }
 
@@ -300,6 +308,47 @@ static void test_lite_drops_make_silence_unknown(void **state)
 	assert_non_null(strstr(lt.unknown[1], "dropped"));
 }
 
+/* A probe our own stack refused (ENETUNREACH from a policy route) says
+ * nothing of the host: when TCP follows, the race starts it, as for any
+ * attempt that ends without an answer. */
+static void test_lite_local_error_follows(void **state)
+{
+	(void)state;
+	net.fail_send[0] = true;
+	sweep_as(250, 2, 40, LITE | FOLLOW);
+	assert_int_equal(lt.adopted[0], 1);
+	assert_int_equal(costly_started[0], 1);
+	assert_int_equal(lt.ended[0], 0);
+	assert_int_equal(races[0].state, LS_UNKNOWN);	/* the costly method was silent: still proves nothing */
+	/* Without TCP to follow: unknown, from the slot. */
+	teardown(state);
+	reset(state);
+	net.fail_send[0] = true;
+	sweep_as(250, 2, 40, LITE);
+	assert_int_equal(lt.adopted[0], 0);
+	assert_int_equal(lt.ended[0], 1);
+	assert_non_null(lt.unknown[0]);
+	assert_non_null(strstr(lt.unknown[0], "cannot send"));
+}
+
+/* Once cancelled (a stop), an answer that comes before the slot ends makes
+ * no race: nothing more is reported. */
+static void test_lite_answer_after_cancel(void **state)
+{
+	int i;
+
+	(void)state;
+	net.answer_on_try[1] = 1;
+	net.cancel_after_send = true;
+	sweep_as(100, 0, 50, LITE);
+	for (i = 0; i < N; i++) {
+		assert_int_equal(lt.adopted[i], 0);
+		assert_int_equal(lt.ended[i], 1);
+		assert_int_equal(lt.cancelled[i], 1);
+	}
+	assert_int_equal(net.sends[1], 1);
+}
+
 static void test_lite_cancel(void **state)
 {
 	int i;
@@ -380,6 +429,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lite_follow, reset, teardown),
 		cmocka_unit_test_setup_teardown(test_lite_drops_make_silence_unknown, reset, teardown),
 		cmocka_unit_test_setup_teardown(test_lite_cancel, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_lite_local_error_follows, reset, teardown),
+		cmocka_unit_test_setup_teardown(test_lite_answer_after_cancel, reset, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
