@@ -127,13 +127,14 @@ bats_files() {
 	rm -rf "$done_dir"
 }
 
-# fuzz_one TARGET OUTFILE: run one libFuzzer target for $FUZZ_SECONDS on a
+# fuzz_one TARGET OUTFILE: run one libFuzzer target for $FUZZ_SECONDS (10; make
+# fuzz-merge and FUZZ_SECONDS=N for longer) on a
 # copy of its seed corpus (tests/fuzz/corpus/NAME); "ok" or "not ok" + log.
 fuzz_one() {
 	local f=$1 res=$2 name work out
 	name=$(basename "$f") work=$(mktemp -d)
 	cp -r "tests/fuzz/corpus/${name#fuzz_}/." "$work/" 2>/dev/null
-	if out=$("$f" -max_total_time="${FUZZ_SECONDS:-15}" -timeout=5 -rss_limit_mb=1024 \
+	if out=$("$f" -max_total_time="${FUZZ_SECONDS:-10}" -timeout=5 -rss_limit_mb=1024 \
 		-artifact_prefix="$work/" "$work" 2>&1); then
 		echo "ok - $name: $(echo "$out" | grep -o 'Done [0-9]* runs' | tail -1)" >"$res"
 	else
