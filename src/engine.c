@@ -11,6 +11,7 @@
  * of a default /16 sweep's CPU.  See engine.h for the timing rules.
  */
 #include "lanscan/engine.h"
+#include "engine_internal.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -27,133 +28,11 @@
 #define INITIAL_RTO_MS 200.0
 #define SUBNETS 1024		/* RTT estimators, by /24 or /64 */
 
-/* S_LITE: a lite target (method.h); S_FOLLOW: costly methods follow its
- * silence; S_OOM: it needed a race and there was no memory for one. */
-enum { S_CANCEL = 1, S_NEG = 2, S_SILENT = 4, S_LITE = 8, S_FOLLOW = 16, S_OOM = 32 };
 
 struct ls_subnet {
 	uint64_t key;
 	struct ls_rtt rtt;
 };
-
-/* --- the heap of due times --------------------------------------------- */
-
-static void heap_swap(struct ls_engine *e, uint32_t i, uint32_t j)
-{
-	struct ls_edue t = e->heap[i];
-
-	e->heap[i] = e->heap[j];
-	e->heap[j] = t;
-	e->slots[e->heap[i].slot].heap_i = i;
-	e->slots[e->heap[j].slot].heap_i = j;
-}
-
-static void heap_up(struct ls_engine *e, uint32_t i)
-{
-	while (i > 0 && e->heap[(i - 1) / 2].at > e->heap[i].at) {
-		heap_swap(e, i, (i - 1) / 2);
-		i = (i - 1) / 2;
-	}
-}
-
-static void heap_down(struct ls_engine *e, uint32_t i)
-{
-	uint32_t l, m;
-
-	for (;;) {
-		l = 2 * i + 1;
-		m = i;
-		if (l < e->heap_n && e->heap[l].at < e->heap[m].at)
-			m = l;
-		if (l + 1 < e->heap_n && e->heap[l + 1].at < e->heap[m].at)
-			m = l + 1;
-		if (m == i)
-			return;
-		heap_swap(e, i, m);
-		i = m;
-	}
-}
-
-static void heap_remove(struct ls_engine *e, uint32_t s)
-{
-	uint32_t i = e->slots[s].heap_i;
-
-	if (i == NIL)
-		return;
-	e->slots[s].heap_i = NIL;
-	if (i != --e->heap_n) {
-		e->heap[i] = e->heap[e->heap_n];
-		e->slots[e->heap[i].slot].heap_i = i;
-		heap_up(e, i);
-		heap_down(e, e->slots[e->heap[i].slot].heap_i);
-	}
-}
-
-static void wake_by(struct ls_engine *e, double at);
-
-/* Sets slot s's next due time (inserting it when absent). */
-static void heap_set(struct ls_engine *e, uint32_t s, double at)
-{
-	heap_remove(e, s);
-	e->heap[e->heap_n].at = at;
-	e->heap[e->heap_n].slot = s;
-	e->slots[s].heap_i = e->heap_n;
-	heap_up(e, e->heap_n++);
-	wake_by(e, at);
-}
-
-/* --- the send queue ---------------------------------------------------- */
-
-static int q_grow(struct ls_engine *e)
-{
-	struct ls_eq *q;
-	uint32_t i, cap = e->q_cap * 2;
-
-	if ((q = malloc(cap * sizeof(*q))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < e->q_n; i++)
-		q[i] = e->q[(e->q_head + i) % e->q_cap];
-	free(e->q);
-	e->q = q;
-	e->q_cap = cap;
-	e->q_head = 0;
-	return 0;
-}
-
-static int q_push(struct ls_engine *e, uint32_t s)
-{
-	if (e->q_n == e->q_cap && q_grow(e) != 0)
-		return -ENOMEM;
-	e->q[(e->q_head + e->q_n++) % e->q_cap] = (struct ls_eq){ s, e->slots[s].gen };
-	return 0;
-}
-
-/* Puts s back at the front (a send that has to wait); room is certain. */
-static void q_unpop(struct ls_engine *e, uint32_t s)
-{
-	/* (A slot ended while sending may have started new targets, which
-	 * filled the ring again; growing can fail only for lack of memory,
-	 * and then the probe is dropped: its target ends at its deadline.) */
-	if (e->q_n == e->q_cap && q_grow(e) != 0)
-		return;
-	e->q_head = (e->q_head + e->q_cap - 1) % e->q_cap;
-	e->q[e->q_head] = (struct ls_eq){ s, e->slots[s].gen };
-	e->q_n++;
-}
-
-/* Pops the next live entry (skipping slots since ended); NIL when empty. */
-static uint32_t q_pop(struct ls_engine *e)
-{
-	while (e->q_n > 0) {
-		struct ls_eq h = e->q[e->q_head];
-		struct ls_eslot *s = &e->slots[h.slot];
-		e->q_head = (e->q_head + 1) % e->q_cap;
-		e->q_n--;
-		if (s->a != NULL && s->gen == h.gen && !(s->flags & S_CANCEL))
-			return h.slot;
-	}
-	return NIL;
-}
 
 /* --- the slots' targets ------------------------------------------------- */
 
@@ -174,49 +53,6 @@ const struct ls_path *ls_engine_path(const struct ls_engine *e, uint32_t s)
 	const struct ls_eslot *sl = &e->slots[s];
 
 	return sl->flags & S_LITE ? &e->env.lite->paths[sl->path] : ls_attempt_path(sl->a);
-}
-
-/* --- the address index ------------------------------------------------- */
-
-static uint32_t addr_hash(const struct ls_engine *e, const struct ls_addr *a)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-	int i, n = a->family == AF_INET6 ? 16 : 4;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ a->b[i]) * 0x100000001b3ULL;
-	return (uint32_t)(h ^ h >> 32) & e->index_mask;
-}
-
-static void index_add(struct ls_engine *e, uint32_t s)
-{
-	struct ls_addr buf;
-	uint32_t *head = &e->index[addr_hash(e, ls_engine_addr(e, s, &buf))];
-
-	e->slots[s].next = *head;
-	*head = s;
-}
-
-static void index_remove(struct ls_engine *e, uint32_t s)
-{
-	struct ls_addr buf;
-	uint32_t *p = &e->index[addr_hash(e, ls_engine_addr(e, s, &buf))];
-
-	while (*p != NIL && *p != s)
-		p = &e->slots[*p].next;
-	if (*p == s)
-		*p = e->slots[s].next;
-}
-
-uint32_t ls_engine_find(const struct ls_engine *e, const struct ls_addr *addr, uint32_t *cursor)
-{
-	uint32_t s = *cursor == NIL ? e->index[addr_hash(e, addr)] : e->slots[*cursor].next;
-	struct ls_addr buf;
-
-	while (s != NIL && ls_addr_cmp(ls_engine_addr(e, s, &buf), addr) != 0)
-		s = e->slots[s].next;
-	*cursor = s;
-	return s;
 }
 
 /* --- RTT estimators ------------------------------------------------------ */
@@ -279,6 +115,13 @@ static void ensure_ticking(struct ls_engine *e)
 	wake_by(e, 0);
 }
 
+/* Sets slot s's next due time (inserting it when absent); the timer fires by then. */
+static void heap_set(struct ls_engine *e, uint32_t s, double at)
+{
+	ls__heap_put(e, s, at);
+	wake_by(e, at);
+}
+
 static void lite_target(const struct ls_engine *e, uint32_t s, struct ls_lite_target *t)
 {
 	const struct ls_eslot *sl = &e->slots[s];
@@ -330,9 +173,9 @@ void ls_engine_end(struct ls_engine *e, uint32_t s, const char *unknown)
 	flags = sl->flags;
 	if (flags & S_LITE)
 		lite_target(e, s, &t);
-	heap_remove(e, s);
+	ls__heap_remove(e, s);
 	if (e->index != NULL)
-		index_remove(e, s);
+		ls__index_remove(e, s);
 	sl->a = NULL;
 	sl->flags = 0;
 	sl->gen++;
@@ -472,7 +315,7 @@ static void expire(struct ls_engine *e, double now)
 			ls_engine_end(e, i, NULL);
 			continue;
 		}
-		heap_remove(e, i);
+		ls__heap_remove(e, i);
 		tell_silent(e, i);
 		if (s->flags & S_CANCEL) {	/* a costlier method answered at once */
 			heap_set(e, i, 0);
@@ -485,7 +328,7 @@ static void expire(struct ls_engine *e, double now)
 			if (s->tries < e->max_tries && !(s->flags & S_NEG) &&
 			    !(e->once_onlink && ls_engine_path(e, i)->kind == LS_ROUTE_ONLINK) &&
 			    !followed(e, i))
-				q_push(e, i);
+				ls__q_push(e, i);
 			else
 				heap_set(e, i, ls_engine_deadline(s));
 			continue;
@@ -509,11 +352,11 @@ static bool send_some(struct ls_engine *e, double now)
 	allowed = ls_pacer_take(e->env.pacer, want, e->q_n > want, now);
 	if (allowed == 0)
 		return false;
-	while (n < allowed && (s = q_pop(e)) != NIL)
+	while (n < allowed && (s = ls__q_pop(e)) != NIL)
 		batch[n++] = s;
 	done = n > 0 ? e->ops->send(e, batch, n, now) : 0;
 	while (n > done)	/* back to the front, in order */
-		q_unpop(e, batch[--n]);
+		ls__q_unpop(e, batch[--n]);
 	if (done < allowed)
 		ls_pacer_giveback(e->env.pacer, allowed - done);
 	return done > 0;
@@ -585,7 +428,7 @@ static uint32_t take(struct ls_engine *e)
 	if (i == NIL)
 		return NIL;	/* more attempts than slots: the pipeline's window is wrong */
 	s = &e->slots[i];
-	if (q_push(e, i) != 0)
+	if (ls__q_push(e, i) != 0)
 		return NIL;
 	e->free_head = s->next;
 	e->used++;
@@ -605,7 +448,7 @@ int ls_engine_start(struct ls_engine *e, struct ls_attempt *a)
 	e->slots[i].a = a;
 	a->handle = i;
 	if (e->index != NULL)
-		index_add(e, i);
+		ls__index_add(e, i);
 	ensure_ticking(e);
 	return 0;
 }
@@ -627,7 +470,7 @@ int ls_engine_start_lite(struct ls_engine *e, const struct ls_spec *spec, const 
 	s->path = path;
 	e->lite++;
 	if (e->index != NULL)
-		index_add(e, i);
+		ls__index_add(e, i);
 	ensure_ticking(e);
 	return 0;
 }
