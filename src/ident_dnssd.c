@@ -5,9 +5,10 @@
  * their TXT, SRV and addresses in the same answer), TXT for an instance whose
  * TXT did not come with it (avahi leaves records out past 512 bytes).  Queries
  * go from an ephemeral port to the host's 5353, so responders answer as to a
- * legacy resolver: unicast, our id.  When the host has not answered by
- * fallback_ms, the outstanding queries go once more as QU multicast
- * (224.0.0.251 / ff02::fb) out of the host's own interface.  An answer counts
+ * legacy resolver: unicast, our id.  The queries still waiting at
+ * fallback_ms go once more: as QU multicast (224.0.0.251 / ff02::fb) out of
+ * the host's own interface when the host has not answered at all, else to
+ * the host again.  An answer counts
  * only from the host's address and port 5353, with the id of a query of ours
  * still waiting for it; anything else is dropped and counted.  On-link hosts
  * only (mDNS is link-local).  At most TYPES_MAX types and INSTANCES_MAX
@@ -59,7 +60,7 @@ struct ls_iq {
 	void *arg;
 	uv_timer_t timer;
 	double deadline;
-	bool heard, multicast, done;
+	bool heard, multicast, retried, done;
 	struct dq q[QUERIES_MAX];
 	size_t nq;
 	unsigned waiting;
@@ -314,12 +315,16 @@ static void on_timer(uv_timer_t *t)
 	double left = q->deadline - ls_now_ms();
 	size_t i;
 
-	if (left > 1 && !q->heard && !q->multicast) {
-		/* no unicast answer yet: ask once more, as QU multicast out of the host's link */
-		q->multicast = true;
+	if (left > 1 && !q->retried) {
+		/* Queries still waiting at the fallback time are asked once more:
+		 * never heard from, as QU multicast out of the host's link (it
+		 * may answer only the group); heard from, to the host again (a
+		 * later round's answer lost, or a responder slow to its first). */
+		q->retried = true;
+		q->multicast = !q->heard;
 		for (i = 0; i < q->nq; i++)
 			if (q->q[i].waiting)
-				(void)send_query(q, &q->q[i], true);
+				(void)send_query(q, &q->q[i], q->multicast);
 		uv_timer_start(&q->timer, on_timer, (uint64_t)left, 0);
 		return;
 	}
