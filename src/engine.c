@@ -5,10 +5,10 @@
  * queued probes as the shared pacer allows, draining replies between
  * batches.  Replies come through the codec's own poll handles; the timer
  * wakes only when there is something to do: when the pacer will have a
- * batch's tokens for the queue, or at the next due time (due times closer
- * together than SLACK_MS wait for each other).  A 1 ms tick throughout
- * cost a wake-up and a dozen system calls a millisecond per engine, a third
- * of a default /16 sweep's CPU.  See engine.h for the timing rules.
+ * batch's tokens for the queue (every PACE_WAIT_MS at most), or at the next
+ * due time (due times closer together than SLACK_MS wait for each other).
+ * A 1 ms tick throughout cost a wake-up and a dozen system calls a
+ * millisecond per engine.  See engine.h for the timing rules.
  */
 #include "lanscan/engine.h"
 #include "engine_internal.h"
@@ -24,7 +24,10 @@
 #define NIL LS_ENGINE_NIL
 #define TICK_MS 1		/* the soonest the timer fires */
 #define SLACK_MS 4		/* due times closer than this are handled together */
-#define MAX_WAIT_MS 10		/* the longest wait while packets are queued (the pacer's burst) */
+#define MAX_WAIT_MS 10		/* the longest wait with slots in use */
+#define PACE_WAIT_MS 3		/* the longest wait while packets are queued: the pacer's bucket
+				 * holds 10 ms of tokens, and a wake-up late by more than what is
+				 * left of it loses tokens (a loaded machine's timers are) */
 #define INITIAL_RTO_MS 200.0
 #define SUBNETS 1024		/* RTT estimators, by /24 or /64 */
 
@@ -363,7 +366,8 @@ static bool send_some(struct ls_engine *e, double now)
 }
 
 /* Sets the timer for the next thing to do: a batch's tokens for what is
- * queued, else the next due time; stops it when no slot is in use. */
+ * queued (PACE_WAIT_MS at most), else the next due time; stops it when no
+ * slot is in use. */
 static void arm(struct ls_engine *e, double now)
 {
 	uint64_t pending = e->q_n + (e->ops->backlog != NULL ? e->ops->backlog(e) : 0), ms;
@@ -373,8 +377,8 @@ static void arm(struct ls_engine *e, double now)
 		return;
 	if (pending > 0) {
 		d = rate > 0 ? (double)(pending < LS_ENGINE_BATCH ? pending : LS_ENGINE_BATCH) * 1000.0 / rate : TICK_MS;
-		if (d > MAX_WAIT_MS)
-			d = MAX_WAIT_MS;
+		if (d > PACE_WAIT_MS)
+			d = PACE_WAIT_MS;
 	}
 	if (e->heap_n > 0) {
 		h = e->heap[0].at - now;

@@ -101,7 +101,7 @@ interrupt_test() {
 	run --separate-stderr lanscan -a -t 300
 	assert_regex "$stderr" "^lanscan: no target given; sweeping .*198\.19\.1\.0/24 \(lan0\)"
 	assert_regex "$stderr" "198\.19\.255\.0/30 \(up0\)"
-	assert_equal "${#stderr_lines[@]}" 1
+	[ "${#stderr_lines[@]}" -eq 1 ] || fail "not one line on stderr: $stderr"
 	assert_regex "$stderr" "; IPv6 neighbours: .*8 on lan0"
 	for ip in $LAB_LAN_HOSTS4 "$LAB_RTR_DN4" "$LAB_SCAN_LAN4" "$LAB_SCAN_UP4" $LAB_LAN_HOSTS6; do
 		assert_line --regexp "^$ip	up	"
