@@ -95,10 +95,20 @@ static double rto(struct ls_engine *e, const struct ls_addr *a)
 
 static void tick_cb(uv_timer_t *t);
 
+/* Starts the timer for d ms from now (whole ms, at least TICK_MS). */
+static void fire_in(struct ls_engine *e, double now, double d)
+{
+	uint64_t ms = d < TICK_MS ? TICK_MS : (uint64_t)(d + 0.999);
+
+	uv_timer_start(&e->timer, tick_cb, ms, 0);
+	e->ticking = true;
+	e->due = now + (double)ms;
+}
+
 /* Makes the timer fire by `at` (monotonic ms; at once: any time past). */
 static void wake_by(struct ls_engine *e, double at)
 {
-	double now, d;
+	double now;
 
 	if (e->closing || e->in_tick)
 		return;	/* tick_cb sets the timer on its way out */
@@ -107,10 +117,7 @@ static void wake_by(struct ls_engine *e, double at)
 		at = now + TICK_MS;
 	if (e->ticking && e->due <= at)
 		return;
-	d = at - now;
-	uv_timer_start(&e->timer, tick_cb, (uint64_t)(d + 0.999), 0);
-	e->ticking = true;
-	e->due = now + (double)(uint64_t)(d + 0.999);
+	fire_in(e, now, at - now);
 }
 
 static void ensure_ticking(struct ls_engine *e)
@@ -370,7 +377,7 @@ static bool send_some(struct ls_engine *e, double now)
  * slot is in use. */
 static void arm(struct ls_engine *e, double now)
 {
-	uint64_t pending = e->q_n + (e->ops->backlog != NULL ? e->ops->backlog(e) : 0), ms;
+	uint64_t pending = e->q_n + (e->ops->backlog != NULL ? e->ops->backlog(e) : 0);
 	double d = -1, h, rate = e->env.cfg->rate;
 
 	if (e->closing)
@@ -395,10 +402,7 @@ static void arm(struct ls_engine *e, double now)
 		}
 		d = MAX_WAIT_MS;	/* a slot in neither (not expected): look again soon */
 	}
-	ms = d < TICK_MS ? TICK_MS : (uint64_t)(d + 0.999);
-	uv_timer_start(&e->timer, tick_cb, ms, 0);
-	e->ticking = true;
-	e->due = now + (double)ms;
+	fire_in(e, now, d);
 }
 
 static void tick_cb(uv_timer_t *t)

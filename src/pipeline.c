@@ -233,6 +233,11 @@ static void on_identified(void *arg, const struct ls_facts *f)
 	ls__pl_leave(p);
 }
 
+const char *ls__pl_blame(struct ls_pipeline *p, int ifindex, double since)
+{
+	return p->linkwatch != NULL ? ls_linkwatch_broke(p->linkwatch, ifindex, since) : NULL;
+}
+
 void ls__pl_decided(struct ls_race *r)
 {
 	struct ls_job *job = ls_container_of(r, struct ls_job, race);
@@ -240,8 +245,7 @@ void ls__pl_decided(struct ls_race *r)
 	const char *why;
 
 	ls__pl_enter(p);
-	if (r->state != LS_UP && p->linkwatch != NULL &&
-	    (why = ls_linkwatch_broke(p->linkwatch, r->path.ifindex, job->started_ms)) != NULL &&
+	if (r->state != LS_UP && (why = ls__pl_blame(p, r->path.ifindex, job->started_ms)) != NULL &&
 	    r->state == LS_DOWN) {
 		/* Our path broke while the target was probed: its silence
 		 * (or our own stack's refusal) is not its answer. */

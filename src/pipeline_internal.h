@@ -59,6 +59,10 @@ void ls__pl_enter(struct ls_pipeline *p);
 void ls__pl_leave(struct ls_pipeline *p);
 void ls__pl_emit(struct ls_pipeline *p, const struct ls_result *r);
 void ls__pl_decided(struct ls_race *r);	/* a job's race callbacks */
+/* Why a target not up, probed through ifindex since `since`, proves
+ * nothing: our path broke meanwhile (NULL: it did not).  Asked for every
+ * target not up, unknown ones too: the first blame says why, once. */
+const char *ls__pl_blame(struct ls_pipeline *p, int ifindex, double since);
 void ls__pl_finished(struct ls_race *r);
 
 /* pipeline_onlink.c: the places of the neighbour table's room, from the

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "lanscan/linkwatch.h"
 #include "lanscan/util.h"
 
 /* --- lite targets (method.h) ---------------------------------------------
@@ -121,11 +120,7 @@ static void emit_lite(struct ls_pipeline *p, const struct ls_lite_target *t, con
 	r.addr = t->addr;
 	r.state = unknown != NULL ? LS_UNKNOWN : LS_DOWN;
 	r.error = unknown != NULL ? unknown : "no reply";
-	/* As ls__pl_decided: our path broke while it was probed (asked for an
-	 * unknown one too: the first blame says why, once). */
-	if (p->linkwatch != NULL &&
-	    (why = ls_linkwatch_broke(p->linkwatch, p->paths[t->path].ifindex, t->first_ms)) != NULL &&
-	    r.state == LS_DOWN) {
+	if ((why = ls__pl_blame(p, p->paths[t->path].ifindex, t->first_ms)) != NULL && r.state == LS_DOWN) {
 		r.state = LS_UNKNOWN;
 		r.error = why;
 	}
